@@ -1,0 +1,99 @@
+"""The reference CLI: toc, show, paths, --help and --version, clean errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui import __version__
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:  # argparse's --help, --version and usage errors
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"bj30 {__version__}"
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for command in ("toc", "show", "paths"):
+        assert command in out
+
+
+def test_toc_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "toc")
+    assert code == 0
+    assert "I. Strengthen the Overall Planning" in out
+    assert "30. Further Enhance the Opening-up and Cooperation" in out
+    assert "\x1b[" not in out  # plain when not a terminal
+    code, out, _ = run(capsys, "toc", "--format", "json")
+    parts = json.loads(out)
+    assert [p["numeral"] for p in parts] == ["I", "II", "III", "IV", "V"]
+    assert sum(len(p["measures"]) for p in parts) == 30
+    assert parts[3]["measures"][0] == {"number": 14, "title": parts[3]["measures"][0]["title"]}
+
+
+def test_show_formats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", "17")
+    assert code == 0
+    assert "Measure 17. Increase Incentives" in out
+    assert "30 per cent of the direct expenses" in out
+    code, out, _ = run(capsys, "show", "17", "--format", "json")
+    obj = json.loads(out)
+    assert obj["number"] == 17 and obj["part"] == "IV"
+    assert obj["title"].startswith("Increase Incentives")
+    assert "30 per cent" in obj["text"]
+    code, out, _ = run(capsys, "show", "11", "--format", "md")
+    assert out.startswith("## 11\\. Improve Market Access")
+    assert "R\\&Dof" in out  # escaped, kept as published
+
+
+def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "show", "notice")
+    assert "are hereby issued to you" in out and "October 16, 2019" in out
+    _, out, _ = run(capsys, "show", "preamble", "--format", "json")
+    assert json.loads(out)["text"].startswith("This document is formulated")
+
+
+@pytest.mark.parametrize("arg, message", [
+    ("31", "bj30: no measure 31: measures are numbered 1-30"),
+    ("0", "bj30: no measure 0: measures are numbered 1-30"),
+    ("seventeen", "bj30: not a measure number: 'seventeen'; type a number 1-30"),
+])
+def test_show_errors_are_one_line(capsys: pytest.CaptureFixture[str], arg: str, message: str) -> None:
+    code, out, err = run(capsys, "show", arg)
+    assert code == 1 and out == ""
+    assert err.strip() == message
+
+
+def test_paths_honour_xdg(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+    code, out, _ = run(capsys, "paths", "--format", "json")
+    paths = json.loads(out)
+    assert set(paths) >= {"content", "builtin_checklists", "user_checklists", "store"}
+    assert paths["user_checklists"].startswith(str(isolated_home / "config"))
+    assert paths["store"].startswith(str(isolated_home / "data"))
+    assert Path(paths["content"]).is_file()
+
+
+def test_console_entry_point_runs_as_module(tmp_path: Path) -> None:
+    # From a folder outside the repo, as a user would run it.
+    result = subprocess.run([sys.executable, "-m", "tui", "show", "1"], cwd=tmp_path,
+                            capture_output=True, text=True, env=os.environ.copy(), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "Undertake Major National Scientific and Technological Tasks" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "tui", "show", "99"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,55 @@
+"""The `bj30` command line: the reference CLI (core only) and the TUI when no command is given."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from tui import __version__
+from tui.core.errors import Bj30Error
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tui import cli_reference
+
+    parser = argparse.ArgumentParser(
+        prog="bj30",
+        description=(
+            "Beijing's 30 Measures on science and technology reform (16 October 2019): "
+            "read, search and check compliance in the terminal. "
+            "With no command, starts the full-screen app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"bj30 {__version__}")
+    parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    cli_reference.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return _run_tui(args)
+        return handler(args)
+    except Bj30Error as exc:
+        print(f"bj30: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # `bj30 toc | head`: the reader went away; that is not an error worth a traceback.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from tui.app import run_app
+
+    return run_app(profile=args.profile)

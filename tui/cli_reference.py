@@ -1,0 +1,122 @@
+"""Reference commands: toc, show, paths. Core only: no Textual import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from tui import locations
+from tui.core.markdown import escape_inline
+from tui.core.policy import Measure, Policy
+from tui.core.policy_loader import load_policy
+from tui.core.textout import bold, emit, width_for, wrap
+
+FORMATS = ("text", "json")
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    toc = commands.add_parser("toc", help="list the parts and their measures")
+    toc.add_argument("--format", choices=FORMATS, default="text")
+    toc.set_defaults(handler=cmd_toc)
+
+    show = commands.add_parser("show", help="print one measure, or the notice or preamble")
+    show.add_argument("what", metavar="N", help="a measure number 1-30, 'notice' or 'preamble'")
+    show.add_argument("--format", choices=("text", "json", "md"), default="text")
+    show.set_defaults(handler=cmd_show)
+
+    paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")
+    paths.add_argument("--format", choices=FORMATS, default="text")
+    paths.set_defaults(handler=cmd_paths)
+
+
+def print_json(value: Any) -> None:
+    emit(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:
+    return {
+        "number": m.number,
+        "title": m.title,
+        "part": m.part,
+        "part_title": policy.part_of(m).title,
+        "text": m.text,
+        "errata": list(m.errata),
+    }
+
+
+def cmd_toc(args: argparse.Namespace) -> int:
+    policy = load_policy()
+    if args.format == "json":
+        print_json([
+            {"numeral": p.numeral, "title": p.title,
+             "measures": [{"number": m.number, "title": m.title} for m in p.measures]}
+            for p in policy.parts
+        ])
+        return 0
+    width = width_for(sys.stdout)
+    lines = [bold(policy.info.title, sys.stdout) if width else policy.info.title, ""]
+    for p in policy.parts:
+        lines.append(bold(p.label, sys.stdout))
+        for m in p.measures:
+            lines.append(wrap(f"{m.number:>2}. {m.title}", width, indent="  "))
+    emit("\n".join(lines))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    policy = load_policy()
+    what = args.what.strip().lower()
+    if what in ("notice", "preamble"):
+        return _show_front_matter(policy, what, args.format)
+    m = policy.parse_measure(args.what)
+    if args.format == "json":
+        print_json(measure_json(policy, m))
+    elif args.format == "md":
+        emit(f"## {m.number}\\. {escape_inline(m.title)}\n\n"
+             f"*Part {m.part}\\. {escape_inline(policy.part_of(m).title)}*\n\n"
+             f"{escape_inline(m.text)}\n\n"
+             f"— {escape_inline(policy.info.title)}, {escape_inline(policy.info.issuer)}, "
+             f"{policy.info.date_issued.isoformat()}")
+    else:
+        width = width_for(sys.stdout)
+        out = [f"Part {policy.part_of(m).label}", bold(f"Measure {m.label}", sys.stdout), "", wrap(m.text, width)]
+        for note in m.errata:
+            out += ["", wrap(f"Note on the translation: {note}", width)]
+        emit("\n".join(out))
+    return 0
+
+
+def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
+    if what == "notice":
+        n = policy.notice
+        paragraphs = [n.addressees, n.text, n.issuer, n.date]
+        obj: dict[str, Any] = {"number": 0, "title": "Notice", "part": None, "text": n.text,
+                               "addressees": n.addressees, "issuer": n.issuer, "date": n.date}
+    else:
+        paragraphs = [policy.preamble]
+        obj = {"number": 0, "title": "Preamble", "part": None, "text": policy.preamble}
+    if fmt == "json":
+        print_json(obj)
+    elif fmt == "md":
+        emit("\n\n".join([f"## {obj['title']}"] + [escape_inline(p) for p in paragraphs]))
+    else:
+        width = width_for(sys.stdout)
+        emit("\n\n".join([bold(obj["title"], sys.stdout)] + [wrap(p, width) for p in paragraphs]))
+    return 0
+
+
+def cmd_paths(args: argparse.Namespace) -> int:
+    paths = {
+        "content": str(locations.content_file()),
+        "builtin_checklists": str(locations.builtin_checklists_dir()),
+        "user_checklists": str(locations.user_checklists_dir()),
+        "store": str(locations.store_path()),
+        "ui_state": str(locations.ui_state_path()),
+    }
+    if args.format == "json":
+        print_json(paths)
+    else:
+        emit("\n".join(f"{k:<19} {v}" for k, v in paths.items()))
+    return 0

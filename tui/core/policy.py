@@ -1,0 +1,104 @@
+"""The policy model: an immutable document of a notice, a preamble, parts and measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tui.core.errors import UnknownMeasure
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    short_title: str
+    title: str
+    issuer: str
+    date_issued: dt.date
+    date_published_en: dt.date
+    source_url: str
+    content_version: str
+    portal_timestamp: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    addressees: str
+    text: str
+    issuer: str
+    date: str
+
+    @property
+    def full_text(self) -> str:
+        return "\n\n".join((self.addressees, self.text, self.issuer, self.date))
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    number: int
+    part: str
+    title: str
+    text: str
+    errata: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    numeral: str
+    title: str
+    measures: tuple[Measure, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return f"{self.numeral}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    info: DocumentInfo
+    notice: Notice
+    preamble: str
+    parts: tuple[Part, ...]
+
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        return tuple(m for p in self.parts for m in p.measures)
+
+    @property
+    def first(self) -> int:
+        return self.parts[0].measures[0].number
+
+    @property
+    def last(self) -> int:
+        return self.parts[-1].measures[-1].number
+
+    def measure(self, number: int) -> Measure:
+        for part in self.parts:
+            for m in part.measures:
+                if m.number == number:
+                    return m
+        raise UnknownMeasure(
+            f"no measure {number}: measures are numbered {self.first}-{self.last}"
+        )
+
+    def part(self, numeral: str) -> Part:
+        for p in self.parts:
+            if p.numeral == numeral:
+                return p
+        raise UnknownMeasure(f"no part {numeral!r}: parts are {', '.join(p.numeral for p in self.parts)}")
+
+    def part_of(self, measure: Measure) -> Part:
+        return self.part(measure.part)
+
+    def parse_measure(self, text: str) -> Measure:
+        """A measure from what a person typed: "17", " 17 ", "measure 17", "#17"."""
+        cleaned = text.strip().lower().removeprefix("measure").strip().lstrip("#").strip()
+        if not (cleaned.isascii() and cleaned.isdigit()):
+            shown = text.strip()[:40] or "(empty)"
+            raise UnknownMeasure(
+                f"not a measure number: {shown!r}; type a number {self.first}-{self.last}"
+            )
+        return self.measure(int(cleaned))

@@ -1,0 +1,101 @@
+"""Load the policy from TOML, validating it into the immutable model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from tui.core import toml
+from tui.core.errors import ContentError
+from tui.core.fields import Fields
+from tui.core.policy import DocumentInfo, Measure, Notice, Part, Policy
+
+
+def parse_policy(text: str, source: str) -> Policy:
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        raise ContentError(source, "", f"not valid TOML: {exc}") from None
+    root = Fields(source, "", data)
+
+    doc = root.sub("document")
+    info = DocumentInfo(
+        short_title=doc.get("short_title", str),
+        title=doc.get("title", str),
+        issuer=doc.get("issuer", str),
+        date_issued=_date(doc, "date_issued"),
+        date_published_en=_date(doc, "date_published_en"),
+        source_url=doc.get("source_url", str),
+        content_version=doc.get("content_version", str),
+        portal_timestamp=doc.get("portal_timestamp", str, required=False, default=""),
+    )
+    n = root.sub("notice")
+    notice = Notice(n.get("addressees", str), n.get("text", str), n.get("issuer", str), n.get("date", str))
+    preamble = root.sub("preamble").get("text", str)
+
+    part_order: list[tuple[str, str]] = []
+    for p in root.tables("parts"):
+        p.reject_unknown({"numeral", "title"})
+        numeral = p.get("numeral", str)
+        if any(numeral == seen for seen, _ in part_order):
+            raise p.error("numeral", f"duplicate part {numeral!r}")
+        part_order.append((numeral, p.get("title", str)))
+    if not part_order:
+        raise ContentError(source, "parts", "no parts")
+
+    by_part: dict[str, list[Measure]] = {numeral: [] for numeral, _ in part_order}
+    numbers: set[int] = set()
+    for m in root.tables("measures"):
+        m.reject_unknown({"number", "part", "title", "text", "errata"})
+        number = m.get("number", int)
+        if number in numbers:
+            raise m.error("number", f"duplicate measure number {number}")
+        numbers.add(number)
+        part = m.get("part", str)
+        if part not in by_part:
+            raise m.error("part", f"measure {number} is in unknown part {part!r}; parts are {', '.join(by_part)}")
+        by_part[part].append(
+            Measure(number, part, m.get("title", str), m.get("text", str), m.strings("errata", required=False))
+        )
+    if not numbers:
+        raise ContentError(source, "measures", "no measures")
+    expected = set(range(1, max(numbers) + 1))
+    if numbers != expected:
+        missing = ", ".join(str(x) for x in sorted(expected - numbers))
+        raise ContentError(source, "measures", f"missing measure number(s) {missing}")
+
+    parts = tuple(Part(numeral, title, tuple(by_part[numeral])) for numeral, title in part_order)
+    flat = [m.number for p in parts for m in p.measures]
+    if flat != sorted(flat):
+        raise ContentError(source, "measures", "measures are not in order part by part")
+    for p in parts:
+        if not p.measures:
+            raise ContentError(source, "parts", f"part {p.numeral} has no measures")
+    return Policy(info, notice, preamble, parts)
+
+
+def _date(fields: Fields, name: str) -> dt.date:
+    value = fields.table.get(name)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if value is None:
+        raise fields.error(name, "missing field")
+    raise fields.error(name, "expected a date such as 2019-10-16")
+
+
+def load_policy_from(path: Traversable | Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(str(path), "", f"cannot read: {exc}") from None
+    return parse_policy(text, str(path))
+
+
+@lru_cache(maxsize=1)
+def load_policy() -> Policy:
+    """The shipped policy, parsed once per process."""
+    from tui import locations
+
+    return load_policy_from(locations.content_file())
