@@ -1,0 +1,224 @@
+"""Pilot tests of the reader: every binding and navigation path."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import plain
+from tui.app import Bj30App
+from tui.core.places import NOTICE, PREAMBLE
+from tui.core.policy import Policy
+from tui.screens.goto import GotoScreen
+from tui.screens.help import HelpScreen
+from tui.screens.reader import ReaderScreen
+from tui.widgets.contents import ContentsTree
+from tui.widgets.measure_view import MeasureView
+
+NARROW = (80, 24)
+WIDE = (120, 40)
+
+
+def make_app(tmp_path: Path, policy: Policy | None = None) -> Bj30App:
+    return Bj30App(policy, state_path=tmp_path / "ui-state.json")
+
+
+def reader(app: Bj30App) -> ReaderScreen:
+    assert isinstance(app.screen, ReaderScreen)
+    return app.screen
+
+
+def shown(app: Bj30App) -> str:
+    view = app.screen.query_one(MeasureView)
+    return plain(view._title) + "\n" + plain(view._body)
+
+
+async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW):
+        assert reader(app).place == PREAMBLE
+        assert "This document is formulated" in shown(app)
+        assert not app.screen.query_one(ContentsTree).display
+    app = make_app(tmp_path / "wide")
+    async with app.run_test(size=WIDE):
+        assert app.screen.query_one(ContentsTree).display
+        assert app.focused is app.screen.query_one(ContentsTree)
+
+
+async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        tree = app.screen.query_one(ContentsTree)
+        tree.show_place(NOTICE)
+        await pilot.press("down", "down", "j", "k", "j", "enter")
+        # notice -> preamble -> part I -> 1 -> part I -> 1
+        assert reader(app).place == 1
+        assert "1. Undertake Major National" in shown(app)
+
+
+async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("t")
+        tree = app.screen.query_one(ContentsTree)
+        assert tree.display and app.focused is tree
+        await pilot.press("j", "j", "enter")
+        assert reader(app).place == 1
+        assert not tree.display
+        assert app.focused is app.screen.query_one(MeasureView)
+        await pilot.press("t")
+        assert tree.display
+        await pilot.press("t")
+        assert not tree.display
+
+
+async def test_next_and_previous_stop_at_both_ends(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("p")
+        assert reader(app).place == NOTICE
+        await pilot.press("p")
+        assert reader(app).place == NOTICE
+        assert any("start of the policy" in n.message for n in app._notifications)
+        await pilot.press("n", "n")
+        assert reader(app).place == 1
+        reader(app).open(30)
+        await pilot.press("n")
+        assert reader(app).place == 30
+        assert any("last part" in n.message for n in app._notifications)
+        await pilot.press("p")
+        assert reader(app).place == 29
+
+
+async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GotoScreen)
+        for bad in ("31", "abc", "0", ""):
+            app.screen.query_one("#goto-input").value = bad
+            await pilot.press("enter")
+            assert isinstance(app.screen, GotoScreen), bad
+            error = plain(app.screen.query_one("#goto-error"))
+            assert "measure" in error and "1-30" in error, (bad, error)
+        app.screen.query_one("#goto-input").value = ""
+        await pilot.press("1", "7", "enter")
+        assert reader(app).place == 17
+        assert "17. Increase Incentives" in shown(app)
+        await pilot.press("g", "escape")
+        assert reader(app).place == 17
+
+
+async def test_back_and_forward_walk_the_history(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        for n in (3, 17, 29):
+            reader(app).open(n)
+        await pilot.press("left_square_bracket")
+        assert reader(app).place == 17
+        await pilot.press("alt+left")
+        assert reader(app).place == 3
+        await pilot.press("right_square_bracket")
+        assert reader(app).place == 17
+        await pilot.press("alt+right")
+        assert reader(app).place == 29
+        await pilot.press("alt+right")
+        assert reader(app).place == 29
+        assert any("No later page" in n.message for n in app._notifications)
+
+
+async def test_copy_citation(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        reader(app).open(17)
+        await pilot.press("c")
+        assert app.clipboard.startswith('Measure 17, "Increase Incentives for the Scientific Research Projects Funding"')
+        assert "Beijing Municipal People's Government, 16 October 2019" in app.clipboard
+
+
+async def test_palette_lists_measures_and_opens_one(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"measure 17")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert reader(app).place == 17
+
+
+async def test_help_is_generated_from_bindings(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        table = plain(app.screen.query_one("#help-table"))
+        for expected in ("Next", "Prev", "Go to", "Back", "Forward", "Contents", "Copy citation", "Quit"):
+            assert expected in table
+        assert "[ / alt+" in table
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_q_quits(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_last_place_and_theme_are_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        reader(app).open(23)
+        app.theme = "nord"
+        await pilot.pause()
+    saved = json.loads((tmp_path / "ui-state.json").read_text())
+    assert saved["last_place"] == 23 and saved["theme"] == "nord"
+    again = make_app(tmp_path)
+    async with again.run_test(size=NARROW):
+        assert reader(again).place == 23
+        assert again.theme == "nord"
+
+
+async def test_damaged_state_file_is_moved_aside_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "ui-state.json").write_text("{broken", encoding="utf-8")
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert reader(app).place == PREAMBLE
+        assert any("moved aside" in n.message for n in app._notifications)
+    assert any(p.name.startswith("ui-state.json.damaged-") for p in tmp_path.iterdir())
+
+
+async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy: Policy) -> None:
+    hostile = "[bold]Bold?[/bold] [@click=app.quit]Click me[/] [red]x"
+    part = policy.parts[0]
+    m1 = dataclasses.replace(part.measures[0], title="[b]Title[/b]", text=hostile)
+    fake = dataclasses.replace(policy, parts=(dataclasses.replace(part, measures=(m1, *part.measures[1:])),
+                                              *policy.parts[1:]))
+    app = make_app(tmp_path, fake)
+    async with app.run_test(size=WIDE) as pilot:
+        reader(app).open(1)
+        await pilot.pause()
+        assert hostile in shown(app)
+        assert "[b]Title[/b]" in shown(app)
+        await pilot.click(MeasureView, offset=(10, 4))
+        assert app.is_running
+        assert "[b]Title[/b]" in str(app.screen.query_one(ContentsTree).get_node_at_line(3).label)
+
+
+@pytest.mark.parametrize("query", ["measure 17", "17"])
+async def test_palette_number_query_ranks_that_measure_first(tmp_path: Path, query: str) -> None:
+    from tui.commands import MeasuresProvider
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=WIDE):
+        provider = MeasuresProvider(app.screen)
+        hits = [hit async for hit in provider.search(query)]
+        best = max(hits, key=lambda h: h.score)
+        assert best.text.startswith("Measure 17.")

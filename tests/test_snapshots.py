@@ -1,0 +1,37 @@
+"""Snapshot tests of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Regenerate after a deliberate visual change with: pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app import Bj30App
+
+
+def app_at(tmp_path: Path, place: int | str | None = None) -> Bj30App:
+    state = tmp_path / "ui-state.json"
+    if place is not None:
+        state.write_text(f'{{"last_place": {place!r}}}'.replace("'", '"'), encoding="utf-8")
+    return Bj30App(state_path=state)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_reader(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(app_at(tmp_path, 17), terminal_size=size)
+
+
+def test_reader_contents_shown_at_80x24(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(app_at(tmp_path, 17), terminal_size=(80, 24), press=["t"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, press=["question_mark"])
+
+
+def test_goto_refuses_bad_input(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), press=["g", "4", "2", "enter"])

@@ -1,0 +1,103 @@
+"""The bj30 Textual app. Thin: screens do the work; the core holds the data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.notifications import SeverityLevel
+
+from tui import locations
+from tui.commands import MeasuresProvider
+from tui.core.errors import Bj30Error
+from tui.core.places import PREAMBLE, Place, parse_place
+from tui.core.policy import Policy
+from tui.core.policy_loader import load_policy
+from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+
+
+class Bj30App(App[None]):
+    TITLE = "bj30"
+    SUB_TITLE = "the 30 Measures"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {MeasuresProvider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self, policy: Policy | None = None, *, state_path: Path | None = None,
+                 profile: str | None = None) -> None:
+        super().__init__()
+        self.policy = policy or load_policy()
+        self.profile = profile or "default"
+        self._state_path = state_path or locations.ui_state_path()
+        loaded = load_ui_state(self._state_path)
+        self.ui_state: UiState = loaded.state
+        self._startup_warnings = [loaded.warning] if loaded.warning else []
+        self._state_error_shown = False
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        # Notifications carry notes, queries, paths and content: always literal, never markup.
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_mount(self) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        if self.ui_state.theme and self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        start: Place = parse_place(self.policy, self.ui_state.last_place) or PREAMBLE
+        self.push_screen(ReaderScreen(self.policy, start))
+        for warning in self._startup_warnings:
+            self.notify(warning, severity="warning", timeout=8)
+
+    # State remembered across runs --------------------------------------------------
+
+    def _save_state(self) -> None:
+        error = save_ui_state(self._state_path, self.ui_state)
+        if error and not self._state_error_shown:
+            self._state_error_shown = True  # once is enough; the app keeps working
+            self.notify(error + " (your place and theme will not be remembered)", severity="warning")
+
+    def remember_place(self, place: Place) -> None:
+        if self.ui_state.last_place != place:
+            self.ui_state.last_place = place
+            self._save_state()
+
+    def _theme_changed(self, theme: object) -> None:
+        if self.ui_state.theme != self.theme:
+            self.ui_state.theme = self.theme
+            self._save_state()
+
+    # Actions available everywhere ---------------------------------------------------
+
+    def open_place(self, place: Place) -> None:
+        from tui.screens.reader import ReaderScreen
+
+        while not isinstance(self.screen, ReaderScreen) and len(self.screen_stack) > 1:
+            self.pop_screen()
+        reader = self.screen
+        if isinstance(reader, ReaderScreen):
+            reader.open(place)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, describe_bindings
+
+        if self.screen.is_modal:
+            return
+        self.push_screen(HelpScreen(self.screen.__class__.__name__.removesuffix("Screen"),
+                                    describe_bindings(self.screen)))
+
+
+def run_app(profile: str | None = None) -> int:
+    try:
+        app = Bj30App(profile=profile)
+    except Bj30Error as exc:
+        print(f"bj30: {exc}", file=sys.stderr)
+        return 1
+    app.run()
+    return app.return_code or 0

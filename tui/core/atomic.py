@@ -1,0 +1,41 @@
+"""Atomic file writes and moving damaged files aside: user data is never half-written or deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: str, *, encoding: str = "utf-8") -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename.
+
+    A crash leaves either the old file or the new one, never a torn mix.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def move_aside(path: Path, reason: str = "damaged") -> Path:
+    """Rename a damaged file next to itself with a timestamp; return the new path."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{reason}-{stamp}")
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = path.with_name(f"{path.name}.{reason}-{stamp}-{counter}")
+    os.replace(path, target)
+    return target

@@ -1,0 +1,1 @@
+"""Reusable widgets. They talk upward with nested Messages, downward with methods and reactives."""

@@ -1,0 +1,80 @@
+"""The reading pane: one place of the policy at a time, laid out for reading."""
+
+from __future__ import annotations
+
+import textwrap
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.core.places import NOTICE, PREAMBLE, Place
+from tui.core.policy import Policy
+
+Span = tuple[int, int]
+
+
+class MeasureView(VerticalScroll, can_focus=True):
+    """Shows one measure (or the notice or preamble); text is always literal, never markup."""
+
+    DEFAULT_CSS = """
+    MeasureView { padding: 0 2; }
+    MeasureView > .where { color: $text-muted; margin-bottom: 1; }
+    MeasureView > .title { text-style: bold; color: $accent; margin-bottom: 1; }
+    MeasureView > .body { margin-bottom: 1; }
+    MeasureView > .errata { color: $text-muted; text-style: italic; }
+    """
+
+    def __init__(self, policy: Policy, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.policy = policy
+        self.place: Place | None = None
+        self._where = Static(classes="where", markup=False)
+        self._title = Static(classes="title", markup=False)
+        self._body = Static(classes="body", markup=False)
+        self._errata = Static(classes="errata", markup=False)
+
+    def compose(self):  # type: ignore[override]
+        yield self._where
+        yield self._title
+        yield self._body
+        yield self._errata
+
+    def show(self, place: Place, highlights: list[Span] | None = None) -> None:
+        """Show `place`; `highlights` are character spans of its text to mark and scroll to."""
+        self.place = place
+        policy = self.policy
+        errata: tuple[str, ...] = ()
+        if place == NOTICE:
+            n = policy.notice
+            where, title, text = policy.info.title, "Notice", n.text
+            body = Content("\n\n".join((n.addressees, n.text, n.issuer, n.date)))
+            offset = len(n.addressees) + 2  # spans are relative to the notice sentence
+        elif place == PREAMBLE:
+            where, title, text = policy.info.title, "Preamble", policy.preamble
+            body, offset = Content(text), 0
+        else:
+            m = policy.measure(int(place))
+            where = f"Part {policy.part_of(m).label}"
+            title, text, errata = m.label, m.text, m.errata
+            body, offset = Content(text), 0
+        for start, end in highlights or []:
+            body = body.stylize("reverse", offset + start, offset + end)
+        self._where.update(Content(where))
+        self._title.update(Content(title))
+        self._body.update(body)
+        self._errata.update(Content("\n".join(f"Note on the translation: {e}" for e in errata)))
+        self._errata.display = bool(errata)
+        self.scroll_home(animate=False)
+        if highlights:
+            self.call_after_refresh(self._scroll_to_char, offset + highlights[0][0], body.plain)
+
+    def _scroll_to_char(self, index: int, plain: str) -> None:
+        """Scroll so the line holding character `index` of the body sits near the top."""
+        width = max(10, self._body.content_region.width)
+        before = plain[:index]
+        lines = 0
+        for para in before.split("\n"):
+            lines += max(1, len(textwrap.wrap(para, width)) if para else 1)
+        target = self._body.region.y - self.region.y + self.scroll_y + lines - 1
+        self.scroll_to(y=max(0, target - 3), animate=False)
