@@ -41,11 +41,15 @@ async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Pat
     async with app.run_test(size=NARROW):
         assert reader(app).place == PREAMBLE
         assert "This document is formulated" in shown(app)
-        assert not app.screen.query_one(ContentsTree).display
+        assert not app.screen.query(ContentsTree)  # not even built until asked for
     app = make_app(tmp_path / "wide")
-    async with app.run_test(size=WIDE):
+    async with app.run_test(size=WIDE) as pilot:
         assert app.screen.query_one(ContentsTree).display
-        assert app.focused is app.screen.query_one(ContentsTree)
+        tree = app.screen.query_one(ContentsTree)
+        assert app.focused is tree
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert tree.cursor_node is not None and tree.cursor_node.data == PREAMBLE
 
 
 async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path) -> None:
@@ -65,6 +69,7 @@ async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: P
         await pilot.press("t")
         tree = app.screen.query_one(ContentsTree)
         assert tree.display and app.focused is tree
+        assert tree.cursor_node is not None and tree.cursor_node.data == PREAMBLE
         await pilot.press("j", "j", "enter")
         assert reader(app).place == 1
         assert not tree.display

@@ -10,7 +10,6 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 
 from tui import locations
-from tui.commands import MeasuresProvider
 from tui.core.errors import Bj30Error
 from tui.core.places import PREAMBLE, Place, parse_place
 from tui.core.policy import Policy
@@ -18,11 +17,19 @@ from tui.core.policy_loader import load_policy
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
 
 
+def _measures_provider() -> type:
+    # Imported on first use of the palette: textual.command costs ~15 ms at start-up.
+    from tui.commands import MeasuresProvider
+
+    return MeasuresProvider
+
+
 class Bj30App(App[None]):
     TITLE = "bj30"
     SUB_TITLE = "the 30 Measures"
-    CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {MeasuresProvider}
+    # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    COMMANDS = App.COMMANDS | {lambda: _measures_provider()}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),

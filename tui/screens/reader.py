@@ -39,15 +39,26 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reader"):
-            yield ContentsTree(self.policy, id="contents")
             yield MeasureView(self.policy, id="measure")
         yield Footer()
 
     def on_mount(self) -> None:
-        contents = self.query_one(ContentsTree)
-        contents.display = self.app.size.width >= WIDE_ENOUGH_FOR_CONTENTS
         self.open(self._start)
-        (contents if contents.display else self.query_one(MeasureView)).focus()
+        if self.app.size.width >= WIDE_ENOUGH_FOR_CONTENTS:
+            self.contents().focus()
+        else:
+            self.query_one(MeasureView).focus()
+
+    def contents(self) -> ContentsTree:
+        """The contents tree, built on first need: a narrow start never pays for it."""
+        found = self.query(ContentsTree)
+        if found:
+            return found.first()
+        tree = ContentsTree(self.policy, id="contents")
+        self.query_one("#reader").mount(tree, before=0)
+        if self.place is not None:
+            self.call_after_refresh(tree.show_place, self.place)
+        return tree
 
     # Navigation -------------------------------------------------------------------
 
@@ -60,7 +71,8 @@ class ReaderScreen(Screen[None]):
         if record:
             self.history.visit(place)
         self.query_one(MeasureView).show(place, highlights)
-        self.query_one(ContentsTree).show_place(place)
+        for tree in self.query(ContentsTree):
+            tree.show_place(place)
         self.sub_title = place_label(self.policy, place)
         self.app.remember_place(place)  # type: ignore[attr-defined]
 
@@ -69,7 +81,7 @@ class ReaderScreen(Screen[None]):
         self.open(event.place)
         if self.app.size.width < WIDE_ENOUGH_FOR_CONTENTS:
             # On a narrow terminal the contents were only a way there: give the text the room.
-            self.query_one(ContentsTree).display = False
+            self.contents().display = False
             self.query_one(MeasureView).focus()
 
     def _step(self, delta: int) -> None:
@@ -112,7 +124,11 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(GotoScreen(self.policy), chosen)
 
     def action_toggle_contents(self) -> None:
-        contents = self.query_one(ContentsTree)
+        found = self.query(ContentsTree)
+        if not found:
+            self.contents().focus()
+            return
+        contents = found.first()
         contents.display = not contents.display
         (contents if contents.display else self.query_one(MeasureView)).focus()
 

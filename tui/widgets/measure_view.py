@@ -15,14 +15,9 @@ Span = tuple[int, int]
 
 
 class MeasureView(VerticalScroll, can_focus=True):
-    """Shows one measure (or the notice or preamble); text is always literal, never markup."""
+    """Shows one measure (or the notice or preamble); text is always literal, never markup.
 
-    DEFAULT_CSS = """
-    MeasureView { padding: 0 2; }
-    MeasureView > .where { color: $text-muted; margin-bottom: 1; }
-    MeasureView > .title { text-style: bold; color: $accent; margin-bottom: 1; }
-    MeasureView > .body { margin-bottom: 1; }
-    MeasureView > .errata { color: $text-muted; text-style: italic; }
+    Styled in app.tcss (one stylesheet parsed once at start-up).
     """
 
     def __init__(self, policy: Policy, *, id: str | None = None) -> None:

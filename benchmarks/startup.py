@@ -1,0 +1,85 @@
+"""Time to the first screen of bj30 against a bare Textual app showing one label.
+
+Each run is a fresh Python process (imports included, as a user pays them), the
+two apps interleaved so machine noise hits both alike. Prints medians and the
+ratios bj30 / bare for wall time and peak memory (max RSS of the child).
+
+    python benchmarks/startup.py [--runs 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+CHILD_BARE = """
+from textual.app import App
+from textual.widgets import Label
+
+class Bare(App):
+    def compose(self):
+        yield Label("bare")
+    def on_ready(self):
+        self.call_after_refresh(self.exit)
+
+Bare().run(headless=True, size=(80, 24))
+"""
+
+CHILD_BJ30 = """
+import os, pathlib
+from tui.app import Bj30App
+from tui.screens.reader import ReaderScreen
+
+class Bench(Bj30App):
+    def on_ready(self):
+        assert isinstance(self.screen, ReaderScreen), self.screen
+        self.call_after_refresh(self.exit)
+
+Bench(state_path=pathlib.Path(os.environ["BJ30_BENCH_STATE"])).run(headless=True, size=(80, 24))
+"""
+
+
+def run_child(code: str, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds to exit after the first frame, peak RSS in MiB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"child failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp,
+                   BJ30_BENCH_STATE=os.path.join(tmp, "ui-state.json"))
+        results: dict[str, list[tuple[float, float]]] = {"bare": [], "bj30": []}
+        run_child(CHILD_BARE, env)  # warm the OS file cache for both
+        run_child(CHILD_BJ30, env)
+        for _ in range(args.runs):
+            results["bare"].append(run_child(CHILD_BARE, env))
+            results["bj30"].append(run_child(CHILD_BJ30, env))
+    med = {k: (statistics.median(t for t, _ in v), statistics.median(m for _, m in v)) for k, v in results.items()}
+    for name, (t, m) in med.items():
+        print(f"{name:5}  first screen {t * 1000:7.1f} ms (median of {args.runs})   peak RSS {m:6.1f} MiB")
+    time_ratio = med["bj30"][0] / med["bare"][0]
+    mem_ratio = med["bj30"][1] / med["bare"][1]
+    print(f"ratio  time {time_ratio:.2f}x   memory {mem_ratio:.2f}x   (goal: <= 1.3x each)")
+    print(json.dumps({"bare_ms": round(med["bare"][0] * 1000, 1), "bj30_ms": round(med["bj30"][0] * 1000, 1),
+                      "time_ratio": round(time_ratio, 3), "memory_ratio": round(mem_ratio, 3)}))
+
+
+if __name__ == "__main__":
+    main()
