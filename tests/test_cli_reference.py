@@ -97,3 +97,25 @@ def test_console_entry_point_runs_as_module(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+
+
+def test_search_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "intelectual", "proprty", "--limit", "3")
+    assert code == 0
+    assert out.startswith("24  Strengthen the Creation, Protection and Application of Intellectual Property")
+    assert "\x1b[" not in out
+    code, out, _ = run(capsys, "search", "hereby issued", "--format", "json", "--limit", "2")
+    hits = json.loads(out)
+    assert hits[0]["measure"] == 0 and hits[0]["title"] == "Notice"
+    for hit in hits:
+        assert set(hit) >= {"measure", "title", "score", "snippet"}
+        assert isinstance(hit["measure"], int) and isinstance(hit["score"], float)
+
+
+def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "search", "qqqqzzzz")
+    assert code == 1 and out == "" and "no match for 'qqqqzzzz'" in err
+    code, _, err = run(capsys, "search", "x", "--limit", "0")
+    assert code == 2 and "must be 1 or more" in err
+    code, out, _ = run(capsys, "search", "[@click=app.quit]", "--format", "json")
+    assert code == 0 and isinstance(json.loads(out), list)

@@ -26,6 +26,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
 
+    search = commands.add_parser("search", help="fuzzy search across the whole policy")
+    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for; typos are forgiven")
+    search.add_argument("--limit", type=_positive, default=10, metavar="K", help="at most K hits (default 10)")
+    search.add_argument("--format", choices=FORMATS, default="text")
+    search.set_defaults(handler=cmd_search)
+
     paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")
     paths.add_argument("--format", choices=FORMATS, default="text")
     paths.set_defaults(handler=cmd_paths)
@@ -104,6 +110,48 @@ def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
     else:
         width = width_for(sys.stdout)
         emit("\n\n".join([bold(obj["title"], sys.stdout)] + [wrap(p, width) for p in paragraphs]))
+    return 0
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
+def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """Matched words in bold on a colour terminal; unchanged when piped."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], bold(text[start:end], sys.stdout)]
+        last = end
+    return "".join(out) + text[last:]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from tui.core.search import index_for
+
+    policy = load_policy()
+    query = " ".join(args.query)
+    hits = index_for(policy).search(query, limit=args.limit)
+    if args.format == "json":
+        print_json([{"measure": h.measure, "place": str(h.place), "title": h.title, "score": h.score,
+                     "snippet": h.snippet, "spans": [list(s) for s in h.snippet_spans]} for h in hits])
+        return 0
+    if not hits:
+        print(f"no match for {query[:80]!r}", file=sys.stderr)
+        return 1
+    width = width_for(sys.stdout)
+    lines = []
+    for h in hits:
+        label = f"{h.measure:>2}" if h.measure else h.title
+        lines.append(bold(f"{label}  {h.title}" if h.measure else label, sys.stdout))
+        lines.append(wrap(_marked(h.snippet, h.snippet_spans) if width else h.snippet, width, indent="    "))
+    emit("\n".join(lines))
     return 0
 
 
