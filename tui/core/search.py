@@ -17,6 +17,7 @@ How it works, and why:
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import unicodedata
@@ -46,6 +47,11 @@ PHRASE_BONUS = 0.35
 # A very common word (in more than this share of units) is not used to find
 # candidates, only to score the candidates rarer words found.
 COMMON_SHARE = 0.2
+# At most this many completions of a prefix, and typo matches of a word, are used.
+PREFIX_TERMS = 48
+FUZZY_TERMS = 12
+# Past this many candidate units a query is uninformative; see SearchIndex._narrow.
+MAX_CANDIDATES = 2500
 
 Span = tuple[int, int]
 
@@ -167,6 +173,8 @@ class SearchIndex:
             for w in words:
                 postings[w].append(i)
         self._postings = dict(postings)
+        self._unit_place = [u.place for u in self.units]
+        self._title_units = {i for i, u in enumerate(self.units) if u.kind == "title"}
         self._vocab = sorted(self._postings)
         by_len: dict[int, list[str]] = defaultdict(list)
         for w in self._vocab:
@@ -175,6 +183,7 @@ class SearchIndex:
         n = max(1, len(self.units))
         self._idf = {w: math.log(1 + n / len(ids)) for w, ids in self._postings.items()}
         self._common = max(50, int(n * COMMON_SHARE))
+        self._deletes = _deletion_index(self._vocab)
         self._matches = lru_cache(maxsize=4096)(self._match_word)
 
     @classmethod
@@ -185,26 +194,33 @@ class SearchIndex:
 
     # Matching query words against the vocabulary -----------------------------------
 
-    def _match_word(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary terms that `word` stands for, each with how well it matched."""
+    def _match_word(self, word: str, as_prefix: bool) -> tuple[tuple[str, float], ...]:
+        """Vocabulary terms that `word` stands for, each with how well it matched.
+
+        `as_prefix` lets the word stand for the words it begins (the word being typed,
+        or a cut-short word the text does not hold), limited to the most frequent
+        completions so that "co" cannot drag in thousands of terms.
+        """
         found: dict[str, float] = {}
-        if word in self._postings:
+        exact = word in self._postings
+        if exact:
             found[word] = EXACT
-        if len(word) >= 2:
-            i = bisect.bisect_left(self._vocab, word)
-            while i < len(self._vocab) and self._vocab[i].startswith(word):
-                term = self._vocab[i]
-                found.setdefault(term, PREFIX)
-                i += 1
-        edits = _max_edits(word)
+        if as_prefix and len(word) >= 2:
+            lo = bisect.bisect_left(self._vocab, word)
+            hi = bisect.bisect_left(self._vocab, word + "\U0010ffff", lo)
+            completions = (t for t in self._vocab[lo:hi] if t != word)
+            for term in heapq.nlargest(PREFIX_TERMS, completions, key=lambda t: len(self._postings[t])):
+                found[term] = PREFIX
         # A word the text holds is taken as meant: "indirect" must not also find "direct".
-        if edits and word not in self._postings:
-            candidates: list[str] = []
-            for n in range(len(word) - edits, len(word) + edits + 1):
-                candidates += self._by_len.get(n, ())
-            for term, dist, _ in process.extract(word, candidates, scorer=Levenshtein.distance,
-                                                 score_cutoff=edits, limit=None):
-                if term not in found:
+        edits = _max_edits(word)
+        if edits and not exact:
+            # A cut-short word with completions needs no slow scan for typos.
+            near = self._near(word, edits, scan=len(found) == 0)
+            # Only the closest typo matches: if one edit explains the word, two-edit matches
+            # are more likely other words.
+            closest = min((dist for _, dist in near), default=0)
+            for term, dist in near:
+                if dist == closest and term not in found:
                     found[term] = 0.75 - 0.1 * (dist - 1)
         return tuple(found.items())
 
@@ -215,45 +231,100 @@ class SearchIndex:
         qwords = list(dict.fromkeys(w for w, _, _ in words_with_spans(query)))[:MAX_QUERY_WORDS]
         if not qwords or limit <= 0:
             return []
-        matches = [self._matches(w) for w in qwords]
+        last = len(qwords) - 1
+        matches = [self._matches(w, i == last or (len(w) >= 3 and w not in self._postings))
+                   for i, w in enumerate(qwords)]
         # Each query word's weight is the rarity of the best term it can stand for.
         weights = [max((self._idf[t] for t, _ in m), default=0.0) for m in matches]
         total = sum(weights) or 1.0
 
-        # Rarer query words first: they find candidates; very common ones only score them.
-        order = sorted(range(len(qwords)), key=lambda i: sum(len(self._postings[t]) for t, _ in matches[i]))
-        best: dict[int, list[float]] = {}
-        for qi in order:
-            terms = matches[qi]
-            df = sum(len(self._postings[t]) for t, _ in terms)
-            if best and df > self._common:
-                for u, per_word in best.items():
-                    words = self._unit_words[u]
-                    per_word[qi] = max((q for t, q in terms if t in words), default=0.0)
-                continue
-            for term, quality in terms:
-                for u in self._postings[term]:
-                    per_word = best.get(u)
-                    if per_word is None:
-                        per_word = best[u] = [0.0] * len(qwords)
-                    if quality > per_word[qi]:
-                        per_word[qi] = quality
-        if not best:
+        # Per query word, the units holding a term it stands for, grouped by match quality
+        # (best first). Set operations run in C, which keeps common words cheap.
+        levels = [self._levels(terms) for terms in matches]
+        sizes = [sum(len(units) for _, units in lv) for lv in levels]
+
+        # Rarer query words find the candidates; very common ones only score them.
+        candidates: set[int] = set()
+        for qi in sorted(range(len(qwords)), key=sizes.__getitem__):
+            if candidates and sizes[qi] > self._common:
+                break
+            for _, units in levels[qi]:
+                candidates |= units
+        if not candidates:
             return []
+        if len(candidates) > MAX_CANDIDATES:
+            candidates = self._narrow(candidates, levels)
 
         phrase = normalise(query) if len(qwords) > 1 else ""
         per_place: dict[Place, _PlaceScore] = {}
-        for u, per_word in best.items():
-            score = sum(q * w for q, w in zip(per_word, weights)) / total
-            unit = self.units[u]
-            if unit.kind == "title":
+        units, lowered, places, is_title = self.units, self._unit_lower, self._unit_place, self._title_units
+        for u in candidates:
+            score = 0.0
+            for weight, lv in zip(weights, levels):
+                for quality, holders in lv:
+                    if u in holders:
+                        score += quality * weight
+                        break
+            score /= total
+            title = u in is_title
+            if title:
                 score *= TITLE_WEIGHT
-            if phrase and phrase in self._unit_lower[u]:
+            if phrase and phrase in lowered[u]:
                 score += PHRASE_BONUS
-            per_place.setdefault(unit.place, _PlaceScore()).add(u, score, unit.kind == "title")
+            place = places[u]
+            ps = per_place.get(place)
+            if ps is None:
+                ps = per_place[place] = _PlaceScore()
+            ps.add(u, score, title)
 
         ranked = sorted(per_place.items(), key=lambda kv: (-kv[1].total, str(kv[0])))
         return [self._hit(place, ps, matches) for place, ps in ranked[:limit]]
+
+    def _near(self, word: str, edits: int, scan: bool = True) -> list[tuple[str, int]]:
+        """Vocabulary terms within `edits` of `word`, closest first, at most FUZZY_TERMS.
+
+        Fast path: a symmetric single-deletion index (as SymSpell does) finds every term one
+        substitution, insertion, deletion or transposition away, with a few dict look-ups.
+        Only when that finds nothing (and `scan`) does rapidfuzz scan terms of similar length.
+        """
+        keys = {word, *_deletions(word)}
+        seen = {t for k in keys for t in self._deletes.get(k, ())}
+        near = [(t, d) for t in seen if (d := Levenshtein.distance(word, t, score_cutoff=edits)) <= edits]
+        if not near and scan:
+            candidates: list[str] = []
+            for n in range(len(word) - edits, len(word) + edits + 1):
+                candidates += self._by_len.get(n, ())
+            near = [(t, int(d)) for t, d, _ in process.extract(
+                word, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=FUZZY_TERMS)]
+        near.sort(key=lambda td: (td[1], -len(self._postings[td[0]]), td[0]))
+        return near[:FUZZY_TERMS]
+
+    def _levels(self, terms: tuple[tuple[str, float], ...]) -> list[tuple[float, set[int]]]:
+        by_quality: dict[float, set[int]] = {}
+        for term, quality in terms:
+            by_quality.setdefault(quality, set()).update(self._postings[term])
+        ordered = sorted(by_quality.items(), reverse=True)
+        seen: set[int] = set()
+        out = []
+        for quality, holders in ordered:
+            holders -= seen  # a unit counts at the best quality it reaches
+            seen |= holders
+            out.append((quality, holders))
+        return out
+
+    def _narrow(self, candidates: set[int], levels: list[list[tuple[float, set[int]]]]) -> set[int]:
+        """Too many candidates means an uninformative query ("the", "we will"): keep the units
+        holding every query word, then titles first and the rest in text order, up to the cap."""
+        for lv in levels:
+            holding = set().union(*(units for _, units in lv))
+            narrowed = candidates & holding
+            if narrowed:
+                candidates = narrowed
+        if len(candidates) <= MAX_CANDIDATES:
+            return candidates
+        titles = candidates & self._title_units
+        rest = sorted(candidates - titles)[: max(0, MAX_CANDIDATES - len(titles))]
+        return titles | set(rest)
 
     def _hit(self, place: Place, ps: _PlaceScore, matches: list[tuple[tuple[str, float], ...]]) -> SearchHit:
         # A title hit still shows the best matching sentence of the text, if any, as its snippet.
@@ -269,8 +340,22 @@ class SearchIndex:
     def find_in_text(self, text: str, query: str) -> list[Span]:
         """Spans of every word of `text` that a word of `query` stands for (find in measure)."""
         qwords = list(dict.fromkeys(w for w, _, _ in words_with_spans(clean_query(query))))[:MAX_QUERY_WORDS]
-        terms = {t for w in qwords for t, _ in self._matches(w)}
+        terms = {t for w in qwords for t, _ in self._matches(w, True)}
         return [(s, e) for w, s, e in words_with_spans(text) if w in terms]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _deletion_index(vocab: Iterable[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for term in vocab:
+        if len(term) > 3:
+            index[term].append(term)
+            for d in _deletions(term):
+                index[d].append(term)
+    return dict(index)
 
 
 def _snippet(text: str, spans: Iterable[Span]) -> tuple[str, list[Span]]:
