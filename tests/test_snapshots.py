@@ -35,3 +35,26 @@ def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
 
 def test_goto_refuses_bad_input(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), press=["g", "4", "2", "enter"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_search(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def type_query(pilot) -> None:
+        await pilot.press("slash", *"indirect expnses")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, run_before=type_query)
+
+
+def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path) -> None:
+    async def search_and_open(pilot) -> None:
+        await pilot.press("slash", *"punitive damages")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), run_before=search_and_open)

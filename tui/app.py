@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from textual.app import App
@@ -11,10 +12,14 @@ from textual.notifications import SeverityLevel
 
 from tui import locations
 from tui.core.errors import Bj30Error
-from tui.core.places import PREAMBLE, Place, parse_place
+from tui.core.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.policy import Policy
 from tui.core.policy_loader import load_policy
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+
+if TYPE_CHECKING:
+    from tui.core.search import SearchIndex
+    from tui.screens.search import SearchOutcome
 
 
 def _measures_provider() -> type:
@@ -33,6 +38,7 @@ class Bj30App(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("slash", "search", "Search", id="app.search"),
     ]
 
     def __init__(self, policy: Policy | None = None, *, state_path: Path | None = None,
@@ -45,6 +51,7 @@ class Bj30App(App[None]):
         self.ui_state: UiState = loaded.state
         self._startup_warnings = [loaded.warning] if loaded.warning else []
         self._state_error_shown = False
+        self.last_query = ""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -82,14 +89,40 @@ class Bj30App(App[None]):
 
     # Actions available everywhere ---------------------------------------------------
 
-    def open_place(self, place: Place) -> None:
+    def open_place(self, place: Place, highlights: list[tuple[int, int]] | None = None,
+                   scroll_to: int | None = None) -> None:
         from tui.screens.reader import ReaderScreen
 
         while not isinstance(self.screen, ReaderScreen) and len(self.screen_stack) > 1:
             self.pop_screen()
         reader = self.screen
         if isinstance(reader, ReaderScreen):
-            reader.open(place)
+            reader.open(place, highlights, scroll_to=scroll_to)
+
+    @property
+    def search_index(self) -> SearchIndex:
+        """Built on the first search (a few ms), not at start-up."""
+        from tui.core.search import index_for
+
+        return index_for(self.policy)
+
+    def action_search(self) -> None:
+        from tui.screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen) or self.screen.is_modal:
+            return
+
+        def closed(outcome: SearchOutcome | None) -> None:
+            if outcome is None:
+                return
+            self.last_query = outcome.query  # the next `/` starts from it
+            hit = outcome.hit
+            if hit is not None:
+                # Mark every word of the query in the measure; scroll to the sentence that matched.
+                marks = self.search_index.find_in_text(body_text(self.policy, hit.place), outcome.query)
+                self.open_place(hit.place, marks, scroll_to=hit.body_spans[0][0] if hit.body_spans else None)
+
+        self.push_screen(SearchScreen(self.search_index, self.last_query), closed)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, describe_bindings

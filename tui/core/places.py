@@ -26,6 +26,15 @@ def place_label(policy: Policy, place: Place) -> str:
     return policy.measure(int(place)).label
 
 
+def body_text(policy: Policy, place: Place) -> str:
+    """The text that search spans of `place` refer to."""
+    if place == NOTICE:
+        return policy.notice.text
+    if place == PREAMBLE:
+        return policy.preamble
+    return policy.measure(int(place)).text
+
+
 def step(policy: Policy, place: Place, delta: int) -> Place | None:
     """The place `delta` steps away in reading order, or None past either end."""
     order = all_places(policy)

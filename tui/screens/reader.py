@@ -66,11 +66,12 @@ class ReaderScreen(Screen[None]):
     def place(self) -> Place | None:
         return self.history.current
 
-    def open(self, place: Place, highlights: list[Span] | None = None, *, record: bool = True) -> None:
-        """Show `place`; `record` adds it to the history (back/forward do not)."""
+    def open(self, place: Place, highlights: list[Span] | None = None, *, scroll_to: int | None = None,
+             record: bool = True) -> None:
+        """Show `place` with `highlights` marked; `record` adds it to the history (back/forward do not)."""
         if record:
             self.history.visit(place)
-        self.query_one(MeasureView).show(place, highlights)
+        self.query_one(MeasureView).show(place, highlights, scroll_to)
         for tree in self.query(ContentsTree):
             tree.show_place(place)
         self.sub_title = place_label(self.policy, place)

@@ -35,8 +35,11 @@ class MeasureView(VerticalScroll, can_focus=True):
         yield self._body
         yield self._errata
 
-    def show(self, place: Place, highlights: list[Span] | None = None) -> None:
-        """Show `place`; `highlights` are character spans of its text to mark and scroll to."""
+    def show(self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None) -> None:
+        """Show `place`; `highlights` are character spans of its text to mark.
+
+        The view scrolls to character `scroll_to` of the text, or else to the first highlight.
+        """
         self.place = place
         policy = self.policy
         errata: tuple[str, ...] = ()
@@ -61,8 +64,10 @@ class MeasureView(VerticalScroll, can_focus=True):
         self._errata.update(Content("\n".join(f"Note on the translation: {e}" for e in errata)))
         self._errata.display = bool(errata)
         self.scroll_home(animate=False)
-        if highlights:
-            self.call_after_refresh(self._scroll_to_char, offset + highlights[0][0], body.plain)
+        if scroll_to is None and highlights:
+            scroll_to = min(start for start, _ in highlights)
+        if scroll_to is not None:
+            self.call_after_refresh(self._scroll_to_char, offset + scroll_to, body.plain)
 
     def _scroll_to_char(self, index: int, plain: str) -> None:
         """Scroll so the line holding character `index` of the body sits near the top."""
@@ -71,5 +76,5 @@ class MeasureView(VerticalScroll, can_focus=True):
         lines = 0
         for para in before.split("\n"):
             lines += max(1, len(textwrap.wrap(para, width)) if para else 1)
-        target = self._body.region.y - self.region.y + self.scroll_y + lines - 1
+        target = self._body.virtual_region.y + lines - 1
         self.scroll_to(y=max(0, target - 3), animate=False)

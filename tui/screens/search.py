@@ -1,0 +1,98 @@
+"""Live search across the whole policy: type, see hits at once, Enter opens one in the reader."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.core.search import MAX_QUERY_CHARS, SearchHit, SearchIndex
+from tui.widgets.hit_list import HitList
+
+# Wait this long after a keystroke before searching: typing never waits for a search,
+# and a burst of keys runs one search, not one per key.
+DEBOUNCE_S = 0.04
+RESULT_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    query: str
+    hit: SearchHit | None  # None when the reader went back without choosing
+
+
+class SearchScreen(Screen[SearchOutcome]):
+    """Dismisses with the query and the chosen hit (None on Escape)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="search.close"),
+        Binding("down", "move(1)", "Next hit", show=False, id="search.next_hit"),
+        Binding("up", "move(-1)", "Previous hit", show=False, id="search.previous_hit"),
+        Binding("enter", "choose", "Open", id="search.open", priority=True),
+    ]
+
+    def __init__(self, index: SearchIndex, query: str = "") -> None:
+        super().__init__()
+        self.index = index
+        self.initial_query = query
+        self.hits: list[SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(value=self.initial_query, placeholder="Search the 30 Measures (typos are fine)",
+                    id="search-input", max_length=MAX_QUERY_CHARS)
+        yield Static("", id="search-status", markup=False)
+        yield HitList(id="search-hits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._run(self.initial_query, debounce=False)
+
+    @property
+    def query_text(self) -> str:
+        return self.query_one(Input).value
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._run(event.value)
+
+    def _run(self, query: str, debounce: bool = True) -> None:
+        self.run_worker(self._search(query, debounce), exclusive=True, group="search")
+
+    async def _search(self, query: str, debounce: bool) -> None:
+        if debounce:
+            await asyncio.sleep(DEBOUNCE_S)  # cancelled here if another key arrives
+        hits = self.index.search(query, limit=RESULT_LIMIT)
+        self.show_results(query, hits)
+
+    def show_results(self, query: str, hits: list[SearchHit]) -> None:
+        self.hits = hits
+        self.query_one(HitList).show_hits(hits)
+        status = self.query_one("#search-status", Static)
+        if not query.strip():
+            status.update("Type words to find; e.g. indirect expenses, intellectual property, customs.")
+        elif not hits:
+            status.update(Content(f"No match for {query.strip()[:60]!r}. Try fewer or other words."))
+        else:
+            status.update(f"{len(hits)} place{'s' if len(hits) != 1 else ''} found · ↑↓ choose · enter opens")
+
+    def action_move(self, delta: int) -> None:
+        hits = self.query_one(HitList)
+        if hits.option_count:
+            hits.action_cursor_down() if delta > 0 else hits.action_cursor_up()
+
+    def action_choose(self) -> None:
+        self.query_one(HitList).choose_highlighted()
+
+    @on(HitList.Chosen)
+    def _chosen(self, event: HitList.Chosen) -> None:
+        self.dismiss(SearchOutcome(self.query_text, event.hit))
+
+    def action_close(self) -> None:
+        self.dismiss(SearchOutcome(self.query_text, None))
