@@ -13,7 +13,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_reference
+    from tui import cli_checklists, cli_reference
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_reference.register(commands)
+    cli_checklists.register(commands)
     return parser
 
 

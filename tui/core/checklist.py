@@ -1,0 +1,72 @@
+"""The checklist model: per-role items, each grounded in the exact words of a measure."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from tui.core.policy import Policy
+
+CATEGORIES = ("duty", "opportunity", "limit")
+BUILTIN = "built-in"
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistItem:
+    id: str
+    text: str
+    measures: tuple[int, ...]
+    quote: str
+    guidance: str = ""
+    category: str = ""
+    fingerprint: str = ""  # of the quote and the cited measures' text; see fingerprint()
+
+    @property
+    def measure(self) -> int:
+        """The measure the item is filed under (its first)."""
+        return self.measures[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    role: str
+    title: str
+    audience: str
+    description: str
+    items: tuple[ChecklistItem, ...]
+    source: str = BUILTIN  # "built-in", or the user file's path
+
+    def item(self, item_id: str) -> ChecklistItem | None:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        return None
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.source == BUILTIN
+
+
+def normalise_space(text: str) -> str:
+    return " ".join(text.split())
+
+
+def fingerprint(policy: Policy, quote: str, measures: tuple[int, ...]) -> str:
+    """A short digest of the quote and of the cited measures' text.
+
+    Progress stores it when an item is marked; if the content changes later, a
+    different digest flags that item for review.
+    """
+    h = hashlib.sha256(normalise_space(quote).encode("utf-8"))
+    for n in measures:
+        h.update(b"\x00")
+        h.update(normalise_space(policy.measure(n).text).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def items_by_measure(checklist: Checklist) -> dict[int, list[ChecklistItem]]:
+    """Items grouped under the measure they are filed under, in measure order."""
+    grouped: dict[int, list[ChecklistItem]] = {}
+    for it in sorted(checklist.items, key=lambda i: i.measure):
+        grouped.setdefault(it.measure, []).append(it)
+    return grouped

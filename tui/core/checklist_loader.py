@@ -1,0 +1,218 @@
+"""Load and validate checklist files; gather built-in and user checklists into a catalog.
+
+Validation collects every problem of a file (for `bj30 validate`), each one line
+naming the file, the item id and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from tui.core import toml
+from tui.core.checklist import BUILTIN, CATEGORIES, Checklist, ChecklistItem, fingerprint, normalise_space
+from tui.core.errors import ContentError
+from tui.core.policy import Policy
+
+ROLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,60}$")
+TOP_KEYS = {"role", "title", "audience", "description", "items"}
+ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category"}
+
+
+@dataclass
+class Validation:
+    checklist: Checklist | None
+    problems: list[ContentError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_text(text: str, source: str, policy: Policy, *, origin: str | None = None) -> Validation:
+    """Parse and check one checklist file. `origin` is what Checklist.source records."""
+    problems: list[ContentError] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(ContentError(source, key, message))
+
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        return Validation(None, [ContentError(source, "", f"not valid TOML: {exc}")])
+
+    for key in data:
+        if key not in TOP_KEYS:
+            problem(key, f"unknown field; expected one of: {', '.join(sorted(TOP_KEYS))}")
+    top: dict[str, str] = {}
+    for key in ("role", "title", "audience", "description"):
+        value = data.get(key)
+        if value is None:
+            problem(key, "missing field")
+        elif not isinstance(value, str) or not value.strip():
+            problem(key, "expected a non-empty string")
+        else:
+            top[key] = value.strip()
+    if "role" in top and not ROLE_PATTERN.match(top["role"]):
+        problem("role", "use lower-case letters, digits and hyphens, e.g. 'my-lab'")
+
+    raw_items = data.get("items")
+    items: list[ChecklistItem] = []
+    if raw_items is None:
+        problem("items", "missing field: add [[items]] tables")
+    elif not isinstance(raw_items, list) or not raw_items:
+        problem("items", "expected one or more [[items]] tables")
+    else:
+        seen: set[str] = set()
+        for index, raw in enumerate(raw_items):
+            item = _check_item(raw, index, policy, seen, problem)
+            if item is not None:
+                items.append(item)
+
+    if problems:
+        return Validation(None, problems)
+    checklist = Checklist(top["role"], top["title"], top["audience"], top["description"], tuple(items),
+                          origin or source)
+    return Validation(checklist)
+
+
+def _check_item(raw: Any, index: int, policy: Policy, seen: set[str], problem) -> ChecklistItem | None:
+    where = f"items[{index}]"
+    if not isinstance(raw, dict):
+        problem(where, "expected a table")
+        return None
+    item_id = raw.get("id")
+    if isinstance(item_id, str) and ID_PATTERN.match(item_id):
+        where = f"item {item_id}"
+        if item_id in seen:
+            problem(f"{where}.id", "duplicate id; ids are unique and never reused")
+        seen.add(item_id)
+    elif item_id is None:
+        problem(f"{where}.id", "missing field")
+    else:
+        problem(f"{where}.id", "use lower-case letters, digits, '.', '_' or '-', e.g. 'uni-001'")
+    ok = True
+    for key in raw:
+        if key not in ITEM_KEYS:
+            problem(f"{where}.{key}", f"unknown field; expected one of: {', '.join(sorted(ITEM_KEYS))}")
+            ok = False
+    strings: dict[str, str] = {}
+    for key, required in (("text", True), ("quote", True), ("guidance", False), ("category", False)):
+        value = raw.get(key)
+        if value is None:
+            if required:
+                problem(f"{where}.{key}", "missing field")
+                ok = False
+            continue
+        if not isinstance(value, str) or (required and not value.strip()):
+            problem(f"{where}.{key}", "expected a non-empty string")
+            ok = False
+            continue
+        strings[key] = value.strip()
+    if strings.get("category") and strings["category"] not in CATEGORIES:
+        problem(f"{where}.category", f"unknown category {strings['category']!r}; use one of: {', '.join(CATEGORIES)}")
+        ok = False
+
+    measures = raw.get("measures")
+    numbers: list[int] = []
+    if measures is None:
+        problem(f"{where}.measures", "missing field")
+        ok = False
+    elif not isinstance(measures, list) or not measures:
+        problem(f"{where}.measures", "expected a list of measure numbers, e.g. [17]")
+        ok = False
+    else:
+        for n in measures:
+            if not isinstance(n, int) or isinstance(n, bool):
+                problem(f"{where}.measures", f"expected measure numbers, found {n!r}")
+                ok = False
+            elif not policy.first <= n <= policy.last:
+                problem(f"{where}.measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
+                ok = False
+            else:
+                numbers.append(n)
+    if ok and "quote" in strings:
+        quote = normalise_space(strings["quote"])
+        if not any(quote in normalise_space(policy.measure(n).text) for n in numbers):
+            cited = ", ".join(str(n) for n in numbers)
+            problem(f"{where}.quote", f"does not stand verbatim in measure {cited}: {quote[:60]!r}")
+            ok = False
+    if not ok or not isinstance(item_id, str):
+        return None
+    return ChecklistItem(item_id, strings["text"], tuple(numbers), strings["quote"], strings.get("guidance", ""),
+                         strings.get("category", ""), fingerprint(policy, strings["quote"], tuple(numbers)))
+
+
+def validate_file(path: Path | Traversable, policy: Policy, *, origin: str | None = None) -> Validation:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Validation(None, [ContentError(str(path), "", f"cannot read: {reason}")])
+    return validate_text(text, str(path), policy, origin=origin)
+
+
+@dataclass
+class Catalog:
+    checklists: list[Checklist]
+    problems: list[str]  # one line each: broken user files, shadowed roles
+
+    def get(self, role: str) -> Checklist | None:
+        for c in self.checklists:
+            if c.role == role:
+                return c
+        return None
+
+    @property
+    def roles(self) -> list[str]:
+        return [c.role for c in self.checklists]
+
+
+def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path | None) -> Catalog:
+    """Built-in checklists, then the user's *.toml files.
+
+    A user file whose role id is already taken does not load: built-in roles win,
+    because progress is recorded per role and item id, and a same-named user file
+    would silently change what earlier ticks refer to. The user is told which file
+    and how to fix it (choose another role id).
+    """
+    checklists: list[Checklist] = []
+    problems: list[str] = []
+    builtin_files = sorted((f for f in builtin_dir.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    for f in builtin_files:
+        result = validate_file(f, policy, origin=BUILTIN)
+        if result.checklist is None:  # a broken built-in is a packaging bug; still report, keep going
+            problems += [str(p) for p in result.problems]
+        else:
+            checklists.append(result.checklist)
+    if user_dir is not None and user_dir.is_dir():
+        try:
+            user_files = sorted(p for p in user_dir.iterdir() if p.suffix == ".toml" and p.is_file())
+        except OSError as exc:
+            problems.append(f"{user_dir}: cannot list user checklists: {exc.strerror or exc}")
+            user_files = []
+        for path in user_files:
+            result = validate_file(path, policy, origin=str(path))
+            if result.checklist is None:
+                first = result.problems[0]
+                more = f" (and {len(result.problems) - 1} more; run: bj30 validate {path})" if len(result.problems) > 1 else ""
+                problems.append(f"{first}{more}")
+                continue
+            taken = next((c for c in checklists if c.role == result.checklist.role), None)
+            if taken is not None:
+                owner = "a built-in checklist" if taken.is_builtin else taken.source
+                problems.append(f"{path}: role: {result.checklist.role!r} is already used by {owner}, which wins; "
+                                f"give this file another role id to load it")
+                continue
+            checklists.append(result.checklist)
+    return Catalog(checklists, problems)
+
+
+def load_default_catalog(policy: Policy) -> Catalog:
+    from tui import locations
+
+    return load_catalog(policy, locations.builtin_checklists_dir(), locations.user_checklists_dir())
