@@ -7,23 +7,60 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tui import locations
 from tui.cli_reference import FORMATS, print_json
 from tui.core.checklist import Checklist
 from tui.core.checklist_loader import Catalog, load_default_catalog, validate_file
 from tui.core.errors import Bj30Error
 from tui.core.policy_loader import load_policy
+from tui.core.progress import Counts, ItemState, checklist_state
+from tui.core.store import DEFAULT_PROFILE, STATUSES, Store
 from tui.core.textout import bold, emit, width_for, wrap
 
 
+def profile_option() -> argparse.ArgumentParser:
+    """--profile after the command too (`bj30 mark ... --profile pku`), not only before it."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--profile", default=argparse.SUPPRESS,
+                        help="institution profile (default: 'default')")
+    return parent
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lists = commands.add_parser("checklists", help="list the role checklists (built-in and your own)")
+    with_profile = [profile_option()]
+    lists = commands.add_parser("checklists", parents=with_profile,
+                                help="list the role checklists with your progress")
     lists.add_argument("--format", choices=FORMATS, default="text")
     lists.set_defaults(handler=cmd_checklists)
 
-    one = commands.add_parser("checklist", help="print one role's checklist items")
+    one = commands.add_parser("checklist", parents=with_profile,
+                              help="print one role's checklist items with status and notes")
     one.add_argument("role", metavar="ROLE", help="a role id, e.g. university (see: bj30 checklists)")
     one.add_argument("--format", choices=FORMATS, default="text")
     one.set_defaults(handler=cmd_checklist)
+
+    mark = commands.add_parser("mark", parents=with_profile, help="set an item's status (and note); "
+                               "exits 0 once the change is committed")
+    mark.add_argument("role", metavar="ROLE")
+    mark.add_argument("item", metavar="ITEM_ID")
+    mark.add_argument("status", metavar="STATUS", help=f"one of: {', '.join(STATUSES)} (na needs --note)")
+    mark.add_argument("--note", default=None, help="the note (for na: why the item does not apply)")
+    mark.add_argument("--owner", default=None, help="who is responsible")
+    mark.add_argument("--due", default=None, help="due date, e.g. 2026-12-31")
+    mark.set_defaults(handler=cmd_mark)
+
+    profiles = commands.add_parser("profiles", help="list institution profiles")
+    profiles.add_argument("--format", choices=FORMATS, default="text")
+    profiles.set_defaults(handler=cmd_profiles)
+
+    profile = commands.add_parser("profile", help="create or edit an institution profile")
+    actions = profile.add_subparsers(dest="profile_action", metavar="ACTION", required=True)
+    for name, helptext in (("create", "create a profile"), ("set", "change a profile's institution")):
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument("name", metavar="NAME")
+        action.add_argument("--institution", required=name == "create", default=None)
+        action.add_argument("--department", default="")
+        action.set_defaults(handler=cmd_profile)
 
     validate = commands.add_parser("validate", help="check checklist files; exit 1 with one line per problem")
     validate.add_argument("files", nargs="+", metavar="FILE", type=Path)
@@ -45,17 +82,36 @@ def find_role(catalog: Catalog, role: str) -> Checklist:
     return checklist
 
 
+def open_store() -> Store:
+    """The progress store; damage or a read-only folder is reported on stderr, never a traceback."""
+    opened = Store.open(locations.store_path())
+    for warning in opened.warnings:
+        print(f"bj30: warning: {warning}", file=sys.stderr)
+    return opened.store
+
+
+def profile_name(args: argparse.Namespace) -> str:
+    return getattr(args, "profile", None) or DEFAULT_PROFILE
+
+
 def cmd_checklists(args: argparse.Namespace) -> int:
     catalog = catalog_with_warnings()
+    store = open_store()
+    profile = store.profile(profile_name(args)).name
+    states = [checklist_state(store, profile, c) for c in catalog.checklists]
     if args.format == "json":
-        print_json([{"role": c.role, "title": c.title, "audience": c.audience, "items": len(c.items),
-                     "source": c.source} for c in catalog.checklists])
+        print_json([{"role": st.checklist.role, "title": st.checklist.title, "audience": st.checklist.audience,
+                     "items": len(st.checklist.items), "source": st.checklist.source,
+                     "done": st.counts.done, "applicable": st.counts.applicable, "doing": st.counts.doing,
+                     "na": st.counts.na, "percent": st.counts.percent} for st in states])
         return 0
     width = width_for(sys.stdout)
     lines = []
-    for c in catalog.checklists:
+    for st in states:
+        c = st.checklist
         origin = "" if c.is_builtin else f"  [{c.source}]"
-        lines.append(bold(f"{c.role:<22}", sys.stdout) + f"{len(c.items):>3} items  {c.title}{origin}")
+        lines.append(bold(f"{c.role:<22}", sys.stdout) + f"{st.counts.done:>3}/{st.counts.applicable:<3} done  "
+                     f"{c.title}{origin}")
     if width:
         lines.append("")
         lines.append(wrap("Open one with: bj30 checklist ROLE", width))
@@ -68,22 +124,90 @@ def item_json(item: Any) -> dict[str, Any]:
             "guidance": item.guidance, "category": item.category, "fingerprint": item.fingerprint}
 
 
+def state_json(st: ItemState) -> dict[str, Any]:
+    p = st.progress
+    return {**item_json(st.item), "status": p.status, "note": p.note, "owner": p.owner, "due": p.due,
+            "changed": p.changed, "completed": p.completed, "needs_review": st.needs_review}
+
+
+STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
+
+
 def cmd_checklist(args: argparse.Namespace) -> int:
     catalog = catalog_with_warnings()
     checklist = find_role(catalog, args.role)
+    store = open_store()
+    profile = store.profile(profile_name(args)).name
+    state = checklist_state(store, profile, checklist)
+    for orphan in state.orphans:
+        print(f"bj30: warning: {checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
+              f"has, is kept ({orphan.status})", file=sys.stderr)
     if args.format == "json":
         print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
-                    "description": checklist.description, "source": checklist.source,
-                    "items": [item_json(it) for it in checklist.items]})
+                    "description": checklist.description, "source": checklist.source, "profile": profile,
+                    "summary": vars_of(state.counts),
+                    "items": [state_json(s) for s in state.items],
+                    "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans]})
         return 0
     width = width_for(sys.stdout)
-    lines = [bold(checklist.title, sys.stdout), wrap(checklist.description, width), ""]
-    for it in checklist.items:
+    lines = [bold(checklist.title, sys.stdout), wrap(checklist.description, width),
+             f"Profile {profile}: {state.counts.summary}", ""]
+    for s in state.items:
+        it, p = s.item, s.progress
         cited = ", ".join(str(n) for n in it.measures)
-        lines.append(bold(f"{it.id}", sys.stdout) + f"  (measure {cited})")
+        flag = "  (review: the text changed since it was marked)" if s.needs_review else ""
+        lines.append(f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}")
         lines.append(wrap(it.text, width, indent="    "))
         lines.append(wrap(f'"{it.quote}"', width, indent="    > "))
+        if p.note:
+            lines.append(wrap(f"Note: {' '.join(p.note.split())}", width, indent="    "))
     emit("\n".join(lines))
+    return 0
+
+
+def vars_of(counts: Counts) -> dict[str, int]:
+    return {"total": counts.total, "done": counts.done, "doing": counts.doing, "todo": counts.todo,
+            "na": counts.na, "applicable": counts.applicable, "percent": counts.percent}
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    catalog = catalog_with_warnings()
+    checklist = find_role(catalog, args.role)
+    item = checklist.item(args.item)
+    if item is None:
+        ids = [it.id for it in checklist.items]
+        raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
+    if args.status not in STATUSES:
+        raise Bj30Error(f"unknown status {args.status!r}; use one of: {', '.join(STATUSES)}")
+    store = open_store()
+    profile = store.profile(profile_name(args)).name
+    new = store.update(profile, checklist.role, item.id, status=args.status, note=args.note, owner=args.owner,
+                       due=args.due, fingerprint=item.fingerprint)
+    print(f"{checklist.role} {item.id}: {new.status}" + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""))
+    return 0
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    store = open_store()
+    profiles = store.profiles()
+    if args.format == "json":
+        print_json([{"name": p.name, "institution": p.institution, "department": p.department} for p in profiles])
+        return 0
+    emit("\n".join(f"{p.name:<20} {p.institution or '(institution not set)'}"
+                    + (f" · {p.department}" if p.department else "") for p in profiles))
+    return 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    store = open_store()
+    if args.profile_action == "create":
+        p = store.create_profile(args.name, args.institution, args.department)
+        print(f"created profile {p.name!r} ({p.institution})")
+    else:
+        old = store.profile(args.name)
+        p = store.update_profile(args.name, old.institution if args.institution is None else args.institution,
+                                 args.department or old.department)
+        print(f"profile {p.name!r}: {p.institution}" + (f" · {p.department}" if p.department else ""))
     return 0
 
 

@@ -1,0 +1,252 @@
+"""The progress store: durable changes, history, profiles, faults, migrations, concurrency."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.core import store as store_module
+from tui.core.checklist import Checklist, ChecklistItem
+from tui.core.progress import checklist_state
+from tui.core.store import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store, StoreError
+
+WRITER = Path(__file__).with_name("store_writer.py")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "data" / "progress.sqlite3")
+    assert opened.warnings == []
+    yield opened.store
+    opened.store.close()
+
+
+def mark(store: Store, item: str, **kw) -> None:
+    store.update(DEFAULT_PROFILE, "university", item, fingerprint=kw.pop("fingerprint", "fp1"), **kw)
+
+
+def test_changes_are_committed_and_visible_to_another_connection(store: Store, tmp_path: Path) -> None:
+    mark(store, "uni-001", status="done")
+    mark(store, "uni-002", status="doing", note="Finance is on it", owner="Li Wei", due="2026-12-31")
+    other = Store.open(tmp_path / "data" / "progress.sqlite3").store
+    got = other.progress(DEFAULT_PROFILE, "university")
+    assert got["uni-001"].status == "done" and got["uni-001"].completed
+    assert (got["uni-002"].status, got["uni-002"].note, got["uni-002"].owner, got["uni-002"].due) == (
+        "doing", "Finance is on it", "Li Wei", "2026-12-31")
+    other.close()
+
+
+def test_history_is_an_append_only_audit_trail(store: Store) -> None:
+    mark(store, "uni-001", status="doing")
+    mark(store, "uni-001", status="done", note="Approved by the board")
+    mark(store, "uni-001", status="done")  # no change: no history row
+    mark(store, "uni-001", status="todo")
+    rows = [(h.item_id, h.field, h.old, h.new) for h in store.history(DEFAULT_PROFILE, "university")]
+    assert rows == [
+        ("uni-001", "status", "todo", "doing"),
+        ("uni-001", "status", "doing", "done"),
+        ("uni-001", "note", "", "Approved by the board"),
+        ("uni-001", "status", "done", "todo"),
+    ]
+    assert store.item(DEFAULT_PROFILE, "university", "uni-001").completed == ""
+
+
+def test_na_needs_a_reason(store: Store) -> None:
+    with pytest.raises(StoreError, match="N/A needs a reason"):
+        mark(store, "uni-003", status="na")
+    with pytest.raises(StoreError, match="N/A needs a reason"):
+        mark(store, "uni-003", status="na", note="   ")
+    mark(store, "uni-003", status="na", note="We have no foreign staff.")
+    assert store.item(DEFAULT_PROFILE, "university", "uni-003").status == "na"
+    with pytest.raises(StoreError, match="N/A needs a reason"):
+        mark(store, "uni-003", note="")  # clearing the reason of an N/A item is refused too
+    assert store.history(DEFAULT_PROFILE, "university")[-1].new == "We have no foreign staff."
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"status": "finished"}, "unknown status 'finished'; use one of: todo, doing, done, na"),
+    ({"due": "next week"}, "due date 'next week' is not a date like 2026-12-31"),
+    ({"owner": "x" * 500}, "owner is longer than 200 characters"),
+    ({"note": "x" * 30_000}, "note is 30,000 characters"),
+])
+def test_bad_values_are_refused_with_a_clear_message(store: Store, kwargs: dict, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        mark(store, "uni-001", **kwargs)
+    assert store.progress(DEFAULT_PROFILE, "university") == {}
+
+
+def test_profiles(store: Store) -> None:
+    assert [p.name for p in store.profiles()] == ["default"]
+    store.create_profile("pku", "Peking University", "Science and Technology Office")
+    assert store.profile("pku").institution == "Peking University"
+    with pytest.raises(StoreError, match="already exists"):
+        store.create_profile("pku", "Again")
+    with pytest.raises(StoreError, match="no profile 'nope'; profiles are: default, pku"):
+        store.update("nope", "university", "uni-001", status="done", fingerprint="f")
+    store.update("pku", "university", "uni-001", status="done", fingerprint="f")
+    assert store.progress(DEFAULT_PROFILE, "university") == {}
+    assert store.progress("pku", "university")["uni-001"].status == "done"
+    store.update_profile("pku", "Peking University", "Research Office")
+    assert store.profile("pku").department == "Research Office"
+
+
+def test_markup_and_hostile_text_is_stored_verbatim(store: Store) -> None:
+    note = "[@click=app.quit]Quit[/] [red]x[/red]\n- [x] forged\n# heading\n<script>alert(1)</script>"
+    mark(store, "uni-001", status="doing", note=note)
+    assert store.item(DEFAULT_PROFILE, "university", "uni-001").note == note
+
+
+def test_corrupt_store_is_moved_aside_and_a_fresh_one_used(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    path.write_bytes(b"this is not a database, it is a shopping list" * 100)
+    opened = Store.open(path)
+    assert len(opened.warnings) == 1 and "moved aside to" in opened.warnings[0]
+    moved = [p for p in tmp_path.iterdir() if p.name.startswith("progress.sqlite3.damaged-")]
+    assert len(moved) == 1 and moved[0].read_bytes().startswith(b"this is not a database")
+    assert str(moved[0]) in opened.warnings[0]
+    opened.store.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", fingerprint="f")
+    assert opened.store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "done"
+
+
+def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    first = Store.open(path).store
+    for i in range(200):
+        first.update(DEFAULT_PROFILE, "soe", f"soe-{i}", status="done", note="n" * 200, fingerprint="f")
+    first._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    first.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3] + b"\x00" * 100 + data[len(data) // 2:])
+    opened = Store.open(path)
+    assert opened.warnings and "damaged" in opened.warnings[0]
+    assert any(p.name.startswith("progress.sqlite3.damaged-") for p in tmp_path.iterdir())
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+def test_read_only_folder_gives_a_read_only_session(tmp_path: Path) -> None:  # pragma: no cover - non-root
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    Store.open(folder / "progress.sqlite3").store.close()
+    folder.chmod(0o500)
+    try:
+        opened = Store.open(folder / "progress.sqlite3")
+        assert opened.store.read_only and "read-only session" in opened.warnings[0]
+        with pytest.raises(ReadOnlyStore):
+            opened.store.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", fingerprint="f")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_unwritable_location_gives_a_read_only_session(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the data folder should be")
+    opened = Store.open(blocker / "bj30" / "progress.sqlite3")
+    assert opened.store.read_only
+    assert opened.warnings[0].startswith("read-only session: cannot create")
+    assert [p.name for p in opened.store.profiles()] == ["default"]
+    with pytest.raises(ReadOnlyStore, match="not saved: read-only session"):
+        opened.store.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", fingerprint="f")
+
+
+def test_store_from_a_newer_bj30_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    opened = Store.open(path)
+    assert opened.store.read_only and "newer than this bj30" in opened.warnings[0]
+    assert path.exists() and not any("damaged" in p.name for p in tmp_path.iterdir())
+
+
+def test_migrations_run_in_order_and_keep_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "progress.sqlite3"
+    s = Store.open(path).store
+    s.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", note="kept", fingerprint="f")
+    s.close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    # A later release adds a migration; opening the old store applies it and keeps the rows.
+    monkeypatch.setattr(store_module, "MIGRATIONS",
+                        [*store_module.MIGRATIONS, "ALTER TABLE progress ADD COLUMN evidence TEXT NOT NULL DEFAULT ''"])
+    s = Store.open(path).store
+    assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert s.item(DEFAULT_PROFILE, "soe", "soe-001").note == "kept"
+    assert s._conn.execute("SELECT evidence FROM progress").fetchone() == ("",)
+    s.close()
+
+
+def test_a_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "progress.sqlite3"
+    Store.open(path).store.close()
+    monkeypatch.setattr(store_module, "MIGRATIONS", [*store_module.MIGRATIONS, "CREATE TABLE x (a); BROKEN SQL"])
+    with pytest.raises(sqlite3.OperationalError):
+        store_module.migrate(sqlite3.connect(path, isolation_level=None))
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'x'").fetchone() is None
+
+
+def test_orphans_and_review_flags(store: Store) -> None:
+    item = ChecklistItem("uni-001", "Text", (6,), "quote", fingerprint="new-fp")
+    checklist = Checklist("university", "U", "u", "d", (item,))
+    store.update(DEFAULT_PROFILE, "university", "uni-001", status="done", fingerprint="old-fp")
+    store.update(DEFAULT_PROFILE, "university", "uni-999", status="doing", note="retired item", fingerprint="x")
+    state = checklist_state(store, DEFAULT_PROFILE, checklist)
+    assert [o.item_id for o in state.orphans] == ["uni-999"]  # kept and reported, never dropped
+    assert state.items[0].needs_review
+    assert state.counts.done == 1 and state.counts.applicable == 1 and state.counts.percent == 100
+    store.update(DEFAULT_PROFILE, "university", "uni-001", status="done", fingerprint="new-fp")
+    assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review  # unchanged: still old
+    store.update(DEFAULT_PROFILE, "university", "uni-001", status="doing", fingerprint="new-fp")
+    assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review
+
+
+def _writer(path: Path, profile: str, count: int) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen([sys.executable, str(WRITER), str(path), profile, str(count)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_sigkill_mid_burst_loses_no_acknowledged_change(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    Store.open(path).store.close()
+    proc = _writer(path, DEFAULT_PROFILE, 100_000)
+    acked = -1
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        acked = int(line.split()[1])
+        if acked >= 60:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    opened = Store.open(path)
+    assert opened.warnings == []
+    got = opened.store.progress(DEFAULT_PROFILE, "burst")
+    missing = [i for i in range(acked + 1) if got.get(f"w-{i}") is None or got[f"w-{i}"].status != "done"]
+    assert missing == [], f"acknowledged but lost: {missing}"
+    assert len(got) >= acked + 1
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite3"
+    s = Store.open(path).store
+    s.ensure_profile("a")
+    s.ensure_profile("b")
+    s.close()
+    procs = [_writer(path, name, 150) for name in ("a", "b")]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert out.count("ack") == 150
+    s = Store.open(path).store
+    for name in ("a", "b"):
+        assert len(s.progress(name, "burst")) == 150
+        assert len(s.history(name, "burst")) == 300  # status and note for each item
+    s.close()
