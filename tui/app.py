@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -15,7 +15,9 @@ from tui.core.errors import Bj30Error
 from tui.core.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.policy import Policy
 from tui.core.policy_loader import load_policy
+from tui.core.store import DEFAULT_PROFILE
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+from tui.core.workbench import Workbench
 
 if TYPE_CHECKING:
     from tui.core.search import SearchIndex
@@ -36,16 +38,23 @@ class Bj30App(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     COMMANDS = App.COMMANDS | {lambda: _measures_provider()}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("question_mark", "help", "Help", id="app.help"),
         Binding("slash", "search", "Search", id="app.search"),
+        Binding("l", "checklists", "Checklists", id="app.checklists"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        # q works everywhere and is in the help; the footer keeps its room at 80 columns.
+        Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
 
     def __init__(self, policy: Policy | None = None, *, state_path: Path | None = None,
-                 profile: str | None = None) -> None:
+                 store_path: Path | None = None, profile: str | None = None) -> None:
         super().__init__()
         self.policy = policy or load_policy()
-        self.profile = profile or "default"
+        # Store and checklists open on first need, not at start-up.
+        self.workbench = Workbench(self.policy, store_path=store_path or locations.store_path(),
+                                   builtin_dir=locations.builtin_checklists_dir(),
+                                   user_dir=locations.user_checklists_dir(),
+                                   profile=profile or DEFAULT_PROFILE)
+        self.last_role: str | None = None
         self._state_path = state_path or locations.ui_state_path()
         loaded = load_ui_state(self._state_path)
         self.ui_state: UiState = loaded.state
@@ -68,6 +77,13 @@ class Bj30App(App[None]):
         self.push_screen(ReaderScreen(self.policy, start))
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=8)
+
+    def report(self, error: Exception | str | None = None) -> None:
+        """Show the workbench's pending warnings, and `error` if given, as notifications."""
+        for warning in self.workbench.take_warnings():
+            self.notify(warning, severity="warning", timeout=10)
+        if error is not None:
+            self.notify(str(error), severity="error", timeout=8)
 
     # State remembered across runs --------------------------------------------------
 
@@ -124,6 +140,21 @@ class Bj30App(App[None]):
 
         self.push_screen(SearchScreen(self.search_index, self.last_query), closed)
 
+    def action_checklists(self) -> None:
+        from tui.screens.checklist import ChecklistScreen
+        from tui.screens.checklists import ChecklistsScreen
+
+        if isinstance(self.screen, ChecklistsScreen | ChecklistScreen) or self.screen.is_modal:
+            return
+        self.push_screen(ChecklistsScreen())
+        if self.last_role and self.workbench.catalog.get(self.last_role):
+            # Back where the officer was: `l` after opening a measure from a checklist returns to it.
+            self.push_screen(ChecklistScreen(self.last_role))
+
+    def set_role_lens(self, role: str | None) -> None:
+        self.ui_state.role = role
+        self._save_state()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, describe_bindings
 
@@ -136,8 +167,13 @@ class Bj30App(App[None]):
 def run_app(profile: str | None = None) -> int:
     try:
         app = Bj30App(profile=profile)
+        if profile:
+            app.workbench.use_profile(profile)  # an unknown profile is refused before the screen opens
     except Bj30Error as exc:
         print(f"bj30: {exc}", file=sys.stderr)
         return 1
-    app.run()
+    try:
+        app.run()
+    finally:
+        app.workbench.close()
     return app.return_code or 0

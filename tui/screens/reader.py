@@ -5,16 +5,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.core.citation import citation
+from tui.core.errors import Bj30Error
 from tui.core.history import History
 from tui.core.places import Place, place_label, step
 from tui.core.policy import Policy
 from tui.widgets.contents import ContentsTree
-from tui.widgets.measure_view import MeasureView, Span
+from tui.widgets.measure_view import Lens, MeasureView, Span
+from tui.widgets.progress_text import status_box
 
 # At this width and wider the contents panel shows at start; narrower, the text gets the room.
 WIDE_ENOUGH_FOR_CONTENTS = 100
@@ -24,11 +27,12 @@ class ReaderScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "next", "Next", id="reader.next"),
         Binding("p", "previous", "Prev", id="reader.previous"),
-        Binding("g", "goto", "Go to", id="reader.goto"),
+        Binding("g", "goto", "Go to", tooltip="Go to measure", id="reader.goto"),
         Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="reader.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="reader.forward"),
-        Binding("t", "toggle_contents", "Contents", id="reader.toggle_contents"),
+        Binding("t", "toggle_contents", "TOC", tooltip="Show or hide the contents", id="reader.toggle_contents"),
         Binding("c", "copy_citation", "Copy citation", show=False, id="reader.copy_citation"),
+        Binding("r", "role_lens", "Role lens", show=False, id="reader.role_lens"),
     ]
 
     def __init__(self, policy: Policy, start: Place) -> None:
@@ -71,11 +75,39 @@ class ReaderScreen(Screen[None]):
         """Show `place` with `highlights` marked; `record` adds it to the history (back/forward do not)."""
         if record:
             self.history.visit(place)
-        self.query_one(MeasureView).show(place, highlights, scroll_to)
+        self.query_one(MeasureView).show(place, highlights, scroll_to, self._lens(place))
         for tree in self.query(ContentsTree):
             tree.show_place(place)
         self.sub_title = place_label(self.policy, place)
         self.app.remember_place(place)  # type: ignore[attr-defined]
+
+    def _lens(self, place: Place) -> Lens | None:
+        """The role lens for a measure: its duty sentences for the chosen role, and the items citing it."""
+        role = self.app.ui_state.role  # type: ignore[attr-defined]
+        if not role or not isinstance(place, int):
+            return None
+        workbench = self.app.workbench  # type: ignore[attr-defined]
+        try:
+            states = workbench.items_citing(role, place)
+            title = workbench.checklist(role).title
+        except Bj30Error as exc:
+            self.app.report(exc)  # type: ignore[attr-defined]
+            return None
+        self.app.report()  # type: ignore[attr-defined]
+        spans = [span for s in states if (span := workbench.quote_span(s.item, place))]
+        lines = [Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), "  ",
+                                  Content(s.item.text)) for s in states]
+        return Lens(title, spans, lines)
+
+    def on_screen_resume(self) -> None:
+        # Back from a checklist or a dialog: statuses and the lens may have changed.
+        if self.place is not None and self.is_mounted:
+            self.query_one(MeasureView).show(self.place, None, None, self._lens(self.place))
+
+    def action_role_lens(self) -> None:
+        from tui.screens.profiles import choose_role_lens
+
+        choose_role_lens(self.app, on_done=lambda: self.open(self.place, record=False) if self.place else None)
 
     @on(ContentsTree.Opened)
     def _opened_from_contents(self, event: ContentsTree.Opened) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -12,6 +13,16 @@ from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.core.policy import Policy
 
 Span = tuple[int, int]
+LENS_MARK = "underline $warning"
+
+
+@dataclass(frozen=True)
+class Lens:
+    """What the role lens adds to a measure: the duty sentences to mark, the items to list."""
+
+    role_title: str
+    spans: list[Span]
+    lines: list[Content]  # one per item citing the measure, with its status
 
 
 class MeasureView(VerticalScroll, can_focus=True):
@@ -28,14 +39,17 @@ class MeasureView(VerticalScroll, can_focus=True):
         self._title = Static(classes="title", markup=False)
         self._body = Static(classes="body", markup=False)
         self._errata = Static(classes="errata", markup=False)
+        self._lens = Static(classes="lens", markup=False)
 
     def compose(self):  # type: ignore[override]
         yield self._where
         yield self._title
         yield self._body
         yield self._errata
+        yield self._lens
 
-    def show(self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None) -> None:
+    def show(self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None,
+             lens: Lens | None = None) -> None:
         """Show `place`; `highlights` are character spans of its text to mark.
 
         The view scrolls to character `scroll_to` of the text, or else to the first highlight.
@@ -56,6 +70,8 @@ class MeasureView(VerticalScroll, can_focus=True):
             where = f"Part {policy.part_of(m).label}"
             title, text, errata = m.label, m.text, m.errata
             body, offset = Content(text), 0
+        for start, end in lens.spans if lens else []:
+            body = body.stylize(LENS_MARK, offset + start, offset + end)
         for start, end in highlights or []:
             body = body.stylize("reverse", offset + start, offset + end)
         self._where.update(Content(where))
@@ -63,6 +79,10 @@ class MeasureView(VerticalScroll, can_focus=True):
         self._body.update(body)
         self._errata.update(Content("\n".join(f"Note on the translation: {e}" for e in errata)))
         self._errata.display = bool(errata)
+        if lens and lens.lines:
+            head = Content(f"{lens.role_title}: items citing this measure").stylize("bold")
+            self._lens.update(Content("\n").join([head, *lens.lines]))
+        self._lens.display = bool(lens and lens.lines)
         self.scroll_home(animate=False)
         if scroll_to is None and highlights:
             scroll_to = min(start for start, _ in highlights)

@@ -1,0 +1,237 @@
+"""One role's checklist: items grouped by part and measure, ticked, annotated, filtered."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.errors import Bj30Error
+from tui.core.progress import ChecklistState, ItemState
+from tui.screens.dialogs import NoteDialog, NoteEdit, ReasonDialog
+from tui.widgets.progress_text import STATUS_WORD, progress_line, status_box
+
+FILTERS = ("all", "open", "done", "N/A")
+_FILTER_STATUSES = {"all": {"todo", "doing", "done", "na"}, "open": {"todo", "doing"}, "done": {"done"},
+                    "N/A": {"na"}}
+
+
+def item_prompt(s: ItemState) -> Content:
+    flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
+    return Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), flag, "  ",
+                            Content(s.item.text).stylize("dim" if s.status == "na" else ""))
+
+
+class ChecklistScreen(Screen[None]):
+    BINDINGS = [
+        Binding("space", "toggle_done", "Done", id="checklist.toggle_done"),
+        Binding("d", "set('doing')", "Doing", id="checklist.doing"),
+        Binding("a", "not_applicable", "N/A", id="checklist.na"),
+        Binding("u", "set('todo')", "To do", show=False, id="checklist.todo"),
+        Binding("e", "edit_note", "Note", id="checklist.note"),
+        Binding("f", "cycle_filter", "Filter", id="checklist.filter"),
+        Binding("x", "export", "Export", id="checklist.export"),
+        Binding("escape", "back", "Back", id="checklist.back"),
+    ]
+
+    def __init__(self, role: str) -> None:
+        super().__init__()
+        self.role = role
+        self.filter = "all"
+        self.state: ChecklistState | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="checklist-title", markup=False)
+        yield Static("", id="checklist-progress", markup=False)
+        yield OptionList(id="items", markup=False)
+        with VerticalScroll(id="item-detail"):
+            yield Static("", id="item-detail-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.last_role = self.role  # type: ignore[attr-defined]
+        self.reload()
+        self.query_one("#items", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # Building the view ----------------------------------------------------------------
+
+    def reload(self, keep: str | None = None) -> None:
+        app = self.app
+        try:
+            self.state = app.workbench.state(self.role)  # type: ignore[attr-defined]
+        except Bj30Error as exc:
+            app.report(exc)  # type: ignore[attr-defined]
+            return
+        app.report()  # type: ignore[attr-defined]
+        self._fill(keep or self.current_id)
+        self._header()
+
+    def _header(self) -> None:
+        assert self.state is not None
+        c = self.state.checklist
+        workbench = self.app.workbench  # type: ignore[attr-defined]
+        extra = []
+        if self.state.needing_review:
+            extra.append(f"{len(self.state.needing_review)} to review")
+        if self.state.orphans:
+            extra.append(f"{len(self.state.orphans)} kept from retired items")
+        if workbench.store.read_only:
+            extra.append("READ-ONLY")
+        self.query_one("#checklist-title", Static).update(Content.assemble(
+            Content(c.title).stylize("bold"), Content(f"   profile {workbench.profile_name}").stylize("dim")))
+        self.query_one("#checklist-progress", Static).update(Content.assemble(
+            progress_line(self.state.counts, 16), Content(f" · filter: {self.filter}").stylize("dim"),
+            Content("".join(f" · {e}" for e in extra)).stylize("$warning")))
+
+    def _fill(self, keep: str | None) -> None:
+        assert self.state is not None
+        policy = self.app.policy  # type: ignore[attr-defined]
+        wanted = _FILTER_STATUSES[self.filter]
+        options: list[Option] = []
+        last_measure = None
+        for s in sorted(self.state.items, key=lambda s: s.item.measure):
+            if s.status not in wanted:
+                continue
+            m = policy.measure(s.item.measure)
+            if m.number != last_measure:
+                last_measure = m.number
+                head = Content.assemble(Content(f"Part {m.part} · ").stylize("dim"),
+                                        Content(f"{m.number}. {m.title}").stylize("bold $accent"))
+                options.append(Option(head, id=f"measure-{m.number}", disabled=True))
+            options.append(Option(item_prompt(s), id=s.item.id))
+        listing = self.query_one("#items", OptionList)
+        listing.set_options(options)
+        ids = [o.id for o in options]
+        if keep in ids:
+            listing.highlighted = ids.index(keep)
+        else:
+            first = next((i for i, o in enumerate(options) if not o.disabled), None)
+            listing.highlighted = first
+        if not any(not o.disabled for o in options):
+            self.query_one("#item-detail-text", Static).update(
+                Content(f"No items match the filter '{self.filter}'. Press f to change it."))
+        else:
+            self._detail()
+
+    @property
+    def current_id(self) -> str | None:
+        listing = self.query_one("#items", OptionList)
+        option = listing.highlighted_option
+        return option.id if option is not None and not option.disabled else None
+
+    @property
+    def current(self) -> ItemState | None:
+        item_id = self.current_id
+        return self.state.state_of(item_id) if self.state and item_id else None
+
+    def _detail(self) -> None:
+        s = self.current
+        target = self.query_one("#item-detail-text", Static)
+        if s is None:
+            target.update("")
+            return
+        it, p = s.item, s.progress
+        cited = ", ".join(str(n) for n in it.measures)
+        lines: list[Content] = [
+            Content.assemble(Content(it.id).stylize("bold"), Content(
+                f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
+            Content(it.text),
+            Content(f"“{it.quote}”").stylize("italic $text-muted"),
+        ]
+        state = [f"Status: {STATUS_WORD[p.status]}"]
+        if p.completed:
+            state.append(f"completed {p.completed[:10]}")
+        if p.owner:
+            state.append(f"owner {p.owner}")
+        if p.due:
+            state.append(f"due {p.due}")
+        lines.append(Content(" · ".join(state)).stylize("bold"))
+        if p.note:
+            lines.append(Content("Note: " + p.note))
+        if it.guidance:
+            lines.append(Content("Guidance: " + it.guidance).stylize("dim"))
+        if s.needs_review:
+            lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
+                                 "check the mark still holds, then mark it again.").stylize("$warning"))
+        target.update(Content("\n").join(lines))
+        self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionHighlighted, "#items")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._detail()
+
+    # Changes --------------------------------------------------------------------------
+
+    def _apply(self, **changes: str | None) -> bool:
+        s = self.current
+        if s is None:
+            return False
+        try:
+            self.app.workbench.update(self.role, s.item, **changes)  # type: ignore[attr-defined]
+        except Bj30Error as exc:
+            self.app.report(exc)  # type: ignore[attr-defined]
+            return False
+        self.reload(keep=s.item.id)
+        return True
+
+    def action_toggle_done(self) -> None:
+        s = self.current
+        if s is not None:
+            self._apply(status="todo" if s.status == "done" else "done")
+
+    def action_set(self, status: str) -> None:
+        self._apply(status=status)
+
+    def action_not_applicable(self) -> None:
+        s = self.current
+        if s is None:
+            return
+
+        def reason_given(reason: str | None) -> None:
+            if reason is not None:
+                self._apply(status="na", note=reason)
+
+        self.app.push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
+
+    def action_edit_note(self) -> None:
+        s = self.current
+        if s is None:
+            return
+        p = s.progress
+
+        def edited(edit: NoteEdit | None) -> None:
+            if edit is not None:
+                self._apply(note=edit.note, owner=edit.owner, due=edit.due)
+
+        self.app.push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self._fill(self.current_id)
+        self._header()
+
+    @on(OptionList.OptionSelected, "#items")
+    def _open_measure(self, event: OptionList.OptionSelected) -> None:
+        s = self.current
+        if s is None:
+            return
+        measure = s.item.measure
+        span = self.app.workbench.quote_span(s.item, measure)  # type: ignore[attr-defined]
+        self.app.open_place(measure, [span] if span else None)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        from tui.screens.export import export_checklist
+
+        export_checklist(self.app, self.role)
+
+    def action_back(self) -> None:
+        self.app.last_role = None  # type: ignore[attr-defined]
+        self.dismiss(None)

@@ -1,0 +1,89 @@
+"""Every role's checklist with a progress bar; Enter opens one. Profiles are switched here too."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.errors import Bj30Error
+from tui.core.progress import ChecklistState
+from tui.widgets.progress_text import progress_line
+
+
+def role_prompt(state: ChecklistState) -> Content:
+    c = state.checklist
+    origin = "" if c.is_builtin else f"   (your file: {c.source})"
+    review = f"   · {len(state.needing_review)} to review" if state.needing_review else ""
+    return Content.assemble(Content(c.title).stylize("bold"), Content(f"   {c.role}{origin}").stylize("dim"), "\n",
+                            progress_line(state.counts), Content(review).stylize("$warning"))
+
+
+class ChecklistsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="checklists.back"),
+        Binding("P", "profiles", "Profile", id="checklists.profiles"),
+        Binding("r", "role_lens", "Role lens", id="checklists.role_lens"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="checklists-header", markup=False)
+        yield OptionList(id="roles", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_roles()
+        self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_roles()  # progress may have changed in a checklist
+
+    def refresh_roles(self) -> None:
+        app = self.app
+        workbench = app.workbench  # type: ignore[attr-defined]
+        try:
+            states = workbench.states()
+            profile = workbench.profile
+        except Bj30Error as exc:
+            app.report(exc)  # type: ignore[attr-defined]
+            return
+        app.report()  # type: ignore[attr-defined]
+        who = profile.institution or "institution not set: press P to set it"
+        lens = app.ui_state.role or "none"  # type: ignore[attr-defined]
+        self.query_one("#checklists-header", Static).update(Content.assemble(
+            Content("Checklists").stylize("bold"), f"   profile {profile.name} · {who}",
+            Content(f"   · role lens: {lens}").stylize("dim")))
+        options = self.query_one(OptionList)
+        keep = options.highlighted
+        options.set_options(Option(role_prompt(s), id=s.checklist.role) for s in states)
+        if states:
+            options.highlighted = keep if keep is not None and keep < len(states) else 0
+            last = app.last_role  # type: ignore[attr-defined]
+            if keep is None and last:
+                for i, s in enumerate(states):
+                    if s.checklist.role == last:
+                        options.highlighted = i
+
+    @on(OptionList.OptionSelected, "#roles")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        from tui.screens.checklist import ChecklistScreen
+
+        if event.option.id:
+            self.app.push_screen(ChecklistScreen(event.option.id))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_profiles(self) -> None:
+        from tui.screens.profiles import choose_profile
+
+        choose_profile(self.app, on_done=self.refresh_roles)
+
+    def action_role_lens(self) -> None:
+        from tui.screens.profiles import choose_role_lens
+
+        choose_role_lens(self.app, on_done=self.refresh_roles)

@@ -1,0 +1,85 @@
+"""Flows for choosing a profile (or creating one) and the role lens, built from the dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+
+from tui.core.errors import Bj30Error
+from tui.screens.dialogs import ChoiceDialog, ProfileDialog, ProfileForm
+
+NEW = "\x00new"
+EDIT = "\x00edit"
+
+
+def choose_profile(app: App, on_done: Callable[[], None]) -> None:
+    """Switch to another profile, create one, or edit the current one's institution."""
+    workbench = app.workbench  # type: ignore[attr-defined]
+    try:
+        profiles = workbench.store.profiles()
+        current = workbench.profile_name
+    except Bj30Error as exc:
+        app.report(exc)  # type: ignore[attr-defined]
+        return
+    choices = [(p.name, f"{p.name} · {p.institution or '(institution not set)'}"
+                + (f" · {p.department}" if p.department else "")) for p in profiles]
+    choices += [(EDIT, f"Edit the institution of {current}…"), (NEW, "New profile…")]
+
+    def chosen(value: str | None) -> None:
+        if value is None:
+            return
+        if value == NEW:
+            app.push_screen(ProfileDialog(), created)
+        elif value == EDIT:
+            p = workbench.profile
+            app.push_screen(ProfileDialog(p.name, p.institution, p.department, editing=True), edited)
+        else:
+            try:
+                workbench.use_profile(value)
+            except Bj30Error as exc:
+                app.report(exc)  # type: ignore[attr-defined]
+                return
+            app.notify(f"Profile: {value}")
+            on_done()
+
+    def created(form: ProfileForm | None) -> None:
+        if form is None:
+            return
+        try:
+            workbench.store.create_profile(form.name, form.institution, form.department)
+            workbench.use_profile(form.name)
+        except Bj30Error as exc:
+            app.report(exc)  # type: ignore[attr-defined]
+            return
+        app.notify(f"Created and switched to profile {form.name} ({form.institution})")
+        on_done()
+
+    def edited(form: ProfileForm | None) -> None:
+        if form is None:
+            return
+        try:
+            workbench.store.update_profile(workbench.profile_name, form.institution, form.department)
+        except Bj30Error as exc:
+            app.report(exc)  # type: ignore[attr-defined]
+            return
+        on_done()
+
+    app.push_screen(ChoiceDialog(f"Profile (now: {current})", choices, current), chosen)
+
+
+def choose_role_lens(app: App, on_done: Callable[[], None]) -> None:
+    """Choose the role whose duties the reader highlights; remembered across runs."""
+    workbench = app.workbench  # type: ignore[attr-defined]
+    choices = [("", "No role lens")] + [(c.role, f"{c.title} ({c.role})") for c in workbench.catalog.checklists]
+    app.report()  # type: ignore[attr-defined]
+
+    def chosen(value: str | None) -> None:
+        if value is None:
+            return
+        app.set_role_lens(value or None)  # type: ignore[attr-defined]
+        app.notify(f"Role lens: {value}" if value else "Role lens off")
+        on_done()
+
+    app.push_screen(ChoiceDialog("Role lens: highlight the duties of…", choices,
+                                 app.ui_state.role or ""), chosen)  # type: ignore[attr-defined]
