@@ -161,7 +161,8 @@ async def test_help_is_generated_from_bindings(tmp_path: Path) -> None:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         table = plain(app.screen.query_one("#help-table"))
-        for expected in ("Next", "Prev", "Go to", "Back", "Forward", "Contents", "Copy citation", "Quit"):
+        for expected in ("Next", "Prev", "Go to measure", "Back", "Forward", "Show or hide the contents",
+                         "Copy citation", "Quit", "Role lens", "Checklists", "Search"):
             assert expected in table
         assert "[ / alt+" in table
         await pilot.press("escape")

@@ -13,7 +13,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_checklists, cli_reference
+    from tui import cli_checklists, cli_export, cli_reference
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_reference.register(commands)
     cli_checklists.register(commands)
+    cli_export.register(commands)
     return parser
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from tui.core.checklist import Checklist, ChecklistItem, normalise_space
 from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.errors import Bj30Error
+from tui.core.export import build_export, render
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store
@@ -95,6 +96,11 @@ class Workbench:
                 return start, end
             start = text.find(words[0], start + 1)
         return None
+
+    def export(self, role: str, fmt: str) -> tuple[str, int]:
+        """The rendered export of a role's checklist for the current profile, and its item count."""
+        data = build_export(self.policy, self.store, self.profile_name, self.checklist(role))
+        return render(data, fmt), len(data.state.items)
 
     def close(self) -> None:
         if self._store is not None:

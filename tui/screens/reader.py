@@ -102,7 +102,7 @@ class ReaderScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Back from a checklist or a dialog: statuses and the lens may have changed.
         if self.place is not None and self.is_mounted:
-            self.query_one(MeasureView).show(self.place, None, None, self._lens(self.place))
+            self.query_one(MeasureView).update_lens(self._lens(self.place))
 
     def action_role_lens(self) -> None:
         from tui.screens.profiles import choose_role_lens

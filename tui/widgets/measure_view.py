@@ -35,6 +35,7 @@ class MeasureView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.policy = policy
         self.place: Place | None = None
+        self._highlights: list[Span] | None = None
         self._where = Static(classes="where", markup=False)
         self._title = Static(classes="title", markup=False)
         self._body = Static(classes="body", markup=False)
@@ -55,6 +56,21 @@ class MeasureView(VerticalScroll, can_focus=True):
         The view scrolls to character `scroll_to` of the text, or else to the first highlight.
         """
         self.place = place
+        self._highlights = highlights
+        offset, plain = self._fill(place, highlights, lens)
+        self.scroll_home(animate=False)
+        if scroll_to is None and highlights:
+            scroll_to = min(start for start, _ in highlights)
+        if scroll_to is not None:
+            self.call_after_refresh(self._scroll_to_char, offset + scroll_to, plain)
+
+    def update_lens(self, lens: Lens | None) -> None:
+        """Redraw the current place with a new lens, keeping its highlights and scroll position."""
+        if self.place is not None:
+            self._fill(self.place, self._highlights, lens)
+
+    def _fill(self, place: Place, highlights: list[Span] | None, lens: Lens | None) -> tuple[int, str]:
+        """Fill the widgets; return where the spans' text starts in the body, and the body's text."""
         policy = self.policy
         errata: tuple[str, ...] = ()
         if place == NOTICE:
@@ -83,11 +99,7 @@ class MeasureView(VerticalScroll, can_focus=True):
             head = Content(f"{lens.role_title}: items citing this measure").stylize("bold")
             self._lens.update(Content("\n").join([head, *lens.lines]))
         self._lens.display = bool(lens and lens.lines)
-        self.scroll_home(animate=False)
-        if scroll_to is None and highlights:
-            scroll_to = min(start for start, _ in highlights)
-        if scroll_to is not None:
-            self.call_after_refresh(self._scroll_to_char, offset + scroll_to, body.plain)
+        return offset, body.plain
 
     def _scroll_to_char(self, index: int, plain: str) -> None:
         """Scroll so the line holding character `index` of the body sits near the top."""
