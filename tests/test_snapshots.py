@@ -58,3 +58,38 @@ def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path) 
         await pilot.pause(0.2)
 
     assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), run_before=search_and_open)
+
+
+def seeded(tmp_path: Path) -> Bj30App:
+    """An app whose store holds some progress, with fixed times so snapshots do not drift."""
+    from tui.core.checklist_loader import load_default_catalog
+    from tui.core.policy_loader import load_policy
+    from tui.core.store import Store
+
+    checklist = load_default_catalog(load_policy()).get("university")
+    store = Store.open(tmp_path / "progress.sqlite3").store
+    for item_id, status, note in (("uni-030", "done", "Joint lab with two SOEs"), ("uni-001", "doing", ""),
+                                  ("uni-002", "na", "We award no titles"), ("uni-017", "done", "")):
+        store.update("default", "university", item_id, status=status, note=note,
+                     fingerprint=checklist.item(item_id).fingerprint)
+    store._conn.execute("UPDATE progress SET changed = '2026-11-20T09:00:00Z', "
+                        "completed = CASE WHEN status = 'done' THEN '2026-11-20T09:00:00Z' ELSE '' END")
+    store.close()
+    return Bj30App(state_path=tmp_path / "ui-state.json", store_path=tmp_path / "progress.sqlite3")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_checklists_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(seeded(tmp_path), terminal_size=size, press=["l"])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_checklist_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    async def open_university(pilot) -> None:
+        await pilot.press("l")
+        roles = pilot.app.screen.query_one("#roles")
+        roles.highlighted = [o.id for o in roles.options].index("university")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(seeded(tmp_path), terminal_size=size, run_before=open_university)

@@ -31,12 +31,18 @@ def _measures_provider() -> type:
     return MeasuresProvider
 
 
+def _workbench_provider() -> type:
+    from tui.commands import WorkbenchProvider
+
+    return WorkbenchProvider
+
+
 class Bj30App(App[None]):
     TITLE = "bj30"
     SUB_TITLE = "the 30 Measures"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
-    COMMANDS = App.COMMANDS | {lambda: _measures_provider()}
+    COMMANDS = App.COMMANDS | {_measures_provider, _workbench_provider}
     BINDINGS = [
         Binding("slash", "search", "Search", id="app.search"),
         Binding("l", "checklists", "Checklists", id="app.checklists"),

@@ -1,7 +1,8 @@
-"""Command palette providers: every measure by number and title, and the app's screens."""
+"""Command palette providers: every measure by number and title; checklists, export, profiles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -37,3 +38,39 @@ class MeasuresProvider(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._open, place), text=text,
                           help="Open in the reader")
+
+
+class WorkbenchProvider(Provider):
+    """Checklists, export, profiles and the role lens from the palette."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        from tui.screens.checklist import ChecklistScreen
+        from tui.screens.export import export_checklist
+        from tui.screens.profiles import choose_profile, choose_role_lens
+
+        app = self.app
+        workbench = app.workbench  # type: ignore[attr-defined]
+        commands: list[tuple[str, str, Callable[[], None]]] = [
+            ("Checklists", "Every role with its progress", app.action_checklists),  # type: ignore[attr-defined]
+            ("Switch profile…", "Choose, create or edit the institution profile",
+             partial(choose_profile, app, lambda: None)),
+            ("Role lens…", "Highlight one role's duties in the reader",
+             partial(choose_role_lens, app, lambda: None)),
+        ]
+        for c in workbench.catalog.checklists:
+            commands.append((f"Open checklist: {c.title}", c.role,
+                             partial(app.push_screen, ChecklistScreen(c.role))))
+            commands.append((f"Export checklist: {c.title}", f"{c.role} as Markdown, JSON or CSV",
+                             partial(export_checklist, app, c.role)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for text, help_text, action in self._commands():
+            yield DiscoveryHit(Content(text), action, text=text, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, action in self._commands():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, text=text, help=help_text)
