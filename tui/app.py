@@ -15,12 +15,11 @@ from tui.core.errors import Bj30Error
 from tui.core.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.policy import Policy
 from tui.core.policy_loader import load_policy
-from tui.core.store import DEFAULT_PROFILE
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
-from tui.core.workbench import Workbench
 
 if TYPE_CHECKING:
     from tui.core.search import SearchIndex
+    from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
 
 
@@ -55,11 +54,9 @@ class Bj30App(App[None]):
                  store_path: Path | None = None, profile: str | None = None) -> None:
         super().__init__()
         self.policy = policy or load_policy()
-        # Store and checklists open on first need, not at start-up.
-        self.workbench = Workbench(self.policy, store_path=store_path or locations.store_path(),
-                                   builtin_dir=locations.builtin_checklists_dir(),
-                                   user_dir=locations.user_checklists_dir(),
-                                   profile=profile or DEFAULT_PROFILE)
+        self._store_path = store_path
+        self._profile = profile
+        self._workbench: Workbench | None = None
         self.last_role: str | None = None
         self._state_path = state_path or locations.ui_state_path()
         loaded = load_ui_state(self._state_path)
@@ -83,6 +80,19 @@ class Bj30App(App[None]):
         self.push_screen(ReaderScreen(self.policy, start))
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=8)
+
+    @property
+    def workbench(self) -> Workbench:
+        """Store and checklists, opened on first need: the reader starts without them."""
+        if self._workbench is None:
+            from tui.core.store import DEFAULT_PROFILE
+            from tui.core.workbench import Workbench
+
+            self._workbench = Workbench(self.policy, store_path=self._store_path or locations.store_path(),
+                                        builtin_dir=locations.builtin_checklists_dir(),
+                                        user_dir=locations.user_checklists_dir(),
+                                        profile=self._profile or DEFAULT_PROFILE)
+        return self._workbench
 
     def report(self, error: Exception | str | None = None) -> None:
         """Show the workbench's pending warnings, and `error` if given, as notifications."""
@@ -181,5 +191,6 @@ def run_app(profile: str | None = None) -> int:
     try:
         app.run()
     finally:
-        app.workbench.close()
+        if app._workbench is not None:
+            app._workbench.close()
     return app.return_code or 0

@@ -28,6 +28,30 @@ def item_prompt(s: ItemState) -> Content:
 
 
 class ChecklistScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #checklist-title, #checklist-progress {
+        padding: 0 1;
+        height: auto;
+    }
+
+    /* One line per item; the detail pane below shows the whole statement. */
+    #items {
+        height: 1fr;
+        border: none;
+        scrollbar-size-vertical: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+
+    #item-detail {
+        height: 9;
+        max-height: 45%;
+        border-top: hkey $panel;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("space", "toggle_done", "Done", id="checklist.toggle_done"),
         Binding("d", "set('doing')", "Doing", id="checklist.doing"),

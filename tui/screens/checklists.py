@@ -24,6 +24,20 @@ def role_prompt(state: ChecklistState) -> Content:
 
 
 class ChecklistsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #checklists-header {
+        padding: 0 1;
+        height: auto;
+        margin-bottom: 1;
+    }
+
+    #roles {
+        height: 1fr;
+        border: none;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="checklists.back"),
         Binding("P", "profiles", "Profile", id="checklists.profiles"),

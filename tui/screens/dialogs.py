@@ -59,6 +59,26 @@ class NoteEdit:
 class NoteDialog(_Dialog):
     """Edits an item's note (multi-line), owner and due date. Dismisses with a NoteEdit, or None."""
 
+    DEFAULT_CSS = """
+    #note-box {
+        width: 80;
+    }
+
+    #note-text {
+        height: 6;
+        margin-bottom: 1;
+    }
+
+    .field {
+        height: 1;
+        margin-bottom: 1;
+    }
+
+    .field Input {
+        width: 1fr;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
@@ -105,6 +125,13 @@ class NoteDialog(_Dialog):
 
 class ChoiceDialog(_Dialog):
     """Pick one of (value, label) choices. Dismisses with the value, or None."""
+
+    DEFAULT_CSS = """
+    #choices {
+        height: auto;
+        max-height: 16;
+    }
+    """
 
     def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None,
                  hint: str = "enter chooses · escape cancels") -> None:

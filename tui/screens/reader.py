@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -15,7 +16,9 @@ from tui.core.errors import Bj30Error
 from tui.core.history import History
 from tui.core.places import Place, place_label, step
 from tui.core.policy import Policy
-from tui.widgets.contents import ContentsTree
+
+if TYPE_CHECKING:
+    from tui.widgets.contents import ContentsTree
 from tui.widgets.measure_view import Lens, MeasureView, Span
 from tui.widgets.progress_text import status_box
 
@@ -54,10 +57,12 @@ class ReaderScreen(Screen[None]):
             self.query_one(MeasureView).focus()
 
     def contents(self) -> ContentsTree:
-        """The contents tree, built on first need: a narrow start never pays for it."""
-        found = self.query(ContentsTree)
+        """The contents tree, built on first need: a narrow start never pays for it (nor its import)."""
+        from tui.widgets.contents import ContentsTree
+
+        found = self.query("#contents")
         if found:
-            return found.first()
+            return found.first(ContentsTree)
         tree = ContentsTree(self.policy, id="contents")
         self.query_one("#reader").mount(tree, before=0)
         if self.place is not None:
@@ -76,8 +81,8 @@ class ReaderScreen(Screen[None]):
         if record:
             self.history.visit(place)
         self.query_one(MeasureView).show(place, highlights, scroll_to, self._lens(place))
-        for tree in self.query(ContentsTree):
-            tree.show_place(place)
+        for tree in self.query("#contents"):
+            tree.show_place(place)  # type: ignore[attr-defined]
         self.sub_title = place_label(self.policy, place)
         self.app.remember_place(place)  # type: ignore[attr-defined]
 
@@ -109,8 +114,7 @@ class ReaderScreen(Screen[None]):
 
         choose_role_lens(self.app, on_done=lambda: self.open(self.place, record=False) if self.place else None)
 
-    @on(ContentsTree.Opened)
-    def _opened_from_contents(self, event: ContentsTree.Opened) -> None:
+    def on_contents_tree_opened(self, event: ContentsTree.Opened) -> None:
         self.open(event.place)
         if self.app.size.width < WIDE_ENOUGH_FOR_CONTENTS:
             # On a narrow terminal the contents were only a way there: give the text the room.
@@ -157,11 +161,10 @@ class ReaderScreen(Screen[None]):
         self.app.push_screen(GotoScreen(self.policy), chosen)
 
     def action_toggle_contents(self) -> None:
-        found = self.query(ContentsTree)
-        if not found:
+        if not self.query("#contents"):
             self.contents().focus()
             return
-        contents = found.first()
+        contents = self.contents()
         contents.display = not contents.display
         (contents if contents.display else self.query_one(MeasureView)).focus()
 

@@ -30,6 +30,23 @@ class SearchOutcome:
 class SearchScreen(Screen[SearchOutcome]):
     """Dismisses with the query and the chosen hit (None on Escape)."""
 
+    DEFAULT_CSS = """
+    #search-input {
+        margin: 0 1;
+    }
+
+    #search-status {
+        color: $text-muted;
+        padding: 0 2;
+    }
+
+    #search-hits {
+        height: 1fr;
+        border: none;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "close", "Back", id="search.close"),
         Binding("down", "move(1)", "Next hit", show=False, id="search.next_hit"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
-from tui.core.progress import Counts
+if TYPE_CHECKING:
+    from tui.core.progress import Counts
 
 STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
 STATUS_WORD = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}
