@@ -50,3 +50,18 @@ def test_unwritable_path_reports_instead_of_raising(tmp_path: Path) -> None:
     blocker.write_text("x")
     error = save_ui_state(blocker / "ui-state.json", UiState(last_place=3))
     assert error and "cannot save" in error and "blocker" in error
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
+    from tui.core.atomic import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "report.md", "x")
+        assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "kept.md").write_text("old")
+        (tmp_path / "kept.md").chmod(0o640)
+        write_atomic(tmp_path / "kept.md", "new")
+        assert (tmp_path / "kept.md").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)

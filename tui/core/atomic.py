@@ -16,6 +16,13 @@ def write_atomic(path: Path, data: str, *, encoding: str = "utf-8") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file private (0600); give it the mode a plain write would:
+        # the replaced file's, or the default under the user's umask.
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
             handle.write(data)
             handle.flush()
@@ -27,6 +34,12 @@ def write_atomic(path: Path, data: str, *, encoding: str = "utf-8") -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def move_aside(path: Path, reason: str = "damaged") -> Path:

@@ -66,11 +66,11 @@ class ChecklistsScreen(Screen[None]):
             app.report(exc)  # type: ignore[attr-defined]
             return
         app.report()  # type: ignore[attr-defined]
-        who = profile.institution or "institution not set: press P to set it"
+        who = profile.institution or "no institution yet: P sets it"
         lens = app.ui_state.role or "none"  # type: ignore[attr-defined]
         self.query_one("#checklists-header", Static).update(Content.assemble(
-            Content("Checklists").stylize("bold"), f"   profile {profile.name} · {who}",
-            Content(f"   · role lens: {lens}").stylize("dim")))
+            Content("Checklists").stylize("bold"), f" · profile {profile.name} ({who})",
+            Content(f" · lens: {lens}").stylize("dim")))
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.set_options(Option(role_prompt(s), id=s.checklist.role) for s in states)
