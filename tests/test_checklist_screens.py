@@ -226,7 +226,7 @@ async def test_profiles_can_be_created_and_switched(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ChecklistsScreen)
         assert app.workbench.profile_name == "pku"
-        assert "profile pku · Peking University" in plain(app.screen.query_one("#checklists-header"))
+        assert "profile pku (Peking University)" in plain(app.screen.query_one("#checklists-header"))
 
 
 async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: Path) -> None:

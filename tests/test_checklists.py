@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
 from tui import locations
-from tui.cli import main
 from tui.core.checklist import fingerprint, normalise_space
 from tui.core.checklist_loader import load_catalog, load_default_catalog, validate_file, validate_text
 from tui.core.policy import Policy
@@ -131,13 +131,6 @@ def test_readme_example_checklist_is_valid(policy: Policy) -> None:
     assert result.ok, [str(p) for p in result.problems]
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_checklists_json(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
@@ -145,7 +138,7 @@ def test_cli_checklists_json(capsys: pytest.CaptureFixture[str], isolated_home: 
     user.mkdir(parents=True)
     (user / "lab.toml").write_text(HEADER + GOOD_ITEM, encoding="utf-8")
     (user / "bad.toml").write_text("nope", encoding="utf-8")
-    code, out, err = run(capsys, "checklists", "--format", "json")
+    code, out, err = run_cli(capsys, "checklists", "--format", "json")
     assert code == 0
     rows = json.loads(out)
     by_role = {r["role"]: r for r in rows}
@@ -155,13 +148,13 @@ def test_cli_checklists_json(capsys: pytest.CaptureFixture[str], isolated_home: 
 
 
 def test_cli_checklist_json_and_unknown_role(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "checklist", "soe", "--format", "json")
+    code, out, _ = run_cli(capsys, "checklist", "soe", "--format", "json")
     data = json.loads(out)
     assert data["role"] == "soe" and len(data["items"]) >= 15
     first = data["items"][0]
     assert set(first) >= {"id", "text", "measures", "quote"}
     assert all(isinstance(n, int) for n in first["measures"])
-    code, out, err = run(capsys, "checklist", "nope")
+    code, out, err = run_cli(capsys, "checklist", "nope")
     assert code == 1 and out == ""
     assert err.strip() == ("bj30: no checklist for role 'nope'; roles are: "
                            "medical-institution, research-institution, soe, tech-enterprise, university")
@@ -172,9 +165,9 @@ def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     good.write_text(HEADER + GOOD_ITEM, encoding="utf-8")
     bad = tmp_path / "bad.toml"
     bad.write_text(HEADER + GOOD_ITEM.replace("[17]", "[99]") + 'x = 1\n', encoding="utf-8")
-    code, out, _ = run(capsys, "validate", str(good))
+    code, out, _ = run_cli(capsys, "validate", str(good))
     assert code == 0 and "ok (my-lab, 1 items)" in out
-    code, out, _ = run(capsys, "validate", str(good), str(bad), str(tmp_path / "missing.toml"))
+    code, out, _ = run_cli(capsys, "validate", str(good), str(bad), str(tmp_path / "missing.toml"))
     assert code == 1
     lines = out.strip().splitlines()
     assert f"{bad}: item x-1.measures: no measure 99: measures are numbered 1-30" in lines

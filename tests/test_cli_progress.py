@@ -9,28 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
 from tui import locations
-from tui.cli import main
 from tui.core.store import Store
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_mark_commits_and_checklist_json_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "mark", "university", "uni-017", "done", "--note", "Finance checks each budget change")
+    code, out, _ = run_cli(capsys, "mark", "university", "uni-017", "done", "--note", "Finance checks each budget change")
     assert code == 0 and out.strip() == "university uni-017: done"
     # Committed: a separate connection sees it at once.
     store = Store.open(locations.store_path()).store
     assert store.item("default", "university", "uni-017").status == "done"
     store.close()
-    code, out, _ = run(capsys, "checklist", "university", "--format", "json")
+    code, out, _ = run_cli(capsys, "checklist", "university", "--format", "json")
     data = json.loads(out)
     item = next(i for i in data["items"] if i["id"] == "uni-017")
     assert item["status"] == "done" and item["note"] == "Finance checks each budget change"
@@ -50,33 +41,33 @@ def test_mark_commits_and_checklist_json_shows_it(capsys: pytest.CaptureFixture[
     (("mark", "soe", "soe-001", "done", "--profile", "ghost"), "bj30: no profile 'ghost'; profiles are: default."),
 ])
 def test_mark_errors_are_one_line_listing_the_choices(capsys: pytest.CaptureFixture[str], argv, message) -> None:
-    code, out, err = run(capsys, *argv)
+    code, out, err = run_cli(capsys, *argv)
     assert code == 1 and out == ""
     assert err.startswith(message) and err.count("\n") == 1
 
 
 def test_na_with_a_reason_and_profiles(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "profile", "create", "pku", "--institution", "Peking University",
+    assert run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University",
                "--department", "S&T Office")[0] == 0
-    code, _, err = run(capsys, "mark", "soe", "soe-004", "na", "--note", "Not a central SOE", "--profile", "pku")
+    code, _, err = run_cli(capsys, "mark", "soe", "soe-004", "na", "--note", "Not a central SOE", "--profile", "pku")
     assert code == 0, err
-    code, out, _ = run(capsys, "--profile", "pku", "checklist", "soe", "--format", "json")
+    code, out, _ = run_cli(capsys, "--profile", "pku", "checklist", "soe", "--format", "json")
     data = json.loads(out)
     assert data["profile"] == "pku"
     assert next(i for i in data["items"] if i["id"] == "soe-004")["status"] == "na"
     assert data["summary"]["na"] == 1 and data["summary"]["applicable"] == len(data["items"]) - 1
-    code, out, _ = run(capsys, "checklist", "soe", "--format", "json")  # the default profile is separate
+    code, out, _ = run_cli(capsys, "checklist", "soe", "--format", "json")  # the default profile is separate
     assert all(i["status"] == "todo" for i in json.loads(out)["items"])
-    code, out, _ = run(capsys, "profiles", "--format", "json")
+    code, out, _ = run_cli(capsys, "profiles", "--format", "json")
     assert {"name": "pku", "institution": "Peking University", "department": "S&T Office"} in json.loads(out)
-    code, _, err = run(capsys, "profile", "create", "pku", "--institution", "Again")
+    code, _, err = run_cli(capsys, "profile", "create", "pku", "--institution", "Again")
     assert code == 1 and "already exists" in err
 
 
 def test_checklists_json_has_progress(capsys: pytest.CaptureFixture[str]) -> None:
-    run(capsys, "mark", "soe", "soe-001", "done")
-    run(capsys, "mark", "soe", "soe-002", "na", "--note", "No such services")
-    code, out, _ = run(capsys, "checklists", "--format", "json")
+    run_cli(capsys, "mark", "soe", "soe-001", "done")
+    run_cli(capsys, "mark", "soe", "soe-002", "na", "--note", "No such services")
+    code, out, _ = run_cli(capsys, "checklists", "--format", "json")
     soe = next(r for r in json.loads(out) if r["role"] == "soe")
     assert (soe["done"], soe["na"], soe["applicable"]) == (1, 1, soe["items"] - 1)
 
@@ -85,7 +76,7 @@ def test_orphaned_progress_is_reported_not_dropped(capsys: pytest.CaptureFixture
     store = Store.open(locations.store_path()).store
     store.update("default", "soe", "soe-retired", status="done", fingerprint="x")
     store.close()
-    code, out, err = run(capsys, "checklist", "soe", "--format", "json")
+    code, out, err = run_cli(capsys, "checklist", "soe", "--format", "json")
     assert code == 0
     assert json.loads(out)["orphans"] == [{"id": "soe-retired", "status": "done", "note": ""}]
     assert "progress for 'soe-retired', which the checklist no longer has, is kept" in err
@@ -95,7 +86,7 @@ def test_corrupt_store_is_reported_on_stderr(capsys: pytest.CaptureFixture[str])
     path = locations.store_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("garbage" * 1000)
-    code, out, err = run(capsys, "mark", "soe", "soe-001", "done")
+    code, out, err = run_cli(capsys, "mark", "soe", "soe-001", "done")
     assert code == 0
     assert "bj30: warning: progress store" in err and "moved aside to" in err
 

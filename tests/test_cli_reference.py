@@ -10,35 +10,26 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli
 from tui import __version__
-from tui.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:  # argparse's --help, --version and usage errors
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--version")
+    code, out, _ = run_cli(capsys, "--version")
     assert code == 0 and out.strip() == f"bj30 {__version__}"
-    code, out, _ = run(capsys, "--help")
+    code, out, _ = run_cli(capsys, "--help")
     assert code == 0
     for command in ("toc", "show", "paths"):
         assert command in out
 
 
 def test_toc_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "toc")
+    code, out, _ = run_cli(capsys, "toc")
     assert code == 0
     assert "I. Strengthen the Overall Planning" in out
     assert "30. Further Enhance the Opening-up and Cooperation" in out
     assert "\x1b[" not in out  # plain when not a terminal
-    code, out, _ = run(capsys, "toc", "--format", "json")
+    code, out, _ = run_cli(capsys, "toc", "--format", "json")
     parts = json.loads(out)
     assert [p["numeral"] for p in parts] == ["I", "II", "III", "IV", "V"]
     assert sum(len(p["measures"]) for p in parts) == 30
@@ -46,24 +37,24 @@ def test_toc_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_show_formats(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "show", "17")
+    code, out, _ = run_cli(capsys, "show", "17")
     assert code == 0
     assert "Measure 17. Increase Incentives" in out
     assert "30 per cent of the direct expenses" in out
-    code, out, _ = run(capsys, "show", "17", "--format", "json")
+    code, out, _ = run_cli(capsys, "show", "17", "--format", "json")
     obj = json.loads(out)
     assert obj["number"] == 17 and obj["part"] == "IV"
     assert obj["title"].startswith("Increase Incentives")
     assert "30 per cent" in obj["text"]
-    code, out, _ = run(capsys, "show", "11", "--format", "md")
+    code, out, _ = run_cli(capsys, "show", "11", "--format", "md")
     assert out.startswith("## 11\\. Improve Market Access")
     assert "R\\&Dof" in out  # escaped, kept as published
 
 
 def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "show", "notice")
+    _, out, _ = run_cli(capsys, "show", "notice")
     assert "are hereby issued to you" in out and "October 16, 2019" in out
-    _, out, _ = run(capsys, "show", "preamble", "--format", "json")
+    _, out, _ = run_cli(capsys, "show", "preamble", "--format", "json")
     assert json.loads(out)["text"].startswith("This document is formulated")
 
 
@@ -73,13 +64,13 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
     ("seventeen", "bj30: not a measure number: 'seventeen'; type a number 1-30"),
 ])
 def test_show_errors_are_one_line(capsys: pytest.CaptureFixture[str], arg: str, message: str) -> None:
-    code, out, err = run(capsys, "show", arg)
+    code, out, err = run_cli(capsys, "show", arg)
     assert code == 1 and out == ""
     assert err.strip() == message
 
 
 def test_paths_honour_xdg(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
-    code, out, _ = run(capsys, "paths", "--format", "json")
+    code, out, _ = run_cli(capsys, "paths", "--format", "json")
     paths = json.loads(out)
     assert set(paths) >= {"content", "builtin_checklists", "user_checklists", "store"}
     assert paths["user_checklists"].startswith(str(isolated_home / "config"))
@@ -100,11 +91,11 @@ def test_console_entry_point_runs_as_module(tmp_path: Path) -> None:
 
 
 def test_search_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "search", "intelectual", "proprty", "--limit", "3")
+    code, out, _ = run_cli(capsys, "search", "intelectual", "proprty", "--limit", "3")
     assert code == 0
     assert out.startswith("24  Strengthen the Creation, Protection and Application of Intellectual Property")
     assert "\x1b[" not in out
-    code, out, _ = run(capsys, "search", "hereby issued", "--format", "json", "--limit", "2")
+    code, out, _ = run_cli(capsys, "search", "hereby issued", "--format", "json", "--limit", "2")
     hits = json.loads(out)
     assert hits[0]["measure"] == 0 and hits[0]["title"] == "Notice"
     for hit in hits:
@@ -113,9 +104,9 @@ def test_search_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "search", "qqqqzzzz")
+    code, out, err = run_cli(capsys, "search", "qqqqzzzz")
     assert code == 1 and out == "" and "no match for 'qqqqzzzz'" in err
-    code, _, err = run(capsys, "search", "x", "--limit", "0")
+    code, _, err = run_cli(capsys, "search", "x", "--limit", "0")
     assert code == 2 and "must be 1 or more" in err
-    code, out, _ = run(capsys, "search", "[@click=app.quit]", "--format", "json")
+    code, out, _ = run_cli(capsys, "search", "[@click=app.quit]", "--format", "json")
     assert code == 0 and isinstance(json.loads(out), list)

@@ -12,7 +12,7 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from tui.cli import main
+from tests.helpers import run_cli
 from tui.core.checklist import Checklist
 from tui.core.checklist_loader import load_default_catalog
 from tui.core.export import ExportInput, policy_fingerprint, render, to_json
@@ -177,50 +177,43 @@ def test_import_keeps_newer_changes_and_reports_them(policy: Policy, university:
     assert store.item("default", "university", "uni-005").note == "newer"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_export_writes_atomically_and_never_overwrites_without_force(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    run(capsys, "mark", "soe", "soe-001", "done", "--note", "- [x] not an item")
-    code, out, _ = run(capsys, "export", "soe")
+    run_cli(capsys, "mark", "soe", "soe-001", "done", "--note", "- [x] not an item")
+    code, out, _ = run_cli(capsys, "export", "soe")
     assert code == 0 and out.startswith("# Municipal technology-based state-owned enterprises")
     target = tmp_path / "soe.json"
-    code, _, err = run(capsys, "export", "soe", "-o", str(target))
+    code, _, err = run_cli(capsys, "export", "soe", "-o", str(target))
     assert code == 0 and f"wrote {target} (json, 20 items)" in err
     assert json.loads(target.read_text())["checklist"]["role"] == "soe"
     target.write_text("precious")
-    code, _, err = run(capsys, "export", "soe", "-o", str(target))
+    code, _, err = run_cli(capsys, "export", "soe", "-o", str(target))
     assert code == 1 and err.strip() == f"bj30: {target} exists; add --force to overwrite it"
     assert target.read_text() == "precious"
-    code, _, _ = run(capsys, "export", "soe", "-o", str(target), "--force")
+    code, _, _ = run_cli(capsys, "export", "soe", "-o", str(target), "--force")
     assert code == 0 and target.read_text().startswith("{")
-    code, _, _ = run(capsys, "export", "soe", "--format", "csv", "-o", str(tmp_path / "soe.txt"))
+    code, _, _ = run_cli(capsys, "export", "soe", "--format", "csv", "-o", str(tmp_path / "soe.txt"))
     assert (tmp_path / "soe.txt").read_text().startswith("id,measures,status")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["soe.json", "soe.txt"]  # no temp files left
 
 
 def test_cli_import_round_trip_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                          isolated_home: Path) -> None:
-    run(capsys, "mark", "soe", "soe-003", "na", "--note", "Not our case")
-    run(capsys, "export", "soe", "-o", str(tmp_path / "soe.json"))
+    run_cli(capsys, "mark", "soe", "soe-003", "na", "--note", "Not our case")
+    run_cli(capsys, "export", "soe", "-o", str(tmp_path / "soe.json"))
     store_file = isolated_home / "data" / "bj30" / "progress.sqlite3"
     for p in store_file.parent.glob("progress.sqlite3*"):
         p.unlink()  # wipe
-    code, out, err = run(capsys, "import", str(tmp_path / "soe.json"))
+    code, out, err = run_cli(capsys, "import", str(tmp_path / "soe.json"))
     assert code == 0, err
     assert out.startswith("soe: 1 items restored")
-    code, out, _ = run(capsys, "checklist", "soe", "--format", "json")
+    code, out, _ = run_cli(capsys, "checklist", "soe", "--format", "json")
     assert next(i for i in json.loads(out)["items"] if i["id"] == "soe-003")["note"] == "Not our case"
     (tmp_path / "bad.json").write_text("{nope")
-    code, _, err = run(capsys, "import", str(tmp_path / "bad.json"))
+    code, _, err = run_cli(capsys, "import", str(tmp_path / "bad.json"))
     assert code == 1 and err.startswith(f"bj30: {tmp_path / 'bad.json'}: not JSON")
     (tmp_path / "other.json").write_text('{"schema": "something-else"}')
-    code, _, err = run(capsys, "import", str(tmp_path / "other.json"))
+    code, _, err = run_cli(capsys, "import", str(tmp_path / "other.json"))
     assert code == 1 and "not a bj30 checklist export" in err

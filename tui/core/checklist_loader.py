@@ -199,7 +199,8 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
             result = validate_file(path, policy, origin=str(path))
             if result.checklist is None:
                 first = result.problems[0]
-                more = f" (and {len(result.problems) - 1} more; run: bj30 validate {path})" if len(result.problems) > 1 else ""
+                extra = len(result.problems) - 1
+                more = f" (and {extra} more; run: bj30 validate {path})" if extra else ""
                 problems.append(f"{first}{more}")
                 continue
             taken = next((c for c in checklists if c.role == result.checklist.role), None)
