@@ -147,9 +147,18 @@ async def test_copy_citation(tmp_path: Path) -> None:
 async def test_palette_lists_measures_and_opens_one(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=WIDE) as pilot:
+        from textual.command import CommandList, CommandPalette
+
         await pilot.press("ctrl+p")
         await pilot.press(*"measure 17")
-        await pilot.pause(0.5)
+        # Wait for the palette's search to finish (it runs in the background), not a fixed time.
+        for _ in range(50):
+            await pilot.pause(0.05)
+            palette = app.screen
+            if isinstance(palette, CommandPalette) and palette.query_one(CommandList).option_count:
+                first = palette.query_one(CommandList).get_option_at_index(0).prompt
+                if "Measure 17." in str(getattr(first, "plain", first)):
+                    break
         await pilot.press("enter")
         await pilot.pause()
         assert reader(app).place == 17
