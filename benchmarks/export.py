@@ -19,7 +19,8 @@ from pathlib import Path
 from tui.core.checklist_loader import load_default_catalog
 from tui.core.export import FORMATS, build_export, render
 from tui.core.policy_loader import load_policy
-from tui.core.store import DEFAULT_PROFILE, STATUSES, Store
+from tui.core.status import STATUSES
+from tui.core.store import DEFAULT_PROFILE, Store
 
 
 def main() -> None:

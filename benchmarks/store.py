@@ -19,7 +19,8 @@ from tui.core.atomic import write_atomic
 from tui.core.checklist_loader import load_default_catalog
 from tui.core.policy_loader import load_policy
 from tui.core.progress import checklist_state
-from tui.core.store import DEFAULT_PROFILE, STATUSES, Store
+from tui.core.status import STATUSES
+from tui.core.store import DEFAULT_PROFILE, Store
 
 
 def pct(values: list[float], p: float) -> float:

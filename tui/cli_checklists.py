@@ -9,12 +9,12 @@ from typing import Any
 
 from tui import locations
 from tui.cli_reference import FORMATS, print_json
-from tui.core.checklist import Checklist
 from tui.core.checklist_loader import Catalog, load_default_catalog, validate_file
 from tui.core.errors import Bj30Error
 from tui.core.policy_loader import load_policy
-from tui.core.progress import Counts, ItemState, checklist_state
-from tui.core.store import DEFAULT_PROFILE, STATUSES, Store
+from tui.core.progress import ItemState, checklist_state
+from tui.core.status import STATUS_BOX, STATUSES
+from tui.core.store import DEFAULT_PROFILE, Store
 from tui.core.textout import bold, emit, width_for, wrap
 
 
@@ -75,13 +75,6 @@ def catalog_with_warnings() -> Catalog:
     return catalog
 
 
-def find_role(catalog: Catalog, role: str) -> Checklist:
-    checklist = catalog.get(role)
-    if checklist is None:
-        raise Bj30Error(f"no checklist for role {role!r}; roles are: {', '.join(catalog.roles)}")
-    return checklist
-
-
 def open_store() -> Store:
     """The progress store; damage or a read-only folder is reported on stderr, never a traceback."""
     opened = Store.open(locations.store_path())
@@ -130,12 +123,9 @@ def state_json(st: ItemState) -> dict[str, Any]:
             "changed": p.changed, "completed": p.completed, "needs_review": st.needs_review}
 
 
-STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
-
-
 def cmd_checklist(args: argparse.Namespace) -> int:
     catalog = catalog_with_warnings()
-    checklist = find_role(catalog, args.role)
+    checklist = catalog.require(args.role)
     store = open_store()
     profile = store.profile(profile_name(args)).name
     state = checklist_state(store, profile, checklist)
@@ -145,7 +135,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
                     "description": checklist.description, "source": checklist.source, "profile": profile,
-                    "summary": vars_of(state.counts),
+                    "summary": state.counts.as_dict(),
                     "items": [state_json(s) for s in state.items],
                     "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans]})
         return 0
@@ -165,14 +155,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
-def vars_of(counts: Counts) -> dict[str, int]:
-    return {"total": counts.total, "done": counts.done, "doing": counts.doing, "todo": counts.todo,
-            "na": counts.na, "applicable": counts.applicable, "percent": counts.percent}
-
 
 def cmd_mark(args: argparse.Namespace) -> int:
     catalog = catalog_with_warnings()
-    checklist = find_role(catalog, args.role)
+    checklist = catalog.require(args.role)
     item = checklist.item(args.item)
     if item is None:
         ids = [it.id for it in checklist.items]

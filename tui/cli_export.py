@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.cli_checklists import catalog_with_warnings, find_role, open_store, profile_name, profile_option
+from tui.cli_checklists import catalog_with_warnings, open_store, profile_name, profile_option
 from tui.core.export import FORMATS, build_export, format_for_path, render, write_export
 from tui.core.importer import import_progress, read_export
 from tui.core.policy_loader import load_policy
@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def export_text(store: Store, role: str, profile: str, fmt: str) -> tuple[str, int]:
     """The rendered export and its number of items."""
-    checklist = find_role(catalog_with_warnings(), role)
+    checklist = catalog_with_warnings().require(role)
     data = build_export(load_policy(), store, profile, checklist)
     return render(data, fmt), len(data.state.items)
 
@@ -53,7 +53,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     data = read_export(args.file)
     role = data["checklist"]["role"]
-    checklist = find_role(catalog_with_warnings(), role)
+    checklist = catalog_with_warnings().require(role)
     store = open_store()
     profile = store.profile(profile_name(args)).name
     report = import_progress(store, profile, checklist, data, source=str(args.file))

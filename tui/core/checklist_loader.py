@@ -14,7 +14,7 @@ from typing import Any
 
 from tui.core import toml
 from tui.core.checklist import BUILTIN, CATEGORIES, Checklist, ChecklistItem, fingerprint, normalise_space
-from tui.core.errors import ContentError
+from tui.core.errors import Bj30Error, ContentError
 from tui.core.policy import Policy
 
 ROLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
@@ -166,6 +166,13 @@ class Catalog:
             if c.role == role:
                 return c
         return None
+
+    def require(self, role: str) -> Checklist:
+        """The checklist for `role`, or an error listing the roles there are."""
+        found = self.get(role)
+        if found is None:
+            raise Bj30Error(f"no checklist for role {role!r}; roles are: {', '.join(self.roles)}")
+        return found
 
     @property
     def roles(self) -> list[str]:

@@ -23,12 +23,12 @@ from tui.core.errors import Bj30Error
 from tui.core.markdown import escape_block, escape_inline
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
+from tui.core.status import STATUS_WORD
 from tui.core.store import HistoryEntry, Profile, Store
 
 FORMATS = ("md", "json", "csv")
 SCHEMA = "bj30-checklist-export"
 SCHEMA_VERSION = 1
-STATUS_WORDS = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,7 @@ def to_json(data: ExportInput) -> dict[str, Any]:
         "profile": {"name": data.profile.name, "institution": data.profile.institution,
                     "department": data.profile.department},
         "checklist": {"role": state.checklist.role, "title": state.checklist.title, "source": state.checklist.source},
-        "summary": {"total": counts.total, "applicable": counts.applicable, "done": counts.done,
-                    "doing": counts.doing, "todo": counts.todo, "na": counts.na, "percent": counts.percent},
+        "summary": counts.as_dict(),
         "items": [_item_json(s) for s in state.items],
         "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
                      "changed": o.changed, "completed": o.completed} for o in state.orphans],
@@ -228,7 +227,7 @@ def to_markdown(data: ExportInput) -> str:
     if state.orphans:
         out += ["## Progress kept for retired items", "",
                 "These ids are no longer in the checklist; their progress is kept, not dropped.", ""]
-        out += [f"- **{escape_inline(o.item_id)}**: {STATUS_WORDS[o.status]}"
+        out += [f"- **{escape_inline(o.item_id)}**: {STATUS_WORD[o.status]}"
                 + (f" · {escape_inline(o.note)}" if o.note else "") for o in state.orphans]
         out.append("")
     out += ["## Appendix: history of changes", ""]

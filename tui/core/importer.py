@@ -14,7 +14,8 @@ from typing import Any
 from tui.core.checklist import Checklist
 from tui.core.errors import Bj30Error
 from tui.core.export import SCHEMA, SCHEMA_VERSION
-from tui.core.store import STATUSES, Store, StoreError
+from tui.core.status import STATUSES
+from tui.core.store import Store, StoreError
 
 FIELDS = ("status", "note", "owner", "due")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
+from tui.core.status import STATUSES
 
-STATUSES = ("todo", "doing", "done", "na")
 DEFAULT_PROFILE = "default"
 BUSY_TIMEOUT_MS = 10_000
 MAX_NOTE_CHARS = 20_000

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from tui.core.checklist import Checklist, ChecklistItem, normalise_space
 from tui.core.checklist_loader import Catalog, load_catalog
-from tui.core.errors import Bj30Error
 from tui.core.export import build_export, render
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
@@ -63,10 +62,7 @@ class Workbench:
     # Checklists ---------------------------------------------------------------------
 
     def checklist(self, role: str) -> Checklist:
-        found = self.catalog.get(role)
-        if found is None:
-            raise Bj30Error(f"no checklist for role {role!r}; roles are: {', '.join(self.catalog.roles)}")
-        return found
+        return self.catalog.require(role)
 
     def state(self, role: str) -> ChecklistState:
         return checklist_state(self.store, self.profile_name, self.checklist(role))

@@ -13,8 +13,9 @@ from textual.widgets.option_list import Option
 
 from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState, ItemState
+from tui.core.status import STATUS_WORD
 from tui.screens.dialogs import NoteDialog, NoteEdit, ReasonDialog
-from tui.widgets.progress_text import STATUS_WORD, progress_line, status_box
+from tui.widgets.progress_text import progress_line, status_box
 
 FILTERS = ("all", "open", "done", "N/A")
 _FILTER_STATUSES = {"all": {"todo", "doing", "done", "na"}, "open": {"todo", "doing"}, "done": {"done"},

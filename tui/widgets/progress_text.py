@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-if TYPE_CHECKING:
-    from tui.core.progress import Counts
+from tui.core.status import STATUS_BOX
 
-STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
-STATUS_WORD = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}
+if TYPE_CHECKING:
+    from tui.core.progress import Counts  # noqa: F401
+
 STATUS_STYLE = {"todo": "", "doing": "bold $warning", "done": "bold $success", "na": "dim"}
 
 

@@ -1,0 +1,8 @@
+"""Item statuses and how they are shown. A tiny module: the reader imports it at start-up."""
+
+from __future__ import annotations
+
+STATUSES = ("todo", "doing", "done", "na")
+# A box for lists (plain text and the TUI); a word for sentences and reports.
+STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
+STATUS_WORD = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}
