@@ -237,3 +237,25 @@ async def test_palette_number_query_ranks_that_measure_first(tmp_path: Path, que
         hits = [hit async for hit in provider.search(query)]
         best = max(hits, key=lambda h: h.score)
         assert best.text.startswith("Measure 17.")
+
+
+async def test_find_in_measure_marks_every_match(tmp_path: Path) -> None:
+    from tui.screens.dialogs import FindDialog
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        reader(app).open(17)
+        await pilot.press("f")
+        assert isinstance(app.screen, FindDialog)
+        await pilot.press(*"indirct")  # a typo still finds "indirect"
+        await pilot.pause()
+        view = app.screen_stack[-2].query_one(MeasureView)
+        body = view._body.visual
+        marked = [body.plain[s.start:s.end] for s in body.spans if s.style == "reverse"]
+        assert len(marked) == 4 and {m.lower() for m in marked} == {"indirect"}
+        assert "4 matches" in plain(app.screen.query_one("#find-count"))
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReaderScreen)
+        assert sum(s.style == "reverse" for s in view._body.visual.spans) == 4  # kept
+        await pilot.press("f", "escape")
+        assert not [s for s in view._body.visual.spans if s.style == "reverse"]  # cleared

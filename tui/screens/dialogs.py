@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -222,3 +223,34 @@ class ProfileDialog(_Dialog):
             self.show_error("Say which institution this profile is for; it goes into reports.")
             return
         self.dismiss(ProfileForm(name, institution, self.query_one("#profile-department", Input).value.strip()))
+
+
+class FindDialog(_Dialog):
+    """Find in the open measure: every change of the query calls `on_query`, which marks the
+    matches in the reader and returns how many there are. Enter keeps the marks; Escape clears."""
+
+    BINDINGS = [Binding("escape", "cancel", "Clear", id="find.cancel")]
+
+    def __init__(self, on_query: Callable[[str], int], initial: str = "") -> None:
+        super().__init__()
+        self.on_query = on_query
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="find-box"):
+            yield Input(value=self.initial, placeholder="Find in this measure (typos are fine)", id="find-input",
+                        max_length=200)
+            yield Static("", id="find-count", classes="dialog-hint", markup=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        count = self.on_query(event.value)
+        self.query_one("#find-count", Static).update(
+            "" if not event.value.strip() else f"{count} match{'es' if count != 1 else ''} · enter keeps · escape clears")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.on_query("")
+        self.dismiss(None)

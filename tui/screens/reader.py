@@ -36,12 +36,14 @@ class ReaderScreen(Screen[None]):
         Binding("t", "toggle_contents", "TOC", tooltip="Show or hide the contents", id="reader.toggle_contents"),
         Binding("c", "copy_citation", "Copy citation", show=False, id="reader.copy_citation"),
         Binding("r", "role_lens", "Role lens", show=False, id="reader.role_lens"),
+        Binding("f", "find", "Find in measure", show=False, id="reader.find"),
     ]
 
     def __init__(self, policy: Policy, start: Place) -> None:
         super().__init__()
         self.policy = policy
         self.history: History[Place] = History()
+        self.last_find = ""
         self._start = start
 
     def compose(self) -> ComposeResult:
@@ -108,6 +110,27 @@ class ReaderScreen(Screen[None]):
         # Back from a checklist or a dialog: statuses and the lens may have changed.
         if self.place is not None and self.is_mounted:
             self.query_one(MeasureView).update_lens(self._lens(self.place))
+
+    def action_find(self) -> None:
+        from tui.core.places import body_text
+        from tui.screens.dialogs import FindDialog
+
+        if self.place is None:
+            return
+        place = self.place
+        index = self.app.search_index  # type: ignore[attr-defined]
+        text = body_text(self.policy, place)
+        view = self.query_one(MeasureView)
+
+        def mark(query: str) -> int:
+            spans = index.find_in_text(text, query) if query.strip() else []
+            view.show(place, spans or None, lens=self._lens(place))
+            return len(spans)
+
+        def closed(query: str | None) -> None:
+            self.last_find = query or ""
+
+        self.app.push_screen(FindDialog(mark, self.last_find), closed)
 
     def action_role_lens(self) -> None:
         from tui.screens.profiles import choose_role_lens
