@@ -47,7 +47,7 @@ def test_show_formats(capsys: pytest.CaptureFixture[str]) -> None:
     assert obj["title"].startswith("Increase Incentives")
     assert "30 per cent" in obj["text"]
     code, out, _ = run_cli(capsys, "show", "11", "--format", "md")
-    assert out.startswith("## 11\\. Improve Market Access")
+    assert out.startswith("## Measure 11. Improve Market Access")
     assert "R\\&Dof" in out  # escaped, kept as published
 
 

@@ -80,8 +80,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(measure_json(policy, m))
     elif args.format == "md":
-        emit(f"## {m.number}\\. {escape_inline(m.title)}\n\n"
-             f"*Part {m.part}\\. {escape_inline(policy.part_of(m).title)}*\n\n"
+        emit(f"## Measure {m.number}. {escape_inline(m.title)}\n\n"
+             f"*Part {m.part}. {escape_inline(policy.part_of(m).title)}*\n\n"
              f"{escape_inline(m.text)}\n\n"
              f"— {escape_inline(policy.info.title)}, {escape_inline(policy.info.issuer)}, "
              f"{policy.info.date_issued.isoformat()}")
