@@ -57,9 +57,11 @@ class WorkbenchProvider(Provider):
             ("Role lens…", "Highlight one role's duties in the reader",
              partial(choose_role_lens, app, lambda: None)),
         ]
+        def open_checklist(role: str) -> None:
+            app.push_screen(ChecklistScreen(role))  # built when chosen, not for every keystroke
+
         for c in workbench.catalog.checklists:
-            commands.append((f"Open checklist: {c.title}", c.role,
-                             partial(app.push_screen, ChecklistScreen(c.role))))
+            commands.append((f"Open checklist: {c.title}", c.role, partial(open_checklist, c.role)))
             commands.append((f"Export checklist: {c.title}", f"{c.role} as Markdown, JSON or CSV",
                              partial(export_checklist, app, c.role)))
         return commands

@@ -36,7 +36,7 @@ class Fields:
         # bool is an int subclass; a number field must not accept true/false.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.error(name, f"expected {_TYPE_NAMES.get(kind, kind.__name__)}, found {_describe(value)}")
-        if kind is str and required and not value.strip():
+        if isinstance(value, str) and required and not value.strip():
             raise self.error(name, "must not be empty")
         return value
 

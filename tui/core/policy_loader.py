@@ -67,12 +67,12 @@ def parse_policy(text: str, source: str) -> Policy:
         raise ContentError(source, "measures", f"missing measure number(s) {missing}")
 
     parts = tuple(Part(numeral, title, tuple(by_part[numeral])) for numeral, title in part_order)
-    flat = [m.number for p in parts for m in p.measures]
+    flat = [m.number for each in parts for m in each.measures]
     if flat != sorted(flat):
         raise ContentError(source, "measures", "measures are not in order part by part")
-    for p in parts:
-        if not p.measures:
-            raise ContentError(source, "parts", f"part {p.numeral} has no measures")
+    for each in parts:
+        if not each.measures:
+            raise ContentError(source, "parts", f"part {each.numeral} has no measures")
     return Policy(info, notice, preamble, parts)
 
 

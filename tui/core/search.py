@@ -257,7 +257,7 @@ class SearchIndex:
 
         phrase = normalise(query) if len(qwords) > 1 else ""
         per_place: dict[Place, _PlaceScore] = {}
-        units, lowered, places, is_title = self.units, self._unit_lower, self._unit_place, self._title_units
+        lowered, places, is_title = self._unit_lower, self._unit_place, self._title_units
         for u in candidates:
             score = 0.0
             for weight, lv in zip(weights, levels):
