@@ -9,19 +9,20 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.core.places import NOTICE, PREAMBLE, Place
+from tui.screens.access import bj30
 
 
 class MeasuresProvider(Provider):
     """Lists the notice, the preamble and all 30 measures; choosing one opens it."""
 
     def _entries(self) -> list[tuple[str, Place]]:
-        policy = self.app.policy  # type: ignore[attr-defined]
+        policy = bj30(self.screen).policy
         entries: list[tuple[str, Place]] = [("Notice", NOTICE), ("Preamble", PREAMBLE)]
         entries += [(f"Measure {m.label}", m.number) for m in policy.measures]
         return entries
 
     def _open(self, place: Place) -> None:
-        self.app.open_place(place)  # type: ignore[attr-defined]
+        bj30(self.screen).open_place(place)
 
     async def discover(self) -> Hits:
         for text, place in self._entries():
@@ -48,10 +49,10 @@ class WorkbenchProvider(Provider):
         from tui.screens.export import export_checklist
         from tui.screens.profiles import choose_profile, choose_role_lens
 
-        app = self.app
-        workbench = app.workbench  # type: ignore[attr-defined]
+        app = bj30(self.screen)
+        workbench = app.workbench
         commands: list[tuple[str, str, Callable[[], None]]] = [
-            ("Checklists", "Every role with its progress", app.action_checklists),  # type: ignore[attr-defined]
+            ("Checklists", "Every role with its progress", app.action_checklists),
             ("Switch profile…", "Choose, create or edit the institution profile",
              partial(choose_profile, app, lambda: None)),
             ("Role lens…", "Highlight one role's duties in the reader",

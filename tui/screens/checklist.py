@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState, ItemState
 from tui.core.status import STATUS_WORD
+from tui.screens.access import bj30
 from tui.screens.dialogs import NoteDialog, NoteEdit, ReasonDialog
 from tui.widgets.progress_text import progress_line, status_box
 
@@ -79,7 +80,7 @@ class ChecklistScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.last_role = self.role  # type: ignore[attr-defined]
+        bj30(self).last_role = self.role
         self.reload()
         self.query_one("#items", OptionList).focus()
 
@@ -89,20 +90,20 @@ class ChecklistScreen(Screen[None]):
     # Building the view ----------------------------------------------------------------
 
     def reload(self, keep: str | None = None) -> None:
-        app = self.app
+        app = bj30(self)
         try:
-            self.state = app.workbench.state(self.role)  # type: ignore[attr-defined]
+            self.state = app.workbench.state(self.role)
         except Bj30Error as exc:
-            app.report(exc)  # type: ignore[attr-defined]
+            app.report(exc)
             return
-        app.report()  # type: ignore[attr-defined]
+        app.report()
         self._fill(keep or self.current_id)
         self._header()
 
     def _header(self) -> None:
         assert self.state is not None
         c = self.state.checklist
-        workbench = self.app.workbench  # type: ignore[attr-defined]
+        workbench = bj30(self).workbench
         extra = []
         if self.state.needing_review:
             extra.append(f"{len(self.state.needing_review)} to review")
@@ -118,7 +119,7 @@ class ChecklistScreen(Screen[None]):
 
     def _fill(self, keep: str | None) -> None:
         assert self.state is not None
-        policy = self.app.policy  # type: ignore[attr-defined]
+        policy = bj30(self).policy
         wanted = _FILTER_STATUSES[self.filter]
         options: list[Option] = []
         last_measure = None
@@ -200,9 +201,9 @@ class ChecklistScreen(Screen[None]):
         if s is None:
             return False
         try:
-            self.app.workbench.update(self.role, s.item, **changes)  # type: ignore[attr-defined]
+            bj30(self).workbench.update(self.role, s.item, **changes)
         except Bj30Error as exc:
-            self.app.report(exc)  # type: ignore[attr-defined]
+            bj30(self).report(exc)
             return False
         self.reload(keep=s.item.id)
         return True
@@ -224,7 +225,7 @@ class ChecklistScreen(Screen[None]):
             if reason is not None:
                 self._apply(status="na", note=reason)
 
-        self.app.push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
+        bj30(self).push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
 
     def action_edit_note(self) -> None:
         s = self.current
@@ -236,7 +237,7 @@ class ChecklistScreen(Screen[None]):
             if edit is not None:
                 self._apply(note=edit.note, owner=edit.owner, due=edit.due)
 
-        self.app.push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
+        bj30(self).push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -249,14 +250,14 @@ class ChecklistScreen(Screen[None]):
         if s is None:
             return
         measure = s.item.measure
-        span = self.app.workbench.quote_span(s.item, measure)  # type: ignore[attr-defined]
-        self.app.open_place(measure, [span] if span else None)  # type: ignore[attr-defined]
+        span = bj30(self).workbench.quote_span(s.item, measure)
+        bj30(self).open_place(measure, [span] if span else None)
 
     def action_export(self) -> None:
         from tui.screens.export import export_checklist
 
-        export_checklist(self.app, self.role)
+        export_checklist(bj30(self), self.role)
 
     def action_back(self) -> None:
-        self.app.last_role = None  # type: ignore[attr-defined]
+        bj30(self).last_role = None
         self.dismiss(None)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState
+from tui.screens.access import bj30
 from tui.widgets.progress_text import progress_line
 
 
@@ -57,17 +58,17 @@ class ChecklistsScreen(Screen[None]):
         self.refresh_roles()  # progress may have changed in a checklist
 
     def refresh_roles(self) -> None:
-        app = self.app
-        workbench = app.workbench  # type: ignore[attr-defined]
+        app = bj30(self)
+        workbench = app.workbench
         try:
             states = workbench.states()
             profile = workbench.profile
         except Bj30Error as exc:
-            app.report(exc)  # type: ignore[attr-defined]
+            app.report(exc)
             return
-        app.report()  # type: ignore[attr-defined]
+        app.report()
         who = profile.institution or "no institution yet: P sets it"
-        lens = app.ui_state.role or "none"  # type: ignore[attr-defined]
+        lens = app.ui_state.role or "none"
         self.query_one("#checklists-header", Static).update(Content.assemble(
             Content("Checklists").stylize("bold"), f" · profile {profile.name} ({who})",
             Content(f" · lens: {lens}").stylize("dim")))
@@ -76,7 +77,7 @@ class ChecklistsScreen(Screen[None]):
         options.set_options(Option(role_prompt(s), id=s.checklist.role) for s in states)
         if states:
             options.highlighted = keep if keep is not None and keep < len(states) else 0
-            last = app.last_role  # type: ignore[attr-defined]
+            last = app.last_role
             if keep is None and last:
                 for i, s in enumerate(states):
                     if s.checklist.role == last:
@@ -87,7 +88,7 @@ class ChecklistsScreen(Screen[None]):
         from tui.screens.checklist import ChecklistScreen
 
         if event.option.id:
-            self.app.push_screen(ChecklistScreen(event.option.id))
+            bj30(self).push_screen(ChecklistScreen(event.option.id))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -95,9 +96,9 @@ class ChecklistsScreen(Screen[None]):
     def action_profiles(self) -> None:
         from tui.screens.profiles import choose_profile
 
-        choose_profile(self.app, on_done=self.refresh_roles)
+        choose_profile(bj30(self), on_done=self.refresh_roles)
 
     def action_role_lens(self) -> None:
         from tui.screens.profiles import choose_role_lens
 
-        choose_role_lens(self.app, on_done=self.refresh_roles)
+        choose_role_lens(bj30(self), on_done=self.refresh_roles)

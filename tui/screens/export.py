@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
@@ -13,6 +14,9 @@ from textual.widgets import Input, Label, Static
 from tui.core.errors import Bj30Error
 from tui.core.export import default_export_name, format_for_path, write_export
 from tui.screens.dialogs import ConfirmDialog, _Dialog
+
+if TYPE_CHECKING:
+    from tui.app import Bj30App
 
 
 class ExportPathDialog(_Dialog):
@@ -49,8 +53,8 @@ class ExportPathDialog(_Dialog):
         self.dismiss(path)
 
 
-def export_checklist(app: App, role: str) -> None:
-    workbench = app.workbench  # type: ignore[attr-defined]
+def export_checklist(app: Bj30App, role: str) -> None:
+    workbench = app.workbench
     default = Path.cwd() / default_export_name(role, workbench.profile_name, "md", dt.date.today())
 
     def write(path: Path, force: bool) -> None:
@@ -59,9 +63,9 @@ def export_checklist(app: App, role: str) -> None:
             text, count = workbench.export(role, fmt)
             write_export(path, text, force=force)
         except Bj30Error as exc:
-            app.report(exc)  # type: ignore[attr-defined]
+            app.report(exc)
             return
-        app.report()  # type: ignore[attr-defined]
+        app.report()
         app.notify(f"Wrote {count} items ({fmt}) to {path}", title="Exported", timeout=10)
 
     def chosen(path: Path | None) -> None:

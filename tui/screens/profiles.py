@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from textual.app import App
+from typing import TYPE_CHECKING
 
 from tui.core.errors import Bj30Error
 from tui.screens.dialogs import ChoiceDialog, ProfileDialog, ProfileForm
+
+if TYPE_CHECKING:
+    from tui.app import Bj30App
 
 NEW = "\x00new"
 EDIT = "\x00edit"
 
 
-def choose_profile(app: App, on_done: Callable[[], None]) -> None:
+def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
     """Switch to another profile, create one, or edit the current one's institution."""
-    workbench = app.workbench  # type: ignore[attr-defined]
+    workbench = app.workbench
     try:
         profiles = workbench.store.profiles()
         current = workbench.profile_name
     except Bj30Error as exc:
-        app.report(exc)  # type: ignore[attr-defined]
+        app.report(exc)
         return
     choices = [(p.name, f"{p.name} · {p.institution or '(institution not set)'}"
                 + (f" · {p.department}" if p.department else "")) for p in profiles]
@@ -38,7 +40,7 @@ def choose_profile(app: App, on_done: Callable[[], None]) -> None:
             try:
                 workbench.use_profile(value)
             except Bj30Error as exc:
-                app.report(exc)  # type: ignore[attr-defined]
+                app.report(exc)
                 return
             app.notify(f"Profile: {value}")
             on_done()
@@ -50,7 +52,7 @@ def choose_profile(app: App, on_done: Callable[[], None]) -> None:
             workbench.store.create_profile(form.name, form.institution, form.department)
             workbench.use_profile(form.name)
         except Bj30Error as exc:
-            app.report(exc)  # type: ignore[attr-defined]
+            app.report(exc)
             return
         app.notify(f"Created and switched to profile {form.name} ({form.institution})")
         on_done()
@@ -61,25 +63,25 @@ def choose_profile(app: App, on_done: Callable[[], None]) -> None:
         try:
             workbench.store.update_profile(workbench.profile_name, form.institution, form.department)
         except Bj30Error as exc:
-            app.report(exc)  # type: ignore[attr-defined]
+            app.report(exc)
             return
         on_done()
 
     app.push_screen(ChoiceDialog(f"Profile (now: {current})", choices, current), chosen)
 
 
-def choose_role_lens(app: App, on_done: Callable[[], None]) -> None:
+def choose_role_lens(app: Bj30App, on_done: Callable[[], None]) -> None:
     """Choose the role whose duties the reader highlights; remembered across runs."""
-    workbench = app.workbench  # type: ignore[attr-defined]
+    workbench = app.workbench
     choices = [("", "No role lens")] + [(c.role, f"{c.title} ({c.role})") for c in workbench.catalog.checklists]
-    app.report()  # type: ignore[attr-defined]
+    app.report()
 
     def chosen(value: str | None) -> None:
         if value is None:
             return
-        app.set_role_lens(value or None)  # type: ignore[attr-defined]
+        app.set_role_lens(value or None)
         app.notify(f"Role lens: {value}" if value else "Role lens off")
         on_done()
 
     app.push_screen(ChoiceDialog("Role lens: highlight the duties of…", choices,
-                                 app.ui_state.role or ""), chosen)  # type: ignore[attr-defined]
+                                 app.ui_state.role or ""), chosen)

@@ -16,6 +16,7 @@ from tui.core.errors import Bj30Error
 from tui.core.history import History
 from tui.core.places import Place, place_label, step
 from tui.core.policy import Policy
+from tui.screens.access import bj30
 
 if TYPE_CHECKING:
     from tui.widgets.contents import ContentsTree
@@ -53,7 +54,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.open(self._start)
-        if self.app.size.width >= WIDE_ENOUGH_FOR_CONTENTS:
+        if bj30(self).size.width >= WIDE_ENOUGH_FOR_CONTENTS:
             self.contents().focus()
         else:
             self.query_one(MeasureView).focus()
@@ -83,24 +84,24 @@ class ReaderScreen(Screen[None]):
         if record:
             self.history.visit(place)
         self.query_one(MeasureView).show(place, highlights, scroll_to, self._lens(place))
-        for tree in self.query("#contents"):
-            tree.show_place(place)  # type: ignore[attr-defined]
+        if self.query("#contents"):  # only once built: a narrow start never builds it
+            self.contents().show_place(place)
         self.sub_title = place_label(self.policy, place)
-        self.app.remember_place(place)  # type: ignore[attr-defined]
+        bj30(self).remember_place(place)
 
     def _lens(self, place: Place) -> Lens | None:
         """The role lens for a measure: its duty sentences for the chosen role, and the items citing it."""
-        role = self.app.ui_state.role  # type: ignore[attr-defined]
+        role = bj30(self).ui_state.role
         if not role or not isinstance(place, int):
             return None
-        workbench = self.app.workbench  # type: ignore[attr-defined]
+        workbench = bj30(self).workbench
         try:
             states = workbench.items_citing(role, place)
             title = workbench.checklist(role).title
         except Bj30Error as exc:
-            self.app.report(exc)  # type: ignore[attr-defined]
+            bj30(self).report(exc)
             return None
-        self.app.report()  # type: ignore[attr-defined]
+        bj30(self).report()
         spans = [span for s in states if (span := workbench.quote_span(s.item, place))]
         lines = [Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), "  ",
                                   Content(s.item.text)) for s in states]
@@ -118,7 +119,7 @@ class ReaderScreen(Screen[None]):
         if self.place is None:
             return
         place = self.place
-        index = self.app.search_index  # type: ignore[attr-defined]
+        index = bj30(self).search_index
         text = body_text(self.policy, place)
         view = self.query_one(MeasureView)
 
@@ -130,16 +131,16 @@ class ReaderScreen(Screen[None]):
         def closed(query: str | None) -> None:
             self.last_find = query or ""
 
-        self.app.push_screen(FindDialog(mark, self.last_find), closed)
+        bj30(self).push_screen(FindDialog(mark, self.last_find), closed)
 
     def action_role_lens(self) -> None:
         from tui.screens.profiles import choose_role_lens
 
-        choose_role_lens(self.app, on_done=lambda: self.open(self.place, record=False) if self.place else None)
+        choose_role_lens(bj30(self), on_done=lambda: self.open(self.place, record=False) if self.place else None)
 
     def on_contents_tree_opened(self, event: ContentsTree.Opened) -> None:
         self.open(event.place)
-        if self.app.size.width < WIDE_ENOUGH_FOR_CONTENTS:
+        if bj30(self).size.width < WIDE_ENOUGH_FOR_CONTENTS:
             # On a narrow terminal the contents were only a way there: give the text the room.
             self.contents().display = False
             self.query_one(MeasureView).focus()
@@ -181,7 +182,7 @@ class ReaderScreen(Screen[None]):
             if number is not None:
                 self.open(number)
 
-        self.app.push_screen(GotoScreen(self.policy), chosen)
+        bj30(self).push_screen(GotoScreen(self.policy), chosen)
 
     def action_toggle_contents(self) -> None:
         if not self.query("#contents"):
@@ -195,5 +196,5 @@ class ReaderScreen(Screen[None]):
         if self.place is None:
             return
         text = citation(self.policy, self.place)
-        self.app.copy_to_clipboard(text)
+        bj30(self).copy_to_clipboard(text)
         self.notify(text, title="Citation copied", timeout=4, markup=False)
