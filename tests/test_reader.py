@@ -33,7 +33,7 @@ def reader(app: Bj30App) -> ReaderScreen:
 
 def shown(app: Bj30App) -> str:
     view = app.screen.query_one(MeasureView)
-    return plain(view._title) + "\n" + plain(view._body)
+    return plain(view._head) + "\n" + plain(view._body)
 
 
 async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Path) -> None:

@@ -170,7 +170,7 @@ class ChecklistScreen(Screen[None]):
             Content.assemble(Content(it.id).stylize("bold"), Content(
                 f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
             Content(it.text),
-            Content(f"“{it.quote}”").stylize("italic $text-muted"),
+            Content(f"“{it.quote}”").stylize("italic dim"),
         ]
         state = [f"Status: {STATUS_WORD[p.status]}"]
         if p.completed:

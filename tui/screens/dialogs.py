@@ -16,7 +16,41 @@ from textual.widgets.option_list import Option
 from tui.core.store import MAX_NOTE_CHARS, StoreError, check_due
 
 
-class _Dialog(ModalScreen):
+class Dialog(ModalScreen):
+    """A small centred box over the screen; the styles every dialog shares live here."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+
+    .dialog {
+        width: 64;
+        max-width: 90%;
+        height: auto;
+        max-height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+
+    .dialog-title {
+        text-style: bold;
+        width: 100%;
+        margin-bottom: 1;
+    }
+
+    .dialog-error {
+        color: $error;
+        height: auto;
+    }
+
+    .dialog-hint {
+        color: $text-muted;
+        margin-top: 1;
+    }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def action_cancel(self) -> None:
@@ -26,7 +60,7 @@ class _Dialog(ModalScreen):
         self.query_one(".dialog-error", Static).update(Content(message))
 
 
-class ReasonDialog(_Dialog):
+class ReasonDialog(Dialog):
     """Asks why an item does not apply. Dismisses with the reason, or None."""
 
     def __init__(self, item_id: str, current: str = "") -> None:
@@ -57,7 +91,7 @@ class NoteEdit:
     due: str
 
 
-class NoteDialog(_Dialog):
+class NoteDialog(Dialog):
     """Edits an item's note (multi-line), owner and due date. Dismisses with a NoteEdit, or None."""
 
     DEFAULT_CSS = """
@@ -124,7 +158,7 @@ class NoteDialog(_Dialog):
         self.dismiss(NoteEdit(note, self.query_one("#note-owner", Input).value.strip(), due))
 
 
-class ChoiceDialog(_Dialog):
+class ChoiceDialog(Dialog):
     """Pick one of (value, label) choices. Dismisses with the value, or None."""
 
     DEFAULT_CSS = """
@@ -161,7 +195,7 @@ class ChoiceDialog(_Dialog):
         self.dismiss(self.choices[event.option_index][0])
 
 
-class ConfirmDialog(_Dialog):
+class ConfirmDialog(Dialog):
     """Yes or no. Dismisses with True or False."""
 
     BINDINGS = [
@@ -189,7 +223,7 @@ class ProfileForm:
     department: str
 
 
-class ProfileDialog(_Dialog):
+class ProfileDialog(Dialog):
     """Create a profile (name, institution, department), or edit one (name fixed)."""
 
     def __init__(self, name: str = "", institution: str = "", department: str = "", *, editing: bool = False) -> None:
@@ -225,9 +259,20 @@ class ProfileDialog(_Dialog):
         self.dismiss(ProfileForm(name, institution, self.query_one("#profile-department", Input).value.strip()))
 
 
-class FindDialog(_Dialog):
+class FindDialog(Dialog):
     """Find in the open measure: every change of the query calls `on_query`, which marks the
     matches in the reader and returns how many there are. Enter keeps the marks; Escape clears."""
+
+    # At the bottom, leaving the text it marks in view.
+    DEFAULT_CSS = """
+    FindDialog {
+        align: center bottom;
+    }
+
+    #find-box {
+        margin-bottom: 2;
+    }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Clear", id="find.cancel")]
 

@@ -13,13 +13,13 @@ from textual.widgets import Input, Label, Static
 
 from tui.core.errors import Bj30Error
 from tui.core.export import default_export_name, format_for_path, write_export
-from tui.screens.dialogs import ConfirmDialog, _Dialog
+from tui.screens.dialogs import ConfirmDialog, Dialog
 
 if TYPE_CHECKING:
     from tui.app import Bj30App
 
 
-class ExportPathDialog(_Dialog):
+class ExportPathDialog(Dialog):
     """Asks where to write; the extension chooses the format (.md, .json, .csv)."""
 
     def __init__(self, role: str, default: Path) -> None:

@@ -6,14 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from tui.core.errors import UnknownMeasure
 from tui.core.policy import Policy
+from tui.screens.dialogs import Dialog
 
 
-class GotoScreen(ModalScreen[int | None]):
+class GotoScreen(Dialog):
     """Dismisses with the measure number chosen, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]

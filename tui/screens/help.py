@@ -6,8 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
+
+from tui.screens.dialogs import Dialog
 
 # Keys that Textual handles in widgets and the app but that users still need to know.
 GENERAL_KEYS: list[tuple[str, str]] = [
@@ -38,7 +40,18 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str]]:
     return [(" / ".join(keys), label) for (_, label), keys in rows.items()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
+    DEFAULT_CSS = """
+    #help-box {
+        width: 76;
+    }
+
+    #help-box VerticalScroll {
+        height: auto;
+        max-height: 30;
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]

@@ -28,7 +28,8 @@ class Lens:
 class MeasureView(VerticalScroll, can_focus=True):
     """Shows one measure (or the notice or preamble); text is always literal, never markup.
 
-    Styled in app.tcss (one stylesheet parsed once at start-up).
+    Styled in app.tcss. Few widgets on purpose: each one costs start-up time, so the part and
+    title share one, and the translation notes and the role lens are mounted when first needed.
     """
 
     def __init__(self, policy: Policy, *, id: str | None = None) -> None:
@@ -36,18 +37,29 @@ class MeasureView(VerticalScroll, can_focus=True):
         self.policy = policy
         self.place: Place | None = None
         self._highlights: list[Span] | None = None
-        self._where = Static(classes="where", markup=False)
-        self._title = Static(classes="title", markup=False)
+        self._head = Static(classes="head", markup=False)
         self._body = Static(classes="body", markup=False)
-        self._errata = Static(classes="errata", markup=False)
-        self._lens = Static(classes="lens", markup=False)
+        self._errata: Static | None = None
+        self._lens: Static | None = None
 
     def compose(self):  # type: ignore[override]
-        yield self._where
-        yield self._title
+        yield self._head
         yield self._body
-        yield self._errata
-        yield self._lens
+
+    def _section(self, content: Content | None, name: str) -> Static | None:
+        """Show `content` in the named section below the text, mounting it on first use."""
+        section: Static | None = getattr(self, f"_{name}")
+        if content is None:
+            if section is not None:
+                section.display = False
+            return section
+        if section is None:
+            section = Static(classes=name, markup=False)
+            setattr(self, f"_{name}", section)
+            self.mount(section)
+        section.update(content)
+        section.display = True
+        return section
 
     def show(self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None,
              lens: Lens | None = None) -> None:
@@ -90,15 +102,16 @@ class MeasureView(VerticalScroll, can_focus=True):
             body = body.stylize(LENS_MARK, offset + start, offset + end)
         for start, end in highlights or []:
             body = body.stylize("reverse", offset + start, offset + end)
-        self._where.update(Content(where))
-        self._title.update(Content(title))
+        self._head.update(Content.assemble(Content(where).stylize("dim"), "\n\n",
+                                           Content(title).stylize("bold $accent")))
         self._body.update(body)
-        self._errata.update(Content("\n".join(f"Note on the translation: {e}" for e in errata)))
-        self._errata.display = bool(errata)
+        notes = Content("\n".join(f"Note on the translation: {e}" for e in errata)) if errata else None
+        self._section(notes, "errata")
+        listing = None
         if lens and lens.lines:
-            head = Content(f"{lens.role_title}: items citing this measure").stylize("bold")
-            self._lens.update(Content("\n").join([head, *lens.lines]))
-        self._lens.display = bool(lens and lens.lines)
+            listing = Content("\n").join(
+                [Content(f"{lens.role_title}: items citing this measure").stylize("bold"), *lens.lines])
+        self._section(listing, "lens")
         return offset, body.plain
 
     def _scroll_to_char(self, index: int, plain: str) -> None:
