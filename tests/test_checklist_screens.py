@@ -283,3 +283,19 @@ async def test_corrupt_store_and_broken_user_checklist_are_reported(tmp_path: Pa
         assert any("moved aside to" in m for m in messages)
         assert any("broken.toml: not valid TOML" in m for m in messages)
         assert len(app.screen.query_one(OptionList).options) == 5  # everything else loads
+
+
+async def test_j_and_k_move_in_the_lists(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        roles = app.screen.query_one(OptionList)
+        assert roles.highlighted == 0
+        await pilot.press("j", "j", "k")
+        assert roles.highlighted == 1
+        screen = await open_checklist(app, pilot, "soe")
+        first = screen.current_id
+        await pilot.press("j")
+        assert screen.current_id != first
+        await pilot.press("k")
+        assert screen.current_id == first

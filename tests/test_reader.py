@@ -259,3 +259,22 @@ async def test_find_in_measure_marks_every_match(tmp_path: Path) -> None:
         assert sum(s.style == "reverse" for s in view._body.visual.spans) == 4  # kept
         await pilot.press("f", "escape")
         assert not [s for s in view._body.visual.spans if s.style == "reverse"]  # cleared
+
+
+async def test_j_k_and_space_scroll_the_text(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        reader(app).open(28)  # a long measure: more than a screen at 80x24
+        await pilot.pause()
+        view = app.screen.query_one(MeasureView)
+        assert app.focused is view and view.scroll_y == 0 and view.max_scroll_y > 5
+        await pilot.press("j", "j", "j")
+        await pilot.wait_for_scheduled_animations()
+        after_j = view.scroll_y
+        assert after_j > 0
+        await pilot.press("k")
+        await pilot.wait_for_scheduled_animations()
+        assert view.scroll_y < after_j
+        await pilot.press("space")
+        await pilot.wait_for_scheduled_animations()
+        assert view.scroll_y > after_j

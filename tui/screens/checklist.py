@@ -17,6 +17,7 @@ from tui.core.status import STATUS_WORD
 from tui.screens.access import bj30
 from tui.screens.dialogs import NoteDialog, NoteEdit, ReasonDialog
 from tui.widgets.progress_text import progress_line, status_box
+from tui.widgets.vim_list import VimOptionList
 
 FILTERS = ("all", "open", "done", "N/A")
 _FILTER_STATUSES = {"all": {"todo", "doing", "done", "na"}, "open": {"todo", "doing"}, "done": {"done"},
@@ -74,7 +75,7 @@ class ChecklistScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-title", markup=False)
         yield Static("", id="checklist-progress", markup=False)
-        yield OptionList(id="items", markup=False)
+        yield VimOptionList(id="items", markup=False)
         with VerticalScroll(id="item-detail"):
             yield Static("", id="item-detail-text", markup=False)
         yield Footer()

@@ -14,6 +14,7 @@ from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState
 from tui.screens.access import bj30
 from tui.widgets.progress_text import progress_line
+from tui.widgets.vim_list import VimOptionList
 
 
 def role_prompt(state: ChecklistState) -> Content:
@@ -47,7 +48,7 @@ class ChecklistsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklists-header", markup=False)
-        yield OptionList(id="roles", markup=False)
+        yield VimOptionList(id="roles", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

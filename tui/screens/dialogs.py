@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.core.store import MAX_NOTE_CHARS, StoreError, check_due
+from tui.widgets.vim_list import VimOptionList
 
 
 class Dialog(ModalScreen):
@@ -179,8 +180,8 @@ class ChoiceDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Content(self.title_text), classes="dialog-title")
-            yield OptionList(*(Option(Content(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
-                             id="choices", markup=False)
+            yield VimOptionList(*(Option(Content(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
+                                id="choices", markup=False)
             yield Label(self.hint, classes="dialog-hint")
 
     def on_mount(self) -> None:

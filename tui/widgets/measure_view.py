@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -31,6 +32,12 @@ class MeasureView(VerticalScroll, can_focus=True):
     Styled in app.tcss. Few widgets on purpose: each one costs start-up time, so the part and
     title share one, and the translation notes and the role lens are mounted when first needed.
     """
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Scroll down", show=False, id="measure.down"),
+        Binding("k", "scroll_up", "Scroll up", show=False, id="measure.up"),
+        Binding("space", "page_down", "Page down", show=False, id="measure.page_down"),
+    ]
 
     def __init__(self, policy: Policy, *, id: str | None = None) -> None:
         super().__init__(id=id)
