@@ -110,3 +110,10 @@ def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "must be 1 or more" in err
     code, out, _ = run_cli(capsys, "search", "[@click=app.quit]", "--format", "json")
     assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_no_command_without_a_terminal_explains_instead_of_drawing(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "tui"], cwd=tmp_path, capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert "needs a terminal" in result.stderr and "bj30 toc" in result.stderr

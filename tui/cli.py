@@ -52,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # `bj30 | less` or a cron job: a full-screen app would only garble the pipe.
+        print("bj30: the full-screen app needs a terminal; for plain text use a command such as "
+              "`bj30 toc` or `bj30 show 17` (see `bj30 --help`)", file=sys.stderr)
+        return 2
     from tui.app import run_app
 
     return run_app(profile=args.profile)
