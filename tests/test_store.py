@@ -144,6 +144,37 @@ def test_read_only_folder_gives_a_read_only_session(tmp_path: Path) -> None:  # 
         folder.chmod(0o700)
 
 
+def _immutable(folder: Path, on: bool) -> bool:
+    """chattr +i: a folder even root cannot write to (ext4 and friends); False where unsupported."""
+    flag = "+i" if on else "-i"
+    try:
+        return subprocess.run(["chattr", flag, str(folder)], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def test_read_only_folder_keeps_showing_the_progress(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    s = Store.open(folder / "progress.sqlite3").store
+    s.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", note="kept", fingerprint="f")
+    s.close()
+    if not _immutable(folder, True):
+        pytest.skip("chattr +i is not available here")
+    try:
+        opened = Store.open(folder / "progress.sqlite3")
+        assert opened.store.read_only
+        assert opened.warnings == [f"read-only session: {folder} is not writable; ticks and notes cannot be saved"]
+        # Read-only, not empty: the officer still sees every tick.
+        got = opened.store.item(DEFAULT_PROFILE, "soe", "soe-001")
+        assert (got.status, got.note) == ("done", "kept")
+        with pytest.raises(ReadOnlyStore, match=f"not saved: read-only session \\({folder} is not writable\\)"):
+            opened.store.update(DEFAULT_PROFILE, "soe", "soe-002", status="done", fingerprint="f")
+        opened.store.close()
+    finally:
+        _immutable(folder, False)
+
+
 def test_unwritable_location_gives_a_read_only_session(tmp_path: Path) -> None:
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the data folder should be")

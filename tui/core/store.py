@@ -182,8 +182,9 @@ class Store:
         conn: sqlite3.Connection | None = None
         if path.exists():
             try:
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+                # immutable=1: read without creating the -shm/-wal files an unwritable folder refuses.
+                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                       isolation_level=None, check_same_thread=False)
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version != SCHEMA_VERSION:
                     conn.close()
