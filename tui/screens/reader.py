@@ -17,11 +17,11 @@ from tui.core.history import History
 from tui.core.places import Place, place_label, step
 from tui.core.policy import Policy
 from tui.screens.access import bj30
+from tui.widgets.measure_view import Lens, MeasureView, Span
+from tui.widgets.progress_text import status_box
 
 if TYPE_CHECKING:
     from tui.widgets.contents import ContentsTree
-from tui.widgets.measure_view import Lens, MeasureView, Span
-from tui.widgets.progress_text import status_box
 
 # At this width and wider the contents panel shows at start; narrower, the text gets the room.
 WIDE_ENOUGH_FOR_CONTENTS = 100
