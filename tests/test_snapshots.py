@@ -19,18 +19,35 @@ def app_at(tmp_path: Path, place: int | str | None = None) -> Bj30App:
     return Bj30App(state_path=state)
 
 
+async def settle(pilot) -> None:
+    """Let deferred work finish (the contents tree moves its cursor after its first refresh)."""
+    for _ in range(3):
+        await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_reader(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(app_at(tmp_path, 17), terminal_size=size)
+    assert snap_compare(app_at(tmp_path, 17), terminal_size=size, run_before=settle)
 
 
 def test_reader_contents_shown_at_80x24(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(app_at(tmp_path, 17), terminal_size=(80, 24), press=["t"])
+    async def show_contents(pilot) -> None:
+        await pilot.press("t")
+        await settle(pilot)
+
+    assert snap_compare(app_at(tmp_path, 17), terminal_size=(80, 24), run_before=show_contents)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, press=["question_mark"])
+    async def open_help(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, run_before=open_help)
 
 
 def test_goto_refuses_bad_input(snap_compare, tmp_path: Path) -> None:
