@@ -56,14 +56,17 @@ class ChecklistScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("space", "toggle_done", "Done", id="checklist.toggle_done"),
-        Binding("d", "set('doing')", "Doing", id="checklist.doing"),
-        Binding("a", "not_applicable", "N/A", id="checklist.na"),
-        Binding("u", "set('todo')", "To do", show=False, id="checklist.todo"),
-        Binding("e", "edit_note", "Note", id="checklist.note"),
-        Binding("f", "cycle_filter", "Filter", id="checklist.filter"),
-        Binding("x", "export", "Export", id="checklist.export"),
-        Binding("escape", "back", "Back", id="checklist.back"),
+        Binding("space", "toggle_done", "Done", tooltip="Toggle done", id="checklist.toggle_done"),
+        Binding("d", "set('doing')", "Doing", tooltip="Mark doing", id="checklist.doing"),
+        Binding("a", "not_applicable", "N/A", tooltip="Not applicable (asks why)", id="checklist.na"),
+        Binding("u", "set('todo')", "To do", tooltip="Back to to do", show=False, id="checklist.todo"),
+        Binding("e", "edit_note", "Note", tooltip="Edit note, owner and due date", id="checklist.note"),
+        Binding("f", "cycle_filter", "Filter", tooltip="Filter: all, open, done, N/A", id="checklist.filter"),
+        Binding("x", "export", "Export", tooltip="Export as .md, .json or .csv", id="checklist.export"),
+        Binding("escape", "back", "Back", tooltip="Back to the checklists", show=False, id="checklist.back"),
+        # Still work here, but off the footer so that `? Help` fits at 80 columns.
+        Binding("slash", "app.search", "Search", show=False, id="checklist.search"),
+        Binding("l", "app.checklists", "Checklists", show=False, id="checklist.checklists"),
     ]
 
     def __init__(self, role: str) -> None:

@@ -32,7 +32,7 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str]]:
         if not binding.id or not binding.description or binding.system:
             continue
         label = (binding.tooltip or binding.description)
-        group = (binding.action, label)
+        group = (binding.action.removeprefix("app."), label)
         rows.setdefault(group, [])
         shown = app.get_key_display(binding) if binding.key == key else key
         if shown not in rows[group]:
