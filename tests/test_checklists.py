@@ -173,3 +173,12 @@ def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert f"{bad}: item x-1.measures: no measure 99: measures are numbered 1-30" in lines
     assert f"{bad}: item x-1.x: unknown field; expected one of: category, guidance, id, measures, quote, text" in lines
     assert any(line.startswith(f"{tmp_path / 'missing.toml'}: cannot read") for line in lines)
+
+
+def test_readme_item_counts_match_the_checklists(policy: Policy) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    catalog = load_default_catalog(policy)
+    for role in ROLES:
+        row = re.search(rf"^\| `{re.escape(role)}` \| (\d+) \|", readme, re.M)
+        assert row, f"README lists no item count for {role}"
+        assert int(row.group(1)) == len(catalog.require(role).items), role
