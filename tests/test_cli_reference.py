@@ -117,3 +117,21 @@ def test_no_command_without_a_terminal_explains_instead_of_drawing(tmp_path: Pat
                             stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 2 and result.stdout == ""
     assert "needs a terminal" in result.stderr and "bj30 toc" in result.stderr
+
+
+def test_terminal_output_wraps_to_the_width_and_honours_no_color(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import os as _os
+
+    from tui.core import textout
+
+    monkeypatch.setattr(textout, "is_tty", lambda stream: True)
+    monkeypatch.setattr(textout.shutil, "get_terminal_size", lambda fallback=(80, 24): _os.terminal_size((60, 24)))
+    code, out, _ = run_cli(capsys, "show", "27")
+    assert code == 0
+    plain_lines = [line.replace("\x1b[1m", "").replace("\x1b[0m", "") for line in out.splitlines()]
+    assert max(len(line) for line in plain_lines) <= 60
+    assert "\x1b[1m" in out  # the title in bold on a colour terminal
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, _ = run_cli(capsys, "toc")
+    assert "\x1b[" not in out and max(len(line) for line in out.splitlines()) <= 60

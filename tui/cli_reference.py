@@ -62,9 +62,9 @@ def cmd_toc(args: argparse.Namespace) -> int:
         ])
         return 0
     width = width_for(sys.stdout)
-    lines = [bold(policy.info.title, sys.stdout) if width else policy.info.title, ""]
+    lines = [bold(wrap(policy.info.title, width), sys.stdout), ""]
     for p in policy.parts:
-        lines.append(bold(p.label, sys.stdout))
+        lines.append(bold(wrap(p.label, width), sys.stdout))
         for m in p.measures:
             lines.append(wrap(f"{m.number:>2}. {m.title}", width, indent="  "))
     emit("\n".join(lines))
@@ -87,7 +87,8 @@ def cmd_show(args: argparse.Namespace) -> int:
              f"{policy.info.date_issued.isoformat()}")
     else:
         width = width_for(sys.stdout)
-        out = [f"Part {policy.part_of(m).label}", bold(f"Measure {m.label}", sys.stdout), "", wrap(m.text, width)]
+        out = [wrap(f"Part {policy.part_of(m).label}", width), bold(wrap(f"Measure {m.label}", width), sys.stdout),
+               "", wrap(m.text, width)]
         for note in m.errata:
             out += ["", wrap(f"Note on the translation: {note}", width)]
         emit("\n".join(out))
