@@ -51,7 +51,7 @@ async def shoot(name: str, size: tuple[int, int], place: int, keys: list[str]) -
 
 async def main() -> None:
     print(await shoot("reader", (120, 34), 17, []))
-    print(await shoot("checklist", (100, 30), 17, ["l", "end", "enter", "j", "j", "j"]))
+    print(await shoot("checklist", (100, 30), 17, ["l", "enter", "j", "j", "j"]))
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ def test_mark_commits_and_checklist_json_shows_it(capsys: pytest.CaptureFixture[
 
 
 @pytest.mark.parametrize("argv, message", [
-    (("mark", "nope", "x", "done"), "bj30: no checklist for role 'nope'; roles are: medical-institution, "
-                                    "research-institution, soe, tech-enterprise, university"),
+    (("mark", "nope", "x", "done"), "bj30: no checklist for role 'nope'; roles are: university, soe, "
+                                    "research-institution, medical-institution, tech-enterprise"),
     (("mark", "soe", "soe-999", "done"), "bj30: no item 'soe-999' in soe; items are: soe-001, soe-002"),
     (("mark", "soe", "soe-001", "finished"), "bj30: unknown status 'finished'; use one of: todo, doing, done, na"),
     (("mark", "soe", "soe-001", "na"), "bj30: soe-001: N/A needs a reason"),

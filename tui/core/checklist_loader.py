@@ -179,6 +179,15 @@ class Catalog:
         return [c.role for c in self.checklists]
 
 
+# The roles of the original brief first, then the others; any new built-in file after them.
+BUILTIN_ORDER = ("university", "soe", "research-institution", "medical-institution", "tech-enterprise")
+
+
+def _builtin_order(f: Path | Traversable) -> tuple[int, str]:
+    role = f.name.removesuffix(".toml")
+    return (BUILTIN_ORDER.index(role) if role in BUILTIN_ORDER else len(BUILTIN_ORDER), role)
+
+
 def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path | None) -> Catalog:
     """Built-in checklists, then the user's *.toml files.
 
@@ -189,7 +198,7 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
     """
     checklists: list[Checklist] = []
     problems: list[str] = []
-    builtin_files = sorted((f for f in builtin_dir.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    builtin_files = sorted((f for f in builtin_dir.iterdir() if f.name.endswith(".toml")), key=_builtin_order)
     for f in builtin_files:
         result = validate_file(f, policy, origin=BUILTIN)
         if result.checklist is None:  # a broken built-in is a packaging bug; still report, keep going
