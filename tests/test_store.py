@@ -233,7 +233,9 @@ def test_orphans_and_review_flags(store: Store) -> None:
     assert state.items[0].needs_review
     assert state.counts.done == 1 and state.counts.applicable == 1 and state.counts.percent == 100
     store.update(DEFAULT_PROFILE, "university", "uni-001", status="done", fingerprint="new-fp")
-    assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review  # unchanged: still old
+    assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review  # re-marked: reviewed
+    last = store.history(DEFAULT_PROFILE, "university")[-1]
+    assert (last.item_id, last.field, last.old, last.new) == ("uni-001", "reviewed", "old-fp", "new-fp")
     store.update(DEFAULT_PROFILE, "university", "uni-001", status="doing", fingerprint="new-fp")
     assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review
 

@@ -316,6 +316,9 @@ class Store:
             )
             changes = [(f, getattr(old, f), getattr(new, f)) for f in ("status", "note", "owner", "due")
                        if getattr(old, f) != getattr(new, f)]
+            if old.fingerprint and new.fingerprint != old.fingerprint:
+                # Marked again after the quote or measure text changed: the review is on record.
+                changes.append(("reviewed", old.fingerprint, new.fingerprint))
             if not changes and new.fingerprint == old.fingerprint:
                 return old
             conn.execute(
