@@ -308,3 +308,21 @@ async def test_j_and_k_move_in_the_lists(tmp_path: Path) -> None:
         assert screen.current_id != first
         await pilot.press("k")
         assert screen.current_id == first
+
+
+async def test_changes_from_another_bj30_show_up(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checklist(app, pilot, "soe")
+        select(screen, "soe-001")
+        await pilot.press("space")  # our own change: no reload needed
+        assert not app.workbench.changed_elsewhere()
+        other = Store.open(tmp_path / "progress.sqlite3").store  # a second copy of bj30
+        item = app.workbench.checklist("soe").item("soe-002")
+        other.update("default", "soe", "soe-002", status="doing", note="from the other terminal",
+                     fingerprint=item.fingerprint)
+        other.close()
+        screen.poll()  # what the 2-second timer does
+        await pilot.pause()
+        assert "1 doing" in plain(screen.query_one("#checklist-progress"))
+        assert "1/" in plain(screen.query_one("#checklist-progress"))

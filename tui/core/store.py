@@ -333,6 +333,10 @@ class Store:
                 [(profile, role, item_id, f, o, n, stamp) for f, o, n in changes])
             return new
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another bj30) commits: cheap to poll."""
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     def history(self, profile: str, role: str) -> list[HistoryEntry]:
         rows = self._conn.execute(
             "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY id",

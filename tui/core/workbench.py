@@ -28,6 +28,7 @@ class Workbench:
         self.warnings: list[str] = []  # for the UI to show, then clear
         self._store: Store | None = None
         self._catalog: Catalog | None = None
+        self._seen_version: int | None = None
 
     @property
     def store(self) -> Store:
@@ -92,6 +93,15 @@ class Workbench:
                 return start, end
             start = text.find(words[0], start + 1)
         return None
+
+    def changed_elsewhere(self) -> bool:
+        """True once after another process (another bj30, `bj30 mark`) committed a change."""
+        if self._store is None:
+            return False
+        version = self._store.data_version()
+        changed = self._seen_version is not None and version != self._seen_version
+        self._seen_version = version
+        return changed
 
     def export(self, role: str, fmt: str) -> tuple[str, int]:
         """The rendered export of a role's checklist for the current profile, and its item count."""

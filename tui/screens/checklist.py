@@ -20,6 +20,7 @@ from tui.widgets.progress_text import progress_line, status_box
 from tui.widgets.vim_list import VimOptionList
 
 FILTERS = ("all", "open", "done", "N/A")
+POLL_SECONDS = 2.0
 _FILTER_STATUSES = {"all": {"todo", "doing", "done", "na"}, "open": {"todo", "doing"}, "done": {"done"},
                     "N/A": {"na"}}
 
@@ -87,6 +88,13 @@ class ChecklistScreen(Screen[None]):
         bj30(self).last_role = self.role
         self.reload()
         self.query_one("#items", OptionList).focus()
+        # Another bj30 in another terminal, or `bj30 mark`, may tick items too: show them.
+        bj30(self).workbench.changed_elsewhere()
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def poll(self) -> None:
+        if self.is_current and bj30(self).workbench.changed_elsewhere():
+            self.reload()
 
     def on_screen_resume(self) -> None:
         self.reload()
