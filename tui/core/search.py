@@ -81,7 +81,7 @@ class SearchHit:
 
 
 def normalise(text: str) -> str:
-    """Case- and accent-insensitive form; same length as casefold where it matters for ASCII."""
+    """The case-insensitive form words are indexed and matched in."""
     return text.casefold()
 
 
@@ -164,11 +164,9 @@ class SearchIndex:
         self.units = list(units)
         self.titles = titles
         postings: dict[str, list[int]] = defaultdict(list)
-        self._unit_words: list[frozenset[str]] = []
         self._unit_lower: list[str] = []
         for i, unit in enumerate(self.units):
-            words = frozenset(w for w, _, _ in words_with_spans(unit.text))
-            self._unit_words.append(words)
+            words = {w for w, _, _ in words_with_spans(unit.text)}
             self._unit_lower.append(normalise(unit.text))
             for w in words:
                 postings[w].append(i)
