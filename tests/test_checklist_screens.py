@@ -326,3 +326,44 @@ async def test_changes_from_another_bj30_show_up(tmp_path: Path) -> None:
         await pilot.pause()
         assert "1 doing" in plain(screen.query_one("#checklist-progress"))
         assert "1/" in plain(screen.query_one("#checklist-progress"))
+
+
+async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "r")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        dialog.query_one(OptionList).highlighted = [v for v, _ in dialog.choices].index("soe")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.ui_state.role == "soe"
+        assert "lens: soe" in plain(app.screen.query_one("#checklists-header"))
+        await pilot.press("P")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        dialog.query_one(OptionList).highlighted = len(dialog.choices) - 2  # Edit the institution…
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, ProfileDialog) and form.query_one("#profile-name", Input).disabled
+        form.query_one("#profile-institution", Input).value = "Tsinghua University"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "profile default (Tsinghua University)" in plain(app.screen.query_one("#checklists-header"))
+
+
+async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checklist(app, pilot, "soe")
+        await pilot.press("x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportPathDialog)
+        for bad, message in ((str(tmp_path), "is a folder"), (str(tmp_path / "nope" / "r.md"), "No folder"),
+                             ("   ", "Give a file name")):
+            dialog.query_one(Input).value = bad
+            await pilot.press("enter")
+            assert isinstance(app.screen, ExportPathDialog)
+            assert message in plain(dialog.query_one(".dialog-error"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, ChecklistScreen)

@@ -278,3 +278,13 @@ async def test_j_k_and_space_scroll_the_text(tmp_path: Path) -> None:
         await pilot.press("space")
         await pilot.wait_for_scheduled_animations()
         assert view.scroll_y > after_j
+
+
+async def test_help_closes_with_q_and_question_mark_too(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=NARROW) as pilot:
+        for key in ("q", "question_mark"):
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(key)
+            assert isinstance(app.screen, ReaderScreen) and app.is_running
