@@ -85,8 +85,7 @@ class ChecklistScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        bj30(self).last_role = self.role
-        self.reload()
+        bj30(self).last_role = self.role  # the list is filled by on_screen_resume, which follows
         self.query_one("#items", OptionList).focus()
         # Another bj30 in another terminal, or `bj30 mark`, may tick items too: show them.
         bj30(self).workbench.changed_elsewhere()

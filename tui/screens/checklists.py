@@ -52,11 +52,11 @@ class ChecklistsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.refresh_roles()
         self.query_one(OptionList).focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_roles()  # progress may have changed in a checklist
+        # On first showing, and on coming back: progress may have changed in a checklist.
+        self.refresh_roles()
 
     def refresh_roles(self) -> None:
         app = bj30(self)
