@@ -85,13 +85,10 @@ class Bj30App(App[None]):
     def workbench(self) -> Workbench:
         """Store and checklists, opened on first need: the reader starts without them."""
         if self._workbench is None:
-            from tui.core.store import DEFAULT_PROFILE
             from tui.core.workbench import Workbench
 
-            self._workbench = Workbench(self.policy, store_path=self._store_path or locations.store_path(),
-                                        builtin_dir=locations.builtin_checklists_dir(),
-                                        user_dir=locations.user_checklists_dir(),
-                                        profile=self._profile or DEFAULT_PROFILE)
+            self._workbench = Workbench.at_default_locations(self.policy, profile=self._profile,
+                                                             store_path=self._store_path)
         return self._workbench
 
     def report(self, error: Exception | str | None = None) -> None:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tui import locations
 from tui.cli_reference import FORMATS, print_json
-from tui.core.checklist_loader import Catalog, load_default_catalog, validate_file
+from tui.core.checklist_loader import validate_file
 from tui.core.errors import Bj30Error
 from tui.core.policy_loader import load_policy
-from tui.core.progress import ItemState, checklist_state
+from tui.core.progress import ItemState
 from tui.core.status import STATUS_BOX, STATUSES
-from tui.core.store import DEFAULT_PROFILE, Store
+from tui.core.store import DEFAULT_PROFILE
 from tui.core.textout import bold, emit, width_for, wrap
+from tui.core.workbench import Workbench
 
 
 def profile_option() -> argparse.ArgumentParser:
@@ -67,31 +69,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate.set_defaults(handler=cmd_validate)
 
 
-def catalog_with_warnings() -> Catalog:
-    """The catalog; problems with user files go to stderr and everything else still loads."""
-    catalog = load_default_catalog(load_policy())
-    for problem in catalog.problems:
-        print(f"bj30: warning: {problem}", file=sys.stderr)
-    return catalog
-
-
-def open_store() -> Store:
-    """The progress store; damage or a read-only folder is reported on stderr, never a traceback."""
-    opened = Store.open(locations.store_path())
-    for warning in opened.warnings:
-        print(f"bj30: warning: {warning}", file=sys.stderr)
-    return opened.store
-
-
-def profile_name(args: argparse.Namespace) -> str:
-    return getattr(args, "profile", None) or DEFAULT_PROFILE
+@contextmanager
+def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
+    """The same workbench the app drives, for --profile. Problems with user checklist files and
+    the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
+    wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None))
+    try:
+        yield wb
+    finally:
+        for warning in wb.take_warnings():
+            print(f"bj30: warning: {warning}", file=sys.stderr)
+        wb.close()
 
 
 def cmd_checklists(args: argparse.Namespace) -> int:
-    catalog = catalog_with_warnings()
-    store = open_store()
-    profile = store.profile(profile_name(args)).name
-    states = [checklist_state(store, profile, c) for c in catalog.checklists]
+    with workbench(args) as wb:
+        wb.use_profile(wb.profile_name)  # an unknown --profile is an error, not an empty list
+        states = wb.states()
     if args.format == "json":
         print_json([{"role": st.checklist.role, "title": st.checklist.title, "audience": st.checklist.audience,
                      "items": len(st.checklist.items), "source": st.checklist.source,
@@ -124,11 +118,10 @@ def state_json(st: ItemState) -> dict[str, Any]:
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
-    catalog = catalog_with_warnings()
-    checklist = catalog.require(args.role)
-    store = open_store()
-    profile = store.profile(profile_name(args)).name
-    state = checklist_state(store, profile, checklist)
+    with workbench(args) as wb:
+        checklist = wb.checklist(args.role)
+        profile = wb.use_profile(wb.profile_name).name
+        state = wb.state(checklist.role)
     for orphan in state.orphans:
         print(f"bj30: warning: {checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
               f"has, is kept ({orphan.status})", file=sys.stderr)
@@ -157,25 +150,23 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
-    catalog = catalog_with_warnings()
-    checklist = catalog.require(args.role)
-    item = checklist.item(args.item)
-    if item is None:
-        ids = [it.id for it in checklist.items]
-        raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
-    if args.status not in STATUSES:
-        raise Bj30Error(f"unknown status {args.status!r}; use one of: {', '.join(STATUSES)}")
-    store = open_store()
-    profile = store.profile(profile_name(args)).name
-    new = store.update(profile, checklist.role, item.id, status=args.status, note=args.note, owner=args.owner,
-                       due=args.due, fingerprint=item.fingerprint)
+    with workbench(args) as wb:
+        checklist = wb.checklist(args.role)
+        item = checklist.item(args.item)
+        if item is None:
+            ids = [it.id for it in checklist.items]
+            raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
+        if args.status not in STATUSES:
+            raise Bj30Error(f"unknown status {args.status!r}; use one of: {', '.join(STATUSES)}")
+        profile = wb.use_profile(wb.profile_name).name
+        new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)
     print(f"{checklist.role} {item.id}: {new.status}" + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""))
     return 0
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
-    store = open_store()
-    profiles = store.profiles()
+    with workbench(args) as wb:
+        profiles = wb.store.profiles()
     if args.format == "json":
         print_json([{"name": p.name, "institution": p.institution, "department": p.department} for p in profiles])
         return 0
@@ -185,15 +176,16 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    store = open_store()
-    if args.profile_action == "create":
-        p = store.create_profile(args.name, args.institution, args.department)
-        print(f"created profile {p.name!r} ({p.institution})")
-    else:
-        old = store.profile(args.name)
-        p = store.update_profile(args.name, old.institution if args.institution is None else args.institution,
-                                 args.department or old.department)
-        print(f"profile {p.name!r}: {p.institution}" + (f" · {p.department}" if p.department else ""))
+    with workbench(args) as wb:
+        store = wb.store
+        if args.profile_action == "create":
+            p = store.create_profile(args.name, args.institution, args.department)
+            print(f"created profile {p.name!r} ({p.institution})")
+        else:
+            old = store.profile(args.name)
+            p = store.update_profile(args.name, old.institution if args.institution is None else args.institution,
+                                     args.department or old.department)
+            print(f"profile {p.name!r}: {p.institution}" + (f" · {p.department}" if p.department else ""))
     return 0
 
 

@@ -6,11 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.cli_checklists import catalog_with_warnings, open_store, profile_name, profile_option
-from tui.core.export import FORMATS, build_export, format_for_path, render, write_export
+from tui.cli_checklists import profile_option, workbench
+from tui.core.export import FORMATS, format_for_path, write_export
 from tui.core.importer import import_progress, read_export
-from tui.core.policy_loader import load_policy
-from tui.core.store import Store
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,18 +28,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     imp.set_defaults(handler=cmd_import)
 
 
-def export_text(store: Store, role: str, profile: str, fmt: str) -> tuple[str, int]:
-    """The rendered export and its number of items."""
-    checklist = catalog_with_warnings().require(role)
-    data = build_export(load_policy(), store, profile, checklist)
-    return render(data, fmt), len(data.state.items)
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or (format_for_path(str(args.output)) if args.output else "md")
-    store = open_store()
-    profile = store.profile(profile_name(args)).name
-    text, count = export_text(store, args.role, profile, fmt)
+    with workbench(args) as wb:
+        wb.use_profile(wb.profile_name)
+        text, count = wb.export(args.role, fmt)
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -53,10 +44,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     data = read_export(args.file)
     role = data["checklist"]["role"]
-    checklist = catalog_with_warnings().require(role)
-    store = open_store()
-    profile = store.profile(profile_name(args)).name
-    report = import_progress(store, profile, checklist, data, source=str(args.file))
+    with workbench(args) as wb:
+        checklist = wb.checklist(role)
+        profile = wb.use_profile(wb.profile_name).name
+        report = import_progress(wb.store, profile, checklist, data, source=str(args.file))
     for line in report.kept_newer:
         print(f"bj30: kept newer: {line}", file=sys.stderr)
     for line in report.skipped:

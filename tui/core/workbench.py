@@ -30,6 +30,16 @@ class Workbench:
         self._catalog: Catalog | None = None
         self._seen_version: int | None = None
 
+    @classmethod
+    def at_default_locations(cls, policy: Policy, *, profile: str | None = None,
+                             store_path: Path | None = None) -> Workbench:
+        """The workbench over the packaged checklists and the user's folders (tui/locations.py)."""
+        from tui import locations
+
+        return cls(policy, store_path=store_path or locations.store_path(),
+                   builtin_dir=locations.builtin_checklists_dir(), user_dir=locations.user_checklists_dir(),
+                   profile=profile or DEFAULT_PROFILE)
+
     @property
     def store(self) -> Store:
         if self._store is None:
