@@ -122,10 +122,11 @@ class ReaderScreen(Screen[None]):
         index = bj30(self).search_index
         text = body_text(self.policy, place)
         view = self.query_one(MeasureView)
+        lens = self._lens(place)  # once: progress does not change while typing a query
 
         def mark(query: str) -> int:
             spans = index.find_in_text(text, query) if query.strip() else []
-            view.show(place, spans or None, lens=self._lens(place))
+            view.show(place, spans or None, lens=lens)
             return len(spans)
 
         def closed(query: str | None) -> None:
