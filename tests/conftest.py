@@ -24,3 +24,17 @@ def policy():
     from tui.core.policy_loader import load_policy
 
     return load_policy()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path):
+    """Builds the app over a UI state file and a progress store in this test's folder (or `folder`)."""
+    from tui.app import Bj30App
+    from tui.core.policy import Policy
+
+    def make(policy: Policy | None = None, *, folder: Path | None = None) -> Bj30App:
+        where = folder or tmp_path
+        where.mkdir(parents=True, exist_ok=True)
+        return Bj30App(policy, state_path=where / "ui-state.json", store_path=where / "progress.sqlite3")
+
+    return make

@@ -10,11 +10,15 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.helpers import plain
 from tui.app import Bj30App
 from tui.core.store import Store
+from tui.dialogs.choice import ChoiceDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.export_path import ExportPathDialog
+from tui.dialogs.note import NoteDialog
+from tui.dialogs.profile import ProfileDialog
+from tui.dialogs.reason import ReasonDialog
 from tui.screens.checklist import ChecklistScreen
-from tui.screens.checklists import ChecklistsScreen
-from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoteDialog, ProfileDialog, ReasonDialog
-from tui.screens.export import ExportPathDialog
 from tui.screens.reader import ReaderScreen
+from tui.screens.roles import RolesScreen
 from tui.widgets.measure_view import MeasureView
 
 SIZE = (100, 30)
@@ -26,9 +30,6 @@ def size_of(role: str) -> int:
 
     return len(load_default_catalog(load_policy()).require(role).items)
 
-
-def make_app(tmp_path: Path) -> Bj30App:
-    return Bj30App(state_path=tmp_path / "ui-state.json", store_path=tmp_path / "progress.sqlite3")
 
 
 def stored(tmp_path: Path, role: str, item: str):
@@ -42,7 +43,7 @@ def stored(tmp_path: Path, role: str, item: str):
 
 async def open_checklist(app: Bj30App, pilot, role: str) -> ChecklistScreen:
     await pilot.press("l")
-    assert isinstance(app.screen, ChecklistsScreen)
+    assert isinstance(app.screen, RolesScreen)
     roles = app.screen.query_one(OptionList)
     roles.highlighted = [o.id for o in roles.options].index(role)
     await pilot.press("enter")
@@ -56,12 +57,12 @@ def select(screen: ChecklistScreen, item_id: str) -> None:
     listing.highlighted = [o.id for o in listing.options].index(item_id)
 
 
-async def test_checklists_screen_lists_every_role_with_progress(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_checklists_screen_lists_every_role_with_progress(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         screen = app.screen
-        assert isinstance(screen, ChecklistsScreen)
+        assert isinstance(screen, RolesScreen)
         ids = [o.id for o in screen.query_one(OptionList).options]
         assert sorted(ids) == ["medical-institution", "research-institution", "soe", "tech-enterprise", "university"]
         first = screen.query_one(OptionList).options[ids.index("university")].prompt.plain
@@ -70,8 +71,8 @@ async def test_checklists_screen_lists_every_role_with_progress(tmp_path: Path) 
         assert isinstance(app.screen, ReaderScreen)
 
 
-async def test_space_d_u_change_status_commit_and_update_progress_at_once(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_space_d_u_change_status_commit_and_update_progress_at_once(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "university")
         select(screen, "uni-020")
@@ -92,8 +93,8 @@ async def test_space_d_u_change_status_commit_and_update_progress_at_once(tmp_pa
         assert f"0/{n} done" in roles.options[[o.id for o in roles.options].index("university")].prompt.plain
 
 
-async def test_na_asks_for_a_reason_and_refuses_an_empty_one(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_na_asks_for_a_reason_and_refuses_an_empty_one(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "soe")
         select(screen, "soe-004")
@@ -111,8 +112,8 @@ async def test_na_asks_for_a_reason_and_refuses_an_empty_one(tmp_path: Path) -> 
         assert stored(tmp_path, "soe", "soe-004").note == "Not a central SOE"
 
 
-async def test_e_edits_note_owner_and_due_with_validation(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_e_edits_note_owner_and_due_with_validation(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "university")
         select(screen, "uni-017")
@@ -134,12 +135,12 @@ async def test_e_edits_note_owner_and_due_with_validation(tmp_path: Path) -> Non
         assert "owner Li Wei" in detail and "due 2026-12-31" in detail and "Finance approves" in detail
 
 
-async def test_notes_are_shown_literally_and_never_act(tmp_path: Path) -> None:
+async def test_notes_are_shown_literally_and_never_act(tmp_path: Path, make_app) -> None:
     store = Store.open(tmp_path / "progress.sqlite3").store
     hostile = "[@click=app.quit]Quit now[/] [red]red[/red] [b]bold"
     store.update("default", "university", "uni-001", status="doing", note=hostile, fingerprint="f")
     store.close()
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "university")
         select(screen, "uni-001")
@@ -150,8 +151,8 @@ async def test_notes_are_shown_literally_and_never_act(tmp_path: Path) -> None:
         assert app.is_running and isinstance(app.screen, ChecklistScreen)
 
 
-async def test_filter_cycles_all_open_done_na(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_filter_cycles_all_open_done_na(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "medical-institution")
         select(screen, "med-001")
@@ -173,8 +174,8 @@ async def test_filter_cycles_all_open_done_na(tmp_path: Path) -> None:
         assert screen.filter == "all"
 
 
-async def test_enter_opens_the_measure_with_the_quote_marked_and_l_returns(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_enter_opens_the_measure_with_the_quote_marked_and_l_returns(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "university")
         select(screen, "uni-021")
@@ -187,14 +188,14 @@ async def test_enter_opens_the_measure_with_the_quote_marked_and_l_returns(tmp_p
         await pilot.press("l")
         assert isinstance(app.screen, ChecklistScreen) and app.screen.role == "university"
         await pilot.press("escape")
-        assert isinstance(app.screen, ChecklistsScreen)
+        assert isinstance(app.screen, RolesScreen)
 
 
-async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path) -> None:
+async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path, make_app) -> None:
     store = Store.open(tmp_path / "progress.sqlite3").store
     store.update("default", "university", "uni-020", status="done", fingerprint="f")
     store.close()
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         app.screen.open(17)
         await pilot.press("r")
@@ -210,15 +211,15 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         underlined = [s for s in view._body.visual.spans if "underline" in str(s.style)]
         assert len(underlined) >= 2
         assert json.loads((tmp_path / "ui-state.json").read_text())["role"] == "university"
-    again = make_app(tmp_path)
+    again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         again.screen.open(17)
         await pilot.pause()
         assert "uni-020" in plain(again.screen.query_one(MeasureView)._lens)
 
 
-async def test_profiles_can_be_created_and_switched(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_profiles_can_be_created_and_switched(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "P")
         dialog = app.screen
@@ -233,13 +234,13 @@ async def test_profiles_can_be_created_and_switched(tmp_path: Path) -> None:
         form.query_one("#profile-institution", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ChecklistsScreen)
+        assert isinstance(app.screen, RolesScreen)
         assert app.workbench.profile_name == "pku"
         assert "profile pku (Peking University)" in plain(app.screen.query_one("#checklists-header"))
 
 
-async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: Path, make_app) -> None:
+    app = make_app()
     target = tmp_path / "report.md"
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "soe")
@@ -252,7 +253,7 @@ async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: P
         await pilot.press("enter")
         await pilot.pause()
         assert target.read_text().count("- [x] ") == 1
-        assert any(str(target) in n.message for n in app._notifications)
+        assert any(str(target) in n.message for n in app.notices)
         target.write_text("keep me")
         await pilot.press("x")
         app.screen.query_one(Input).value = str(target)
@@ -273,29 +274,29 @@ async def test_read_only_store_refuses_ticks_with_a_reason(tmp_path: Path) -> No
     app = Bj30App(state_path=tmp_path / "ui.json", store_path=blocker / "bj30" / "progress.sqlite3")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "soe")
-        assert any("read-only session" in n.message for n in app._notifications)
+        assert any("read-only session" in n.message for n in app.notices)
         assert "READ-ONLY" in plain(screen.query_one("#checklist-progress"))
         await pilot.press("space")
-        assert any("not saved: read-only session" in n.message for n in app._notifications)
+        assert any("not saved: read-only session" in n.message for n in app.notices)
         assert app.is_running
 
 
-async def test_corrupt_store_and_broken_user_checklist_are_reported(tmp_path: Path, isolated_home: Path) -> None:
+async def test_corrupt_store_and_broken_user_checklist_are_reported(tmp_path: Path, isolated_home: Path, make_app) -> None:
     (tmp_path / "progress.sqlite3").write_text("not a database" * 50)
     user = isolated_home / "config" / "bj30" / "checklists"
     user.mkdir(parents=True)
     (user / "broken.toml").write_text("role = [")
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in app.notices]
         assert any("moved aside to" in m for m in messages)
         assert any("broken.toml: not valid TOML" in m for m in messages)
         assert len(app.screen.query_one(OptionList).options) == 5  # everything else loads
 
 
-async def test_j_and_k_move_in_the_lists(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_j_and_k_move_in_the_lists(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
         roles = app.screen.query_one(OptionList)
@@ -310,8 +311,8 @@ async def test_j_and_k_move_in_the_lists(tmp_path: Path) -> None:
         assert screen.current_id == first
 
 
-async def test_changes_from_another_bj30_show_up(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_changes_from_another_bj30_show_up(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "soe")
         select(screen, "soe-001")
@@ -328,8 +329,8 @@ async def test_changes_from_another_bj30_show_up(tmp_path: Path) -> None:
         assert "1/" in plain(screen.query_one("#checklist-progress"))
 
 
-async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "r")
         dialog = app.screen
@@ -352,8 +353,8 @@ async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: P
         assert "profile default (Tsinghua University)" in plain(app.screen.query_one("#checklists-header"))
 
 
-async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_checklist(app, pilot, "soe")
         await pilot.press("x")

@@ -12,8 +12,8 @@ from tests.helpers import plain
 from tui.app import Bj30App
 from tui.core.places import NOTICE, PREAMBLE
 from tui.core.policy import Policy
-from tui.screens.goto import GotoScreen
-from tui.screens.help import HelpScreen
+from tui.dialogs.goto import GotoDialog
+from tui.dialogs.help import HelpDialog
 from tui.screens.reader import ReaderScreen
 from tui.widgets.contents import ContentsTree
 from tui.widgets.measure_view import MeasureView
@@ -21,9 +21,6 @@ from tui.widgets.measure_view import MeasureView
 NARROW = (80, 24)
 WIDE = (120, 40)
 
-
-def make_app(tmp_path: Path, policy: Policy | None = None) -> Bj30App:
-    return Bj30App(policy, state_path=tmp_path / "ui-state.json")
 
 
 def reader(app: Bj30App) -> ReaderScreen:
@@ -36,13 +33,13 @@ def shown(app: Bj30App) -> str:
     return plain(view._head) + "\n" + plain(view._body)
 
 
-async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW):
         assert reader(app).place == PREAMBLE
         assert "This document is formulated" in shown(app)
         assert not app.screen.query(ContentsTree)  # not even built until asked for
-    app = make_app(tmp_path / "wide")
+    app = make_app(folder=tmp_path / "wide")
     async with app.run_test(size=WIDE) as pilot:
         assert app.screen.query_one(ContentsTree).display
         tree = app.screen.query_one(ContentsTree)
@@ -52,8 +49,8 @@ async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Pat
         assert tree.cursor_node is not None and tree.cursor_node.data == PREAMBLE
 
 
-async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         tree = app.screen.query_one(ContentsTree)
         tree.show_place(NOTICE)
@@ -63,8 +60,8 @@ async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path) -> No
         assert "1. Undertake Major National" in shown(app)
 
 
-async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("t")
         tree = app.screen.query_one(ContentsTree)
@@ -80,33 +77,33 @@ async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: P
         assert not tree.display
 
 
-async def test_next_and_previous_stop_at_both_ends(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_next_and_previous_stop_at_both_ends(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("p")
         assert reader(app).place == NOTICE
         await pilot.press("p")
         assert reader(app).place == NOTICE
-        assert any("start of the policy" in n.message for n in app._notifications)
+        assert any("start of the policy" in n.message for n in app.notices)
         await pilot.press("n", "n")
         assert reader(app).place == 1
         reader(app).open(30)
         await pilot.press("n")
         assert reader(app).place == 30
-        assert any("last part" in n.message for n in app._notifications)
+        assert any("last part" in n.message for n in app.notices)
         await pilot.press("p")
         assert reader(app).place == 29
 
 
-async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("g")
-        assert isinstance(app.screen, GotoScreen)
+        assert isinstance(app.screen, GotoDialog)
         for bad in ("31", "abc", "0", ""):
             app.screen.query_one("#goto-input").value = bad
             await pilot.press("enter")
-            assert isinstance(app.screen, GotoScreen), bad
+            assert isinstance(app.screen, GotoDialog), bad
             error = plain(app.screen.query_one("#goto-error"))
             assert "measure" in error and "1-30" in error, (bad, error)
         app.screen.query_one("#goto-input").value = ""
@@ -117,8 +114,8 @@ async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path) -
         assert reader(app).place == 17
 
 
-async def test_back_and_forward_walk_the_history(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_back_and_forward_walk_the_history(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         for n in (3, 17, 29):
             reader(app).open(n)
@@ -132,11 +129,11 @@ async def test_back_and_forward_walk_the_history(tmp_path: Path) -> None:
         assert reader(app).place == 29
         await pilot.press("alt+right")
         assert reader(app).place == 29
-        assert any("No later page" in n.message for n in app._notifications)
+        assert any("No later page" in n.message for n in app.notices)
 
 
-async def test_copy_citation(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_copy_citation(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         reader(app).open(17)
         await pilot.press("c")
@@ -144,8 +141,8 @@ async def test_copy_citation(tmp_path: Path) -> None:
         assert "Beijing Municipal People's Government, 16 October 2019" in app.clipboard
 
 
-async def test_palette_lists_measures_and_opens_one(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_palette_lists_measures_and_opens_one(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=WIDE) as pilot:
         from textual.command import CommandList, CommandPalette
 
@@ -164,11 +161,11 @@ async def test_palette_lists_measures_and_opens_one(tmp_path: Path) -> None:
         assert reader(app).place == 17
 
 
-async def test_help_is_generated_from_bindings(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_help_is_generated_from_bindings(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         table = plain(app.screen.query_one("#help-table"))
         for expected in ("Next", "Prev", "Go to measure", "Back", "Forward", "Show or hide the contents",
                          "Copy citation", "Quit", "Role lens", "Checklists", "Search"):
@@ -178,45 +175,45 @@ async def test_help_is_generated_from_bindings(tmp_path: Path) -> None:
         assert isinstance(app.screen, ReaderScreen)
 
 
-async def test_q_quits(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_q_quits(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
 
 
-async def test_last_place_and_theme_are_remembered(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_last_place_and_theme_are_remembered(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         reader(app).open(23)
         app.theme = "nord"
         await pilot.pause()
     saved = json.loads((tmp_path / "ui-state.json").read_text())
     assert saved["last_place"] == 23 and saved["theme"] == "nord"
-    again = make_app(tmp_path)
+    again = make_app()
     async with again.run_test(size=NARROW):
         assert reader(again).place == 23
         assert again.theme == "nord"
 
 
-async def test_damaged_state_file_is_moved_aside_and_reported(tmp_path: Path) -> None:
+async def test_damaged_state_file_is_moved_aside_and_reported(tmp_path: Path, make_app) -> None:
     (tmp_path / "ui-state.json").write_text("{broken", encoding="utf-8")
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.pause()
         assert reader(app).place == PREAMBLE
-        assert any("moved aside" in n.message for n in app._notifications)
+        assert any("moved aside" in n.message for n in app.notices)
     assert any(p.name.startswith("ui-state.json.damaged-") for p in tmp_path.iterdir())
 
 
-async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy: Policy) -> None:
+async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy: Policy, make_app) -> None:
     hostile = "[bold]Bold?[/bold] [@click=app.quit]Click me[/] [red]x"
     part = policy.parts[0]
     m1 = dataclasses.replace(part.measures[0], title="[b]Title[/b]", text=hostile)
     fake = dataclasses.replace(policy, parts=(dataclasses.replace(part, measures=(m1, *part.measures[1:])),
                                               *policy.parts[1:]))
-    app = make_app(tmp_path, fake)
+    app = make_app(fake)
     async with app.run_test(size=WIDE) as pilot:
         reader(app).open(1)
         await pilot.pause()
@@ -228,10 +225,10 @@ async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy
 
 
 @pytest.mark.parametrize("query", ["measure 17", "17"])
-async def test_palette_number_query_ranks_that_measure_first(tmp_path: Path, query: str) -> None:
+async def test_palette_number_query_ranks_that_measure_first(tmp_path: Path, query: str, make_app) -> None:
     from tui.commands import MeasuresProvider
 
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=WIDE):
         provider = MeasuresProvider(app.screen)
         hits = [hit async for hit in provider.search(query)]
@@ -239,10 +236,10 @@ async def test_palette_number_query_ranks_that_measure_first(tmp_path: Path, que
         assert best.text.startswith("Measure 17.")
 
 
-async def test_find_in_measure_marks_every_match(tmp_path: Path) -> None:
-    from tui.screens.dialogs import FindDialog
+async def test_find_in_measure_marks_every_match(tmp_path: Path, make_app) -> None:
+    from tui.dialogs.find import FindDialog
 
-    app = make_app(tmp_path)
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         reader(app).open(17)
         await pilot.press("f")
@@ -261,8 +258,8 @@ async def test_find_in_measure_marks_every_match(tmp_path: Path) -> None:
         assert not [s for s in view._body.visual.spans if s.style == "reverse"]  # cleared
 
 
-async def test_j_k_and_space_scroll_the_text(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_j_k_and_space_scroll_the_text(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         reader(app).open(28)  # a long measure: more than a screen at 80x24
         await pilot.pause()
@@ -280,11 +277,11 @@ async def test_j_k_and_space_scroll_the_text(tmp_path: Path) -> None:
         assert view.scroll_y > after_j
 
 
-async def test_help_closes_with_q_and_question_mark_too(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+async def test_help_closes_with_q_and_question_mark_too(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         for key in ("q", "question_mark"):
             await pilot.press("question_mark")
-            assert isinstance(app.screen, HelpScreen)
+            assert isinstance(app.screen, HelpDialog)
             await pilot.press(key)
             assert isinstance(app.screen, ReaderScreen) and app.is_running

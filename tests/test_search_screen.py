@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from tests.helpers import plain
 from tui.app import Bj30App
-from tui.screens.help import HelpScreen
+from tui.dialogs.help import HelpDialog
 from tui.screens.reader import ReaderScreen
 from tui.screens.search import SearchScreen
 from tui.widgets.hit_list import HitList
@@ -26,8 +26,8 @@ def highlighted_words(app: Bj30App) -> set[str]:
     return {body.plain[s.start:s.end].lower() for s in body.spans}
 
 
-async def test_slash_types_and_enter_opens_the_hit_highlighted(tmp_path: Path) -> None:
-    app = Bj30App(state_path=tmp_path / "s.json")
+async def test_slash_types_and_enter_opens_the_hit_highlighted(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
@@ -42,8 +42,8 @@ async def test_slash_types_and_enter_opens_the_hit_highlighted(tmp_path: Path) -
         assert {"intellectual", "property"} <= highlighted_words(app)
 
 
-async def test_arrows_choose_among_hits(tmp_path: Path) -> None:
-    app = Bj30App(state_path=tmp_path / "s.json")
+async def test_arrows_choose_among_hits(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash", *"talent")
         await settle(app, pilot)
@@ -56,8 +56,8 @@ async def test_arrows_choose_among_hits(tmp_path: Path) -> None:
         assert app.screen.place == hits[1].place
 
 
-async def test_escape_goes_back_and_the_query_is_kept(tmp_path: Path) -> None:
-    app = Bj30App(state_path=tmp_path / "s.json")
+async def test_escape_goes_back_and_the_query_is_kept(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.open(5)
         await pilot.press("slash", *"talent")
@@ -70,8 +70,8 @@ async def test_escape_goes_back_and_the_query_is_kept(tmp_path: Path) -> None:
         assert app.screen.query_one(HitList).hits
 
 
-async def test_empty_no_match_and_hostile_queries(tmp_path: Path) -> None:
-    app = Bj30App(state_path=tmp_path / "s.json")
+async def test_empty_no_match_and_hostile_queries(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("slash")
         await settle(app, pilot)
@@ -93,8 +93,8 @@ async def test_empty_no_match_and_hostile_queries(tmp_path: Path) -> None:
         assert app.screen.query_one(HitList).hits[0].place == 27
 
 
-async def test_slash_is_ignored_over_dialogs(tmp_path: Path) -> None:
-    app = Bj30App(state_path=tmp_path / "s.json")
+async def test_slash_is_ignored_over_dialogs(tmp_path: Path, make_app) -> None:
+    app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark", "slash")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)

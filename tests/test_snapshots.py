@@ -12,11 +12,12 @@ import pytest
 from tui.app import Bj30App
 
 
-def app_at(tmp_path: Path, place: int | str | None = None) -> Bj30App:
-    state = tmp_path / "ui-state.json"
+def app_at(make_app, tmp_path: Path, place: int | str | None = None) -> Bj30App:
+    """The app opening at `place`, as if the user had left it there."""
     if place is not None:
+        state = tmp_path / "ui-state.json"
         state.write_text(f'{{"last_place": {place!r}}}'.replace("'", '"'), encoding="utf-8")
-    return Bj30App(state_path=state)
+    return make_app()
 
 
 async def settle(pilot) -> None:
@@ -28,44 +29,44 @@ async def settle(pilot) -> None:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_reader(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(app_at(tmp_path, 17), terminal_size=size, run_before=settle)
+def test_reader(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
+    assert snap_compare(app_at(make_app, tmp_path, 17), terminal_size=size, run_before=settle)
 
 
-def test_reader_contents_shown_at_80x24(snap_compare, tmp_path: Path) -> None:
+def test_reader_contents_shown_at_80x24(snap_compare, tmp_path: Path, make_app) -> None:
     async def show_contents(pilot) -> None:
         await pilot.press("t")
         await settle(pilot)
 
-    assert snap_compare(app_at(tmp_path, 17), terminal_size=(80, 24), run_before=show_contents)
+    assert snap_compare(app_at(make_app, tmp_path, 17), terminal_size=(80, 24), run_before=show_contents)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_help(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+def test_help(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     async def open_help(pilot) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
         await settle(pilot)
 
-    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, run_before=open_help)
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=size, run_before=open_help)
 
 
-def test_goto_refuses_bad_input(snap_compare, tmp_path: Path) -> None:
-    assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), press=["g", "4", "2", "enter"])
+def test_goto_refuses_bad_input(snap_compare, tmp_path: Path, make_app) -> None:
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=(80, 24), press=["g", "4", "2", "enter"])
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_search(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+def test_search(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     async def type_query(pilot) -> None:
         await pilot.press("slash", *"indirect expnses")
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(app_at(tmp_path, 1), terminal_size=size, run_before=type_query)
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=size, run_before=type_query)
 
 
-def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path) -> None:
+def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path, make_app) -> None:
     async def search_and_open(pilot) -> None:
         await pilot.press("slash", *"punitive damages")
         await pilot.pause()
@@ -74,10 +75,10 @@ def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path) 
         await pilot.press("enter")
         await pilot.pause(0.2)
 
-    assert snap_compare(app_at(tmp_path, 1), terminal_size=(80, 24), run_before=search_and_open)
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=(80, 24), run_before=search_and_open)
 
 
-def seeded(tmp_path: Path) -> Bj30App:
+def seeded(tmp_path: Path, make_app) -> Bj30App:
     """An app whose store holds some progress, with fixed times so snapshots do not drift."""
     from tui.core.checklist_loader import load_default_catalog
     from tui.core.policy_loader import load_policy
@@ -92,16 +93,16 @@ def seeded(tmp_path: Path) -> Bj30App:
     store._conn.execute("UPDATE progress SET changed = '2026-11-20T09:00:00Z', "
                         "completed = CASE WHEN status = 'done' THEN '2026-11-20T09:00:00Z' ELSE '' END")
     store.close()
-    return Bj30App(state_path=tmp_path / "ui-state.json", store_path=tmp_path / "progress.sqlite3")
+    return make_app()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_checklists_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(seeded(tmp_path), terminal_size=size, press=["l"])
+def test_checklists_screen(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
+    assert snap_compare(seeded(tmp_path, make_app), terminal_size=size, press=["l"])
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-def test_checklist_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+def test_checklist_screen(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     async def open_university(pilot) -> None:
         await pilot.press("l")
         roles = pilot.app.screen.query_one("#roles")
@@ -109,4 +110,4 @@ def test_checklist_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -
         await pilot.press("enter")
         await pilot.pause()
 
-    assert snap_compare(seeded(tmp_path), terminal_size=size, run_before=open_university)
+    assert snap_compare(seeded(tmp_path, make_app), terminal_size=size, run_before=open_university)

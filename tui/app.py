@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections import deque
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -21,6 +23,15 @@ if TYPE_CHECKING:
     from tui.core.search import SearchIndex
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
+
+
+T = TypeVar("T")
+MAX_NOTICES = 100
+
+
+class Notice(NamedTuple):
+    message: str
+    severity: SeverityLevel
 
 
 def _measures_provider() -> type:
@@ -63,12 +74,15 @@ class Bj30App(App[None]):
         self.ui_state: UiState = loaded.state
         self._startup_warnings = [loaded.warning] if loaded.warning else []
         self._state_error_shown = False
+        # What the app told the user lately (newest last), after the toasts have gone.
+        self.notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
         self.last_query = ""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         # Notifications carry notes, queries, paths and content: always literal, never markup.
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        self.notices.append(Notice(message, severity))
 
     def on_mount(self) -> None:
         from tui.screens.reader import ReaderScreen
@@ -89,14 +103,29 @@ class Bj30App(App[None]):
 
             self._workbench = Workbench.at_default_locations(self.policy, profile=self._profile,
                                                              store_path=self._store_path)
+            self._workbench.on_warning = self.warn
         return self._workbench
 
-    def report(self, error: Exception | str | None = None) -> None:
-        """Show the workbench's pending warnings, and `error` if given, as notifications."""
-        for warning in self.workbench.take_warnings():
-            self.notify(warning, severity="warning", timeout=10)
-        if error is not None:
-            self.notify(str(error), severity="error", timeout=8)
+    # The one channel for problems -----------------------------------------------------
+
+    def warn(self, message: str) -> None:
+        """A warning from the core (a damaged store moved aside, a broken user checklist)."""
+        if self.is_running:
+            self.notify(message, severity="warning", timeout=10)
+        else:
+            self._startup_warnings.append(message)  # shown once the first screen is up
+
+    def attempt(self, action: Callable[[], T]) -> T | None:
+        """Run `action`; a Bj30Error (a clear, one-line problem) is shown and gives None.
+
+        Anything else is a bug and propagates: nothing is swallowed but the errors the core
+        raises for users. Actions that have nothing to return return True.
+        """
+        try:
+            return action()
+        except Bj30Error as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return None
 
     # State remembered across runs --------------------------------------------------
 
@@ -155,11 +184,11 @@ class Bj30App(App[None]):
 
     def action_checklists(self) -> None:
         from tui.screens.checklist import ChecklistScreen
-        from tui.screens.checklists import ChecklistsScreen
+        from tui.screens.roles import RolesScreen
 
-        if isinstance(self.screen, ChecklistsScreen | ChecklistScreen) or self.screen.is_modal:
+        if isinstance(self.screen, RolesScreen | ChecklistScreen) or self.screen.is_modal:
             return
-        self.push_screen(ChecklistsScreen())
+        self.push_screen(RolesScreen())
         if self.last_role and self.workbench.catalog.get(self.last_role):
             # Back where the officer was: `l` after opening a measure from a checklist returns to it.
             self.push_screen(ChecklistScreen(self.last_role))
@@ -169,12 +198,14 @@ class Bj30App(App[None]):
         self._save_state()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen, describe_bindings
+        from tui.dialogs.help import HelpDialog, describe_bindings
+        from tui.screens.base import Bj30Screen
 
-        if self.screen.is_modal:
+        screen = self.screen
+        if screen.is_modal:
             return
-        self.push_screen(HelpScreen(self.screen.__class__.__name__.removesuffix("Screen"),
-                                    describe_bindings(self.screen)))
+        title = screen.help_title if isinstance(screen, Bj30Screen) else type(screen).__name__
+        self.push_screen(HelpDialog(title, describe_bindings(screen)))
 
 
 def run_app(profile: str | None = None) -> int:

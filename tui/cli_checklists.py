@@ -1,4 +1,4 @@
-"""Checklist commands: checklists, checklist, validate. Core only: no Textual import."""
+"""Checklist commands: checklists, checklist, mark, profiles, profile, validate. Core only: no Textual import."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from tui.cli_reference import FORMATS, print_json
 from tui.core.checklist_loader import validate_file
 from tui.core.errors import Bj30Error
+from tui.core.export import item_json
 from tui.core.policy_loader import load_policy
-from tui.core.progress import ItemState
 from tui.core.status import STATUS_BOX, STATUSES
 from tui.core.store import DEFAULT_PROFILE
 from tui.core.textout import bold, emit, width_for, wrap
@@ -84,7 +83,7 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
 
 def cmd_checklists(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
-        wb.use_profile(wb.profile_name)  # an unknown --profile is an error, not an empty list
+        wb.check_profile()
         states = wb.states()
     if args.format == "json":
         print_json([{"role": st.checklist.role, "title": st.checklist.title, "audience": st.checklist.audience,
@@ -106,21 +105,10 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     return 0
 
 
-def item_json(item: Any) -> dict[str, Any]:
-    return {"id": item.id, "text": item.text, "measures": list(item.measures), "quote": item.quote,
-            "guidance": item.guidance, "category": item.category, "fingerprint": item.fingerprint}
-
-
-def state_json(st: ItemState) -> dict[str, Any]:
-    p = st.progress
-    return {**item_json(st.item), "status": p.status, "note": p.note, "owner": p.owner, "due": p.due,
-            "changed": p.changed, "completed": p.completed, "needs_review": st.needs_review}
-
-
 def cmd_checklist(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         checklist = wb.checklist(args.role)
-        profile = wb.use_profile(wb.profile_name).name
+        profile = wb.check_profile().name
         state = wb.state(checklist.role)
     for orphan in state.orphans:
         print(f"bj30: warning: {checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
@@ -129,7 +117,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
                     "description": checklist.description, "source": checklist.source, "profile": profile,
                     "summary": state.counts.as_dict(),
-                    "items": [state_json(s) for s in state.items],
+                    "items": [item_json(s) for s in state.items],
                     "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans]})
         return 0
     width = width_for(sys.stdout)
@@ -156,9 +144,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         if item is None:
             ids = [it.id for it in checklist.items]
             raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
-        if args.status not in STATUSES:
-            raise Bj30Error(f"unknown status {args.status!r}; use one of: {', '.join(STATUSES)}")
-        profile = wb.use_profile(wb.profile_name).name
+        profile = wb.check_profile().name  # the store checks the status and the rest
         new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)
     print(f"{checklist.role} {item.id}: {new.status}" + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""))
     return 0
@@ -166,26 +152,22 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 def cmd_profiles(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
-        profiles = wb.store.profiles()
+        profiles = wb.profiles()
     if args.format == "json":
         print_json([{"name": p.name, "institution": p.institution, "department": p.department} for p in profiles])
         return 0
-    emit("\n".join(f"{p.name:<20} {p.institution or '(institution not set)'}"
-                    + (f" · {p.department}" if p.department else "") for p in profiles))
+    emit("\n".join(f"{p.name:<20} {p.label()}" for p in profiles))
     return 0
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
-        store = wb.store
         if args.profile_action == "create":
-            p = store.create_profile(args.name, args.institution, args.department)
+            p = wb.create_profile(args.name, args.institution, args.department)
             print(f"created profile {p.name!r} ({p.institution})")
         else:
-            old = store.profile(args.name)
-            p = store.update_profile(args.name, old.institution if args.institution is None else args.institution,
-                                     args.department or old.department)
-            print(f"profile {p.name!r}: {p.institution}" + (f" · {p.department}" if p.department else ""))
+            p = wb.update_profile(args.name, args.institution, args.department or None)
+            print(f"profile {p.name!r}: {p.label()}")
     return 0
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui.cli_checklists import profile_option, workbench
 from tui.core.export import FORMATS, format_for_path, write_export
-from tui.core.importer import import_progress, read_export
+from tui.core.importer import read_export
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or (format_for_path(str(args.output)) if args.output else "md")
     with workbench(args) as wb:
-        wb.use_profile(wb.profile_name)
+        wb.check_profile()
         text, count = wb.export(args.role, fmt)
     if args.output is None:
         sys.stdout.write(text)
@@ -45,9 +45,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = read_export(args.file)
     role = data["checklist"]["role"]
     with workbench(args) as wb:
-        checklist = wb.checklist(role)
-        profile = wb.use_profile(wb.profile_name).name
-        report = import_progress(wb.store, profile, checklist, data, source=str(args.file))
+        profile = wb.check_profile().name
+        report = wb.import_progress(role, data, source=str(args.file))
     for line in report.kept_newer:
         print(f"bj30: kept newer: {line}", file=sys.stderr)
     for line in report.skipped:

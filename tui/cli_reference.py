@@ -98,7 +98,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
     if what == "notice":
         n = policy.notice
-        paragraphs = [n.addressees, n.text, n.issuer, n.date]
+        paragraphs = list(n.paragraphs)
         obj: dict[str, Any] = {"number": 0, "title": "Notice", "part": None, "text": n.text,
                                "addressees": n.addressees, "issuer": n.issuer, "date": n.date}
     else:

@@ -9,20 +9,20 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.screens.access import bj30
+from tui.screens.base import app_of
 
 
 class MeasuresProvider(Provider):
     """Lists the notice, the preamble and all 30 measures; choosing one opens it."""
 
     def _entries(self) -> list[tuple[str, Place]]:
-        policy = bj30(self.screen).policy
+        policy = app_of(self.screen).policy
         entries: list[tuple[str, Place]] = [("Notice", NOTICE), ("Preamble", PREAMBLE)]
         entries += [(f"Measure {m.label}", m.number) for m in policy.measures]
         return entries
 
     def _open(self, place: Place) -> None:
-        bj30(self.screen).open_place(place)
+        app_of(self.screen).open_place(place)
 
     async def discover(self) -> Hits:
         for text, place in self._entries():
@@ -45,11 +45,11 @@ class WorkbenchProvider(Provider):
     """Checklists, export, profiles and the role lens from the palette."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        from tui.flows.export import export_checklist
+        from tui.flows.profiles import choose_profile, choose_role_lens
         from tui.screens.checklist import ChecklistScreen
-        from tui.screens.export import export_checklist
-        from tui.screens.profiles import choose_profile, choose_role_lens
 
-        app = bj30(self.screen)
+        app = app_of(self.screen)
         workbench = app.workbench
         commands: list[tuple[str, str, Callable[[], None]]] = [
             ("Checklists", "Every role with its progress", app.action_checklists),

@@ -62,7 +62,3 @@ def ui_state_path() -> Path:
     """Small UI state (last measure read, theme, role lens), written atomically."""
     return data_dir() / "ui-state.json"
 
-
-def describe(path: Traversable | Path) -> str:
-    """A printable name for a packaged or user path."""
-    return str(path)

@@ -64,9 +64,33 @@ def fingerprint(policy: Policy, quote: str, measures: tuple[int, ...]) -> str:
     return h.hexdigest()[:16]
 
 
-def items_by_measure(checklist: Checklist) -> dict[int, list[ChecklistItem]]:
-    """Items grouped under the measure they are filed under, in measure order."""
-    grouped: dict[int, list[ChecklistItem]] = {}
-    for it in sorted(checklist.items, key=lambda i: i.measure):
-        grouped.setdefault(it.measure, []).append(it)
-    return grouped
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where `quote` stands in `text`, spaces aside (the validator's rule), as a character span."""
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    words = normalise_space(quote).split(" ")
+    if not words or not words[0]:
+        return None
+    start = text.find(words[0])
+    while start >= 0:
+        end = _match_words(text, start, words)
+        if end is not None:
+            return start, end
+        start = text.find(words[0], start + 1)
+    return None
+
+
+def _match_words(text: str, start: int, words: list[str]) -> int | None:
+    """The end of `words` in `text` from `start`, separated by any run of whitespace, or None."""
+    pos = start
+    for i, word in enumerate(words):
+        if i:
+            if pos >= len(text) or not text[pos].isspace():
+                return None
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        if not text.startswith(word, pos):
+            return None
+        pos += len(word)
+    return pos

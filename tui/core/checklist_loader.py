@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.core import toml
-from tui.core.checklist import BUILTIN, CATEGORIES, Checklist, ChecklistItem, fingerprint, normalise_space
+from tui.core.checklist import BUILTIN, CATEGORIES, Checklist, ChecklistItem, fingerprint, normalise_space, quote_span
 from tui.core.errors import Bj30Error, ContentError
+from tui.core.fields import Fields
 from tui.core.policy import Policy
 
 ROLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
@@ -36,40 +37,26 @@ class Validation:
 def validate_text(text: str, source: str, policy: Policy, *, origin: str | None = None) -> Validation:
     """Parse and check one checklist file. `origin` is what Checklist.source records."""
     problems: list[ContentError] = []
-
-    def problem(key: str, message: str) -> None:
-        problems.append(ContentError(source, key, message))
-
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:
         return Validation(None, [ContentError(source, "", f"not valid TOML: {exc}")])
 
-    for key in data:
-        if key not in TOP_KEYS:
-            problem(key, f"unknown field; expected one of: {', '.join(sorted(TOP_KEYS))}")
-    top: dict[str, str] = {}
-    for key in ("role", "title", "audience", "description"):
-        value = data.get(key)
-        if value is None:
-            problem(key, "missing field")
-        elif not isinstance(value, str) or not value.strip():
-            problem(key, "expected a non-empty string")
-        else:
-            top[key] = value.strip()
-    if "role" in top and not ROLE_PATTERN.match(top["role"]):
-        problem("role", "use lower-case letters, digits and hyphens, e.g. 'my-lab'")
+    root = Fields(source, "", data, problems=problems)
+    root.reject_unknown(TOP_KEYS)
+    top = {key: root.get(key, str).strip() for key in ("role", "title", "audience", "description")}
+    if top["role"] and not ROLE_PATTERN.match(top["role"]):
+        root.fail("role", "use lower-case letters, digits and hyphens, e.g. 'my-lab'")
 
-    raw_items = data.get("items")
     items: list[ChecklistItem] = []
-    if raw_items is None:
-        problem("items", "missing field: add [[items]] tables")
-    elif not isinstance(raw_items, list) or not raw_items:
-        problem("items", "expected one or more [[items]] tables")
+    if "items" not in data:
+        root.fail("items", "missing field: add [[items]] tables")
+    elif not isinstance(data["items"], list) or not data["items"]:
+        root.fail("items", "expected one or more [[items]] tables")
     else:
         seen: set[str] = set()
-        for index, raw in enumerate(raw_items):
-            item = _check_item(raw, index, policy, seen, problem)
+        for index, raw in enumerate(data["items"]):
+            item = _check_item(Fields(source, _item_key(raw, index), raw, problems=problems), policy, seen)
             if item is not None:
                 items.append(item)
 
@@ -80,71 +67,48 @@ def validate_text(text: str, source: str, policy: Policy, *, origin: str | None 
     return Validation(checklist)
 
 
-def _check_item(raw: Any, index: int, policy: Policy, seen: set[str], problem) -> ChecklistItem | None:
-    where = f"items[{index}]"
-    if not isinstance(raw, dict):
-        problem(where, "expected a table")
-        return None
-    item_id = raw.get("id")
-    if isinstance(item_id, str) and ID_PATTERN.match(item_id):
-        where = f"item {item_id}"
-        if item_id in seen:
-            problem(f"{where}.id", "duplicate id; ids are unique and never reused")
-        seen.add(item_id)
-    elif item_id is None:
-        problem(f"{where}.id", "missing field")
-    else:
-        problem(f"{where}.id", "use lower-case letters, digits, '.', '_' or '-', e.g. 'uni-001'")
-    ok = True
-    for key in raw:
-        if key not in ITEM_KEYS:
-            problem(f"{where}.{key}", f"unknown field; expected one of: {', '.join(sorted(ITEM_KEYS))}")
-            ok = False
-    strings: dict[str, str] = {}
-    for key, required in (("text", True), ("quote", True), ("guidance", False), ("category", False)):
-        value = raw.get(key)
-        if value is None:
-            if required:
-                problem(f"{where}.{key}", "missing field")
-                ok = False
-            continue
-        if not isinstance(value, str) or (required and not value.strip()):
-            problem(f"{where}.{key}", "expected a non-empty string")
-            ok = False
-            continue
-        strings[key] = value.strip()
-    if strings.get("category") and strings["category"] not in CATEGORIES:
-        problem(f"{where}.category", f"unknown category {strings['category']!r}; use one of: {', '.join(CATEGORIES)}")
-        ok = False
+def _item_key(raw: Any, index: int) -> str:
+    """Problems name the item by its id once it has a usable one, else by its place."""
+    item_id = raw.get("id") if isinstance(raw, dict) else None
+    return f"item {item_id}" if isinstance(item_id, str) and ID_PATTERN.match(item_id) else f"items[{index}]"
 
-    measures = raw.get("measures")
-    numbers: list[int] = []
-    if measures is None:
-        problem(f"{where}.measures", "missing field")
-        ok = False
-    elif not isinstance(measures, list) or not measures:
-        problem(f"{where}.measures", "expected a list of measure numbers, e.g. [17]")
-        ok = False
-    else:
-        for n in measures:
-            if not isinstance(n, int) or isinstance(n, bool):
-                problem(f"{where}.measures", f"expected measure numbers, found {n!r}")
-                ok = False
-            elif not policy.first <= n <= policy.last:
-                problem(f"{where}.measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
-                ok = False
-            else:
-                numbers.append(n)
-    if ok and "quote" in strings:
-        quote = normalise_space(strings["quote"])
-        if not any(quote in normalise_space(policy.measure(n).text) for n in numbers):
-            cited = ", ".join(str(n) for n in numbers)
-            problem(f"{where}.quote", f"does not stand verbatim in measure {cited}: {quote[:60]!r}")
-            ok = False
-    if not ok or not isinstance(item_id, str):
+
+def _check_item(f: Fields, policy: Policy, seen: set[str]) -> ChecklistItem | None:
+    if f.failed:  # not a table
         return None
-    return ChecklistItem(item_id, strings["text"], tuple(numbers), strings["quote"], strings.get("guidance", ""),
-                         strings.get("category", ""), fingerprint(policy, strings["quote"], tuple(numbers)))
+    f.reject_unknown(ITEM_KEYS)
+    item_id = f.get("id", str)
+    if item_id and not ID_PATTERN.match(item_id):
+        f.fail("id", "use lower-case letters, digits, '.', '_' or '-', e.g. 'uni-001'")
+    elif item_id in seen:
+        f.fail("id", "duplicate id; ids are unique and never reused")
+    seen.add(item_id)
+    text = f.get("text", str).strip()
+    quote = f.get("quote", str).strip()
+    guidance = f.get("guidance", str, required=False, default="").strip()
+    category = f.get("category", str, required=False, default="").strip()
+    if category and category not in CATEGORIES:
+        f.fail("category", f"unknown category {category!r}; use one of: {', '.join(CATEGORIES)}")
+
+    measures = f.get("measures", list)
+    if "measures" in f.table and isinstance(f.table["measures"], list) and not measures:
+        f.fail("measures", "expected a list of measure numbers, e.g. [17]")
+    numbers: list[int] = []
+    for n in measures:
+        if not isinstance(n, int) or isinstance(n, bool):
+            f.fail("measures", f"expected measure numbers, found {n!r}")
+        elif not policy.first <= n <= policy.last:
+            f.fail("measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
+        else:
+            numbers.append(n)
+    if f.failed:
+        return None
+    if not any(quote_span(policy.measure(n).text, quote) for n in numbers):
+        cited = ", ".join(str(n) for n in numbers)
+        f.fail("quote", f"does not stand verbatim in measure {cited}: {normalise_space(quote)[:60]!r}")
+        return None
+    return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, category,
+                         fingerprint(policy, quote, tuple(numbers)))
 
 
 def validate_file(path: Path | Traversable, policy: Policy, *, origin: str | None = None) -> Validation:

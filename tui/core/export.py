@@ -24,7 +24,7 @@ from tui.core.markdown import escape_block, escape_inline
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.status import STATUS_WORD
-from tui.core.store import HistoryEntry, Profile, Store
+from tui.core.store import TIMESTAMP_FORMAT, HistoryEntry, Profile, Store
 
 FORMATS = ("md", "json", "csv")
 SCHEMA = "bj30-checklist-export"
@@ -91,11 +91,12 @@ def format_for_path(path: str, default: str = "md") -> str:
 # JSON -------------------------------------------------------------------------------
 
 
-def _item_json(s: ItemState) -> dict[str, Any]:
+def item_json(s: ItemState) -> dict[str, Any]:
+    """An item with its progress, as JSON: the export's items and `bj30 checklist --format json`."""
     it, p = s.item, s.progress
     return {"id": it.id, "text": it.text, "measures": list(it.measures), "quote": it.quote,
-            "category": it.category, "status": p.status, "note": p.note, "owner": p.owner, "due": p.due,
-            "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
+            "guidance": it.guidance, "category": it.category, "status": p.status, "note": p.note, "owner": p.owner,
+            "due": p.due, "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
             "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review}
 
 
@@ -104,7 +105,7 @@ def to_json(data: ExportInput) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
-        "exported": data.exported.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "exported": data.exported.strftime(TIMESTAMP_FORMAT),
         "bj30_version": __version__,
         "policy": {"short_title": info.short_title, "title": info.title, "issuer": info.issuer,
                    "date_issued": info.date_issued.isoformat(), "content_version": info.content_version,
@@ -113,7 +114,7 @@ def to_json(data: ExportInput) -> dict[str, Any]:
                     "department": data.profile.department},
         "checklist": {"role": state.checklist.role, "title": state.checklist.title, "source": state.checklist.source},
         "summary": counts.as_dict(),
-        "items": [_item_json(s) for s in state.items],
+        "items": [item_json(s) for s in state.items],
         "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
                      "changed": o.changed, "completed": o.completed} for o in state.orphans],
         "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at}
@@ -182,13 +183,10 @@ def _task_line(s: ItemState) -> list[str]:
 def to_markdown(data: ExportInput) -> str:
     policy, state, profile = data.policy, data.state, data.profile
     info, c, counts = policy.info, data.state.checklist, data.state.counts
-    institution = profile.institution or "(institution not set)"
-    if profile.department:
-        institution += f", {profile.department}"
     out = [
         f"# {escape_inline(c.title)}: compliance with {escape_inline(info.short_title)}",
         "",
-        f"- **Institution:** {escape_inline(institution)}",
+        f"- **Institution:** {escape_inline(profile.label(', '))}",
         f"- **Profile:** {escape_inline(profile.name)}",
         f"- **Checklist:** {escape_inline(c.role)} ({'built-in' if c.is_builtin else 'user checklist'})",
         f"- **Exported:** {data.exported.strftime('%Y-%m-%d %H:%M')} UTC by bj30 {escape_inline(__version__)}",
@@ -214,16 +212,15 @@ def to_markdown(data: ExportInput) -> str:
         out += [f"- **{escape_inline(s.item.id)}** {escape_inline(s.item.text)}" for s in review]
         out.append("")
     out += ["## Items", ""]
-    last_part = last_measure = None
-    for s in sorted(state.items, key=lambda s: s.item.measure):
-        m = policy.measure(s.item.measure)
+    last_part = None
+    for number, states in state.by_measure().items():
+        m = policy.measure(number)
         if m.part != last_part:
             last_part = m.part
             out += [f"### Part {escape_inline(policy.part_of(m).label)}", ""]
-        if m.number != last_measure:
-            last_measure = m.number
-            out += [f"#### Measure {m.number}\\. {escape_inline(m.title)}", ""]
-        out += _task_line(s)
+        out += [f"#### Measure {m.number}\\. {escape_inline(m.title)}", ""]
+        for s in states:
+            out += _task_line(s)
     if state.orphans:
         out += ["## Progress kept for retired items", "",
                 "These ids are no longer in the checklist; their progress is kept, not dropped.", ""]

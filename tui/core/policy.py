@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 
 from tui.core.errors import UnknownMeasure
 
+# A character range [start, end) of a text: a search match, a quote, a marked sentence.
+Span = tuple[int, int]
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentInfo:
@@ -28,8 +31,13 @@ class Notice:
     date: str
 
     @property
+    def paragraphs(self) -> tuple[str, ...]:
+        return (self.addressees, self.text, self.issuer, self.date)
+
+    @property
     def full_text(self) -> str:
-        return "\n\n".join((self.addressees, self.text, self.issuer, self.date))
+        """As shown: a paragraph each. Spans into `text` start len(addressees) + 2 characters in."""
+        return "\n\n".join(self.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

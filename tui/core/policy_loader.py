@@ -40,7 +40,7 @@ def parse_policy(text: str, source: str) -> Policy:
         p.reject_unknown({"numeral", "title"})
         numeral = p.get("numeral", str)
         if any(numeral == seen for seen, _ in part_order):
-            raise p.error("numeral", f"duplicate part {numeral!r}")
+            p.fail("numeral", f"duplicate part {numeral!r}")
         part_order.append((numeral, p.get("title", str)))
     if not part_order:
         raise ContentError(source, "parts", "no parts")
@@ -51,11 +51,11 @@ def parse_policy(text: str, source: str) -> Policy:
         m.reject_unknown({"number", "part", "title", "text", "errata"})
         number = m.get("number", int)
         if number in numbers:
-            raise m.error("number", f"duplicate measure number {number}")
+            m.fail("number", f"duplicate measure number {number}")
         numbers.add(number)
         part = m.get("part", str)
         if part not in by_part:
-            raise m.error("part", f"measure {number} is in unknown part {part!r}; parts are {', '.join(by_part)}")
+            m.fail("part", f"measure {number} is in unknown part {part!r}; parts are {', '.join(by_part)}")
         by_part[part].append(
             Measure(number, part, m.get("title", str), m.get("text", str), m.strings("errata", required=False))
         )

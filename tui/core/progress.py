@@ -67,6 +67,13 @@ class ChecklistState:
     def needing_review(self) -> list[ItemState]:
         return [s for s in self.items if s.needs_review]
 
+    def by_measure(self) -> dict[int, list[ItemState]]:
+        """Items grouped under the measure they are filed under (their first), in measure order."""
+        grouped: dict[int, list[ItemState]] = {}
+        for s in sorted(self.items, key=lambda s: s.item.measure):
+            grouped.setdefault(s.item.measure, []).append(s)
+        return grouped
+
     def state_of(self, item_id: str) -> ItemState | None:
         return next((s for s in self.items if s.item.id == item_id), None)
 

@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.core.policy import Policy
+from tui.core.policy import Policy, Span
 
 # A word: letters/digits, keeping the symbols people search for inside it
 # ("r&d", "60%", "10+3", "5g", "2030-major" is two words).
@@ -53,7 +53,6 @@ FUZZY_TERMS = 12
 # Past this many candidate units a query is uninformative; see SearchIndex._narrow.
 MAX_CANDIDATES = 2500
 
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)

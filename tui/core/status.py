@@ -6,3 +6,11 @@ STATUSES = ("todo", "doing", "done", "na")
 # A box for lists (plain text and the TUI); a word for sentences and reports.
 STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
 STATUS_WORD = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}
+
+# The checklist filter, cycled in this order: its name as shown, and the statuses it keeps.
+FILTERS: dict[str, frozenset[str]] = {
+    "all": frozenset(STATUSES),
+    "open": frozenset({"todo", "doing"}),
+    "done": frozenset({"done"}),
+    "N/A": frozenset({"na"}),
+}

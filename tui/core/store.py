@@ -27,7 +27,10 @@ from tui.core.status import STATUSES
 DEFAULT_PROFILE = "default"
 BUSY_TIMEOUT_MS = 10_000
 MAX_NOTE_CHARS = 20_000
-MAX_FIELD_CHARS = 200
+MAX_FIELD_CHARS = 200  # owner, institution, department
+MAX_PROFILE_NAME = 60
+# Every stored time: UTC to the second, ISO 8601 (history, changed, completed, exports).
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 MIGRATIONS: list[str] = [
     # 1: the first release.
@@ -102,9 +105,14 @@ class Profile:
     institution: str = ""
     department: str = ""
 
+    def label(self, sep: str = " · ") -> str:
+        """The institution (and department) as people read it, or a clear placeholder."""
+        label = self.institution or "(institution not set)"
+        return f"{label}{sep}{self.department}" if self.department else label
+
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
 
 
 def check_due(due: str) -> str:
@@ -243,8 +251,8 @@ class Store:
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
         name = name.strip()
-        if not name or len(name) > 60 or any(ch in name for ch in "\n\r\t"):
-            raise StoreError("a profile name is 1-60 characters on one line")
+        if not name or len(name) > MAX_PROFILE_NAME or any(ch in name for ch in "\n\r\t"):
+            raise StoreError(f"a profile name is 1-{MAX_PROFILE_NAME} characters on one line")
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone():
                 raise StoreError(f"profile {name!r} already exists")
@@ -342,10 +350,6 @@ class Store:
             "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY id",
             (profile, role)).fetchall()
         return [HistoryEntry(*row) for row in rows]
-
-    def roles_with_progress(self, profile: str) -> list[str]:
-        rows = self._conn.execute("SELECT DISTINCT role FROM progress WHERE profile = ? ORDER BY role", (profile,))
-        return [r[0] for r in rows]
 
 
 class _Damaged(Exception):

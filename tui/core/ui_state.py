@@ -7,7 +7,7 @@ with a message saying where the old file went.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ class UiState:
     last_place: Any = None
     theme: str | None = None
     role: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -41,12 +40,10 @@ def load_ui_state(path: Path) -> LoadedState:
             raise ValueError("not a JSON object")
         theme = data.get("theme")
         role = data.get("role")
-        extra = data.get("extra", {})
         return LoadedState(UiState(
             last_place=data.get("last_place"),
             theme=theme if isinstance(theme, str) else None,
             role=role if isinstance(role, str) else None,
-            extra=extra if isinstance(extra, dict) else {},
         ))
     except ValueError as exc:
         try:

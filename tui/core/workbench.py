@@ -1,17 +1,22 @@
 """The compliance workbench the UI drives: catalog, store and profile, opened on first need.
 
-Core (no Textual): the TUI holds one Workbench and shows its `warnings` as notifications;
-tests drive it directly against a temporary store.
+Core (no Textual): the app and the CLI each hold one Workbench and reach the store only through
+it. Warnings (a damaged store moved aside, a broken user checklist) go through one channel,
+`warn()`: the app sets `on_warning` to show each as a notification; the CLI takes them at the
+end and prints them on stderr. Tests drive it directly against a temporary store.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
-from tui.core.checklist import Checklist, ChecklistItem, normalise_space
+from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.export import build_export, render
+from tui.core.importer import ImportReport, import_progress
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store
@@ -25,7 +30,8 @@ class Workbench:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
         self.profile_name = profile
-        self.warnings: list[str] = []  # for the UI to show, then clear
+        self.warnings: list[str] = []  # kept until taken, unless on_warning takes each as it comes
+        self.on_warning: Callable[[str], None] | None = None
         self._store: Store | None = None
         self._catalog: Catalog | None = None
         self._seen_version: int | None = None
@@ -44,7 +50,8 @@ class Workbench:
     def store(self) -> Store:
         if self._store is None:
             opened = Store.open(self.store_path)
-            self.warnings += opened.warnings
+            for warning in opened.warnings:
+                self.warn(warning)
             self._store = opened.store
         return self._store
 
@@ -52,8 +59,16 @@ class Workbench:
     def catalog(self) -> Catalog:
         if self._catalog is None:
             self._catalog = load_catalog(self.policy, self.builtin_dir, self.user_dir)
-            self.warnings += self._catalog.problems
+            for problem in self._catalog.problems:
+                self.warn(problem)
         return self._catalog
+
+    def warn(self, message: str) -> None:
+        """One channel for warnings: straight to the UI's callback when set, else kept for take_warnings()."""
+        if self.on_warning is not None:
+            self.on_warning(message)
+        else:
+            self.warnings.append(message)
 
     def take_warnings(self) -> list[str]:
         warnings, self.warnings = self.warnings, []
@@ -69,6 +84,26 @@ class Workbench:
         profile = self.store.profile(name)  # raises a clear error for an unknown one
         self.profile_name = name
         return profile
+
+    def check_profile(self) -> Profile:
+        """The current profile; an unknown one (a mistyped --profile) is an error, not an empty view."""
+        return self.store.profile(self.profile_name)
+
+    def profiles(self) -> list[Profile]:
+        return self.store.profiles()
+
+    def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
+        return self.store.create_profile(name, institution, department)
+
+    def update_profile(self, name: str, institution: str | None = None, department: str | None = None) -> Profile:
+        """Change a profile's institution or department; None keeps what it has."""
+        old = self.store.profile(name)
+        return self.store.update_profile(name, old.institution if institution is None else institution,
+                                         old.department if department is None else department)
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
 
     # Checklists ---------------------------------------------------------------------
 
@@ -90,19 +125,7 @@ class Workbench:
 
     def quote_span(self, item: ChecklistItem, measure: int) -> tuple[int, int] | None:
         """Where the item's quote stands in the measure's text, for highlighting."""
-        text = self.policy.measure(measure).text
-        start = text.find(item.quote)
-        if start >= 0:
-            return start, start + len(item.quote)
-        # The validator compares with spaces normalised; find the same words in the raw text.
-        words = normalise_space(item.quote).split(" ")
-        start = text.find(words[0])
-        while start >= 0:
-            end = _match_words(text, start, words)
-            if end is not None:
-                return start, end
-            start = text.find(words[0], start + 1)
-        return None
+        return quote_span(self.policy.measure(measure).text, item.quote)
 
     def changed_elsewhere(self) -> bool:
         """True once after another process (another bj30, `bj30 mark`) committed a change."""
@@ -118,21 +141,12 @@ class Workbench:
         data = build_export(self.policy, self.store, self.profile_name, self.checklist(role))
         return render(data, fmt), len(data.state.items)
 
+    def import_progress(self, role: str, data: dict[str, Any], source: str) -> ImportReport:
+        """Restore progress for `role` from a parsed JSON export (see importer.read_export)."""
+        return import_progress(self.store, self.profile_name, self.checklist(role), data, source=source)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
             self._store = None
 
-
-def _match_words(text: str, start: int, words: list[str]) -> int | None:
-    pos = start
-    for i, word in enumerate(words):
-        if i:
-            if pos >= len(text) or not text[pos].isspace():
-                return None
-            while pos < len(text) and text[pos].isspace():
-                pos += 1
-        if not text.startswith(word, pos):
-            return None
-        pos += len(word)
-    return pos

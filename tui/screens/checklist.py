@@ -7,31 +7,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState, ItemState
-from tui.core.status import STATUS_WORD
-from tui.screens.access import bj30
-from tui.screens.dialogs import NoteDialog, NoteEdit, ReasonDialog
-from tui.widgets.progress_text import progress_line, status_box
+from tui.core.status import FILTERS, STATUS_WORD
+from tui.dialogs.note import NoteDialog, NoteEdit
+from tui.dialogs.reason import ReasonDialog
+from tui.screens.base import Bj30Screen
+from tui.widgets.progress_text import item_line, progress_line
 from tui.widgets.vim_list import VimOptionList
 
-FILTERS = ("all", "open", "done", "N/A")
 POLL_SECONDS = 2.0
-_FILTER_STATUSES = {"all": {"todo", "doing", "done", "na"}, "open": {"todo", "doing"}, "done": {"done"},
-                    "N/A": {"na"}}
+FILTER_NAMES = tuple(FILTERS)
 
 
-def item_prompt(s: ItemState) -> Content:
-    flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
-    return Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), flag, "  ",
-                            Content(s.item.text).stylize("dim" if s.status == "na" else ""))
-
-
-class ChecklistScreen(Screen[None]):
+class ChecklistScreen(Bj30Screen[None]):
     DEFAULT_CSS = """
     #checklist-title, #checklist-progress {
         padding: 0 1;
@@ -70,10 +62,13 @@ class ChecklistScreen(Screen[None]):
         Binding("l", "app.checklists", "Checklists", show=False, id="checklist.checklists"),
     ]
 
+    help_title = "Checklist"
+    # Which items show; changing it refills the list (watch_filter).
+    filter: reactive[str] = reactive("all", init=False)
+
     def __init__(self, role: str) -> None:
         super().__init__()
         self.role = role
-        self.filter = "all"
         self.state: ChecklistState | None = None
 
     def compose(self) -> ComposeResult:
@@ -85,14 +80,14 @@ class ChecklistScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        bj30(self).last_role = self.role  # the list is filled by on_screen_resume, which follows
+        self.bj30.last_role = self.role  # the list is filled by on_screen_resume, which follows
         self.query_one("#items", OptionList).focus()
         # Another bj30 in another terminal, or `bj30 mark`, may tick items too: show them.
-        bj30(self).workbench.changed_elsewhere()
+        self.bj30.workbench.changed_elsewhere()
         self.set_interval(POLL_SECONDS, self.poll)
 
     def poll(self) -> None:
-        if self.is_current and bj30(self).workbench.changed_elsewhere():
+        if self.is_current and self.bj30.workbench.changed_elsewhere():
             self.reload()
 
     def on_screen_resume(self) -> None:
@@ -101,26 +96,29 @@ class ChecklistScreen(Screen[None]):
     # Building the view ----------------------------------------------------------------
 
     def reload(self, keep: str | None = None) -> None:
-        app = bj30(self)
-        try:
-            self.state = app.workbench.state(self.role)
-        except Bj30Error as exc:
-            app.report(exc)
+        workbench = self.bj30.workbench
+        state = self.bj30.attempt(lambda: workbench.state(self.role))
+        if state is None:
             return
-        app.report()
+        self.state = state
         self._fill(keep or self.current_id)
         self._header()
+
+    def watch_filter(self) -> None:
+        if self.state is not None:
+            self._fill(self.current_id)
+            self._header()
 
     def _header(self) -> None:
         assert self.state is not None
         c = self.state.checklist
-        workbench = bj30(self).workbench
+        workbench = self.bj30.workbench
         extra = []
         if self.state.needing_review:
             extra.append(f"{len(self.state.needing_review)} to review")
         if self.state.orphans:
             extra.append(f"{len(self.state.orphans)} kept from retired items")
-        if workbench.store.read_only:
+        if workbench.read_only:
             extra.append("READ-ONLY")
         self.query_one("#checklist-title", Static).update(Content.assemble(
             Content(c.title).stylize("bold"), Content(f"   profile {workbench.profile_name}").stylize("dim")))
@@ -130,20 +128,18 @@ class ChecklistScreen(Screen[None]):
 
     def _fill(self, keep: str | None) -> None:
         assert self.state is not None
-        policy = bj30(self).policy
-        wanted = _FILTER_STATUSES[self.filter]
+        policy = self.bj30.policy
+        wanted = FILTERS[self.filter]
         options: list[Option] = []
-        last_measure = None
-        for s in sorted(self.state.items, key=lambda s: s.item.measure):
-            if s.status not in wanted:
+        for number, states in self.state.by_measure().items():
+            shown = [s for s in states if s.status in wanted]
+            if not shown:
                 continue
-            m = policy.measure(s.item.measure)
-            if m.number != last_measure:
-                last_measure = m.number
-                head = Content.assemble(Content(f"Part {m.part} · ").stylize("dim"),
-                                        Content(f"{m.number}. {m.title}").stylize("bold $accent"))
-                options.append(Option(head, id=f"measure-{m.number}", disabled=True))
-            options.append(Option(item_prompt(s), id=s.item.id))
+            m = policy.measure(number)
+            head = Content.assemble(Content(f"Part {m.part} · ").stylize("dim"),
+                                    Content(f"{m.number}. {m.title}").stylize("bold $accent"))
+            options.append(Option(head, id=f"measure-{m.number}", disabled=True))
+            options += [Option(item_line(s), id=s.item.id) for s in shown]
         listing = self.query_one("#items", OptionList)
         listing.set_options(options)
         ids = [o.id for o in options]
@@ -211,10 +207,7 @@ class ChecklistScreen(Screen[None]):
         s = self.current
         if s is None:
             return False
-        try:
-            bj30(self).workbench.update(self.role, s.item, **changes)
-        except Bj30Error as exc:
-            bj30(self).report(exc)
+        if self.bj30.attempt(lambda: self.bj30.workbench.update(self.role, s.item, **changes)) is None:
             return False
         self.reload(keep=s.item.id)
         return True
@@ -236,7 +229,7 @@ class ChecklistScreen(Screen[None]):
             if reason is not None:
                 self._apply(status="na", note=reason)
 
-        bj30(self).push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
+        self.app.push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
 
     def action_edit_note(self) -> None:
         s = self.current
@@ -248,12 +241,10 @@ class ChecklistScreen(Screen[None]):
             if edit is not None:
                 self._apply(note=edit.note, owner=edit.owner, due=edit.due)
 
-        bj30(self).push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
+        self.app.push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
 
     def action_cycle_filter(self) -> None:
-        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
-        self._fill(self.current_id)
-        self._header()
+        self.filter = FILTER_NAMES[(FILTER_NAMES.index(self.filter) + 1) % len(FILTER_NAMES)]
 
     @on(OptionList.OptionSelected, "#items")
     def _open_measure(self, event: OptionList.OptionSelected) -> None:
@@ -261,14 +252,14 @@ class ChecklistScreen(Screen[None]):
         if s is None:
             return
         measure = s.item.measure
-        span = bj30(self).workbench.quote_span(s.item, measure)
-        bj30(self).open_place(measure, [span] if span else None)
+        span = self.bj30.workbench.quote_span(s.item, measure)
+        self.bj30.open_place(measure, [span] if span else None)
 
     def action_export(self) -> None:
-        from tui.screens.export import export_checklist
+        from tui.flows.export import export_checklist
 
-        export_checklist(bj30(self), self.role)
+        export_checklist(self.bj30, self.role)
 
     def action_back(self) -> None:
-        bj30(self).last_role = None
+        self.bj30.last_role = None
         self.dismiss(None)

@@ -7,18 +7,15 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.core.citation import citation
-from tui.core.errors import Bj30Error
 from tui.core.history import History
-from tui.core.places import Place, place_label, step
-from tui.core.policy import Policy
-from tui.screens.access import bj30
-from tui.widgets.measure_view import Lens, MeasureView, Span
-from tui.widgets.progress_text import status_box
+from tui.core.places import Place, body_text, place_label, step
+from tui.core.policy import Policy, Span
+from tui.screens.base import Bj30Screen
+from tui.widgets.measure_view import Lens, MeasureView
+from tui.widgets.progress_text import item_line
 
 if TYPE_CHECKING:
     from tui.widgets.contents import ContentsTree
@@ -27,7 +24,9 @@ if TYPE_CHECKING:
 WIDE_ENOUGH_FOR_CONTENTS = 100
 
 
-class ReaderScreen(Screen[None]):
+class ReaderScreen(Bj30Screen[None]):
+    help_title = "Reader"
+
     BINDINGS = [
         Binding("n", "next", "Next", id="reader.next"),
         Binding("p", "previous", "Prev", id="reader.previous"),
@@ -54,7 +53,7 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.open(self._start)
-        if bj30(self).size.width >= WIDE_ENOUGH_FOR_CONTENTS:
+        if self.bj30.size.width >= WIDE_ENOUGH_FOR_CONTENTS:
             self.contents().focus()
         else:
             self.query_one(MeasureView).focus()
@@ -87,25 +86,20 @@ class ReaderScreen(Screen[None]):
         if self.query("#contents"):  # only once built: a narrow start never builds it
             self.contents().show_place(place)
         self.sub_title = place_label(self.policy, place)
-        bj30(self).remember_place(place)
+        self.bj30.remember_place(place)
 
     def _lens(self, place: Place) -> Lens | None:
         """The role lens for a measure: its duty sentences for the chosen role, and the items citing it."""
-        role = bj30(self).ui_state.role
+        role = self.bj30.ui_state.role
         if not role or not isinstance(place, int):
             return None
-        workbench = bj30(self).workbench
-        try:
-            states = workbench.items_citing(role, place)
-            title = workbench.checklist(role).title
-        except Bj30Error as exc:
-            bj30(self).report(exc)
+        workbench = self.bj30.workbench
+        found = self.bj30.attempt(lambda: (workbench.items_citing(role, place), workbench.checklist(role).title))
+        if found is None:
             return None
-        bj30(self).report()
+        states, title = found
         spans = [span for s in states if (span := workbench.quote_span(s.item, place))]
-        lines = [Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), "  ",
-                                  Content(s.item.text)) for s in states]
-        return Lens(title, spans, lines)
+        return Lens(title, spans, [item_line(s) for s in states])
 
     def on_screen_resume(self) -> None:
         # Back from a checklist or a dialog: statuses and the lens may have changed.
@@ -113,13 +107,12 @@ class ReaderScreen(Screen[None]):
             self.query_one(MeasureView).update_lens(self._lens(self.place))
 
     def action_find(self) -> None:
-        from tui.core.places import body_text
-        from tui.screens.dialogs import FindDialog
+        from tui.dialogs.find import FindDialog
 
         if self.place is None:
             return
         place = self.place
-        index = bj30(self).search_index
+        index = self.bj30.search_index
         text = body_text(self.policy, place)
         view = self.query_one(MeasureView)
         lens = self._lens(place)  # once: progress does not change while typing a query
@@ -132,16 +125,16 @@ class ReaderScreen(Screen[None]):
         def closed(query: str | None) -> None:
             self.last_find = query or ""
 
-        bj30(self).push_screen(FindDialog(mark, self.last_find), closed)
+        self.app.push_screen(FindDialog(mark, self.last_find), closed)
 
     def action_role_lens(self) -> None:
-        from tui.screens.profiles import choose_role_lens
+        from tui.flows.profiles import choose_role_lens
 
-        choose_role_lens(bj30(self), on_done=lambda: self.open(self.place, record=False) if self.place else None)
+        choose_role_lens(self.bj30, on_done=lambda: self.open(self.place, record=False) if self.place else None)
 
     def on_contents_tree_opened(self, event: ContentsTree.Opened) -> None:
         self.open(event.place)
-        if bj30(self).size.width < WIDE_ENOUGH_FOR_CONTENTS:
+        if self.bj30.size.width < WIDE_ENOUGH_FOR_CONTENTS:
             # On a narrow terminal the contents were only a way there: give the text the room.
             self.contents().display = False
             self.query_one(MeasureView).focus()
@@ -177,13 +170,13 @@ class ReaderScreen(Screen[None]):
             self.open(place, record=False)
 
     def action_goto(self) -> None:
-        from tui.screens.goto import GotoScreen
+        from tui.dialogs.goto import GotoDialog
 
         def chosen(number: int | None) -> None:
             if number is not None:
                 self.open(number)
 
-        bj30(self).push_screen(GotoScreen(self.policy), chosen)
+        self.app.push_screen(GotoDialog(self.policy), chosen)
 
     def action_toggle_contents(self) -> None:
         if not self.query("#contents"):
@@ -197,5 +190,5 @@ class ReaderScreen(Screen[None]):
         if self.place is None:
             return
         text = citation(self.policy, self.place)
-        bj30(self).copy_to_clipboard(text)
+        self.bj30.copy_to_clipboard(text)
         self.notify(text, title="Citation copied", timeout=4, markup=False)

@@ -9,10 +9,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.core.search import MAX_QUERY_CHARS, SearchHit, SearchIndex
+from tui.screens.base import Bj30Screen
 from tui.widgets.hit_list import HitList
 
 # Wait this long after a keystroke before searching: typing never waits for a search,
@@ -27,8 +27,10 @@ class SearchOutcome:
     hit: SearchHit | None  # None when the reader went back without choosing
 
 
-class SearchScreen(Screen[SearchOutcome]):
+class SearchScreen(Bj30Screen[SearchOutcome]):
     """Dismisses with the query and the chosen hit (None on Escape)."""
+
+    help_title = "Search"
 
     DEFAULT_CSS = """
     #search-input {

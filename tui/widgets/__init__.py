@@ -1,1 +1,1 @@
-"""Reusable widgets. They talk upward with nested Messages, downward with methods and reactives."""
+"""Reusable widgets. They talk upward with nested Messages (HitList.Chosen, ContentsTree.Opened), downward with methods."""

@@ -17,7 +17,7 @@ def hit_prompt(hit: SearchHit) -> Content:
     snippet = Content(hit.snippet)
     for start, end in hit.snippet_spans:
         snippet = snippet.stylize(MARK, start, end)
-    return Content.assemble(Content(head).stylize("bold"), "\n", snippet.stylize("dim", 0, 0))
+    return Content.assemble(Content(head).stylize("bold"), "\n", snippet)
 
 
 class HitList(OptionList):

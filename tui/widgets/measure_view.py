@@ -11,9 +11,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.core.policy import Policy
+from tui.core.policy import Policy, Span
 
-Span = tuple[int, int]
 LENS_MARK = "underline $warning"
 
 
@@ -95,7 +94,7 @@ class MeasureView(VerticalScroll, can_focus=True):
         if place == NOTICE:
             n = policy.notice
             where, title, text = policy.info.title, "Notice", n.text
-            body = Content("\n\n".join((n.addressees, n.text, n.issuer, n.date)))
+            body = Content(n.full_text)
             offset = len(n.addressees) + 2  # spans are relative to the notice sentence
         elif place == PREAMBLE:
             where, title, text = policy.info.title, "Preamble", policy.preamble

@@ -9,7 +9,7 @@ from textual.content import Content
 from tui.core.status import STATUS_BOX
 
 if TYPE_CHECKING:
-    from tui.core.progress import Counts  # noqa: F401
+    from tui.core.progress import Counts, ItemState  # noqa: F401
 
 STATUS_STYLE = {"todo": "", "doing": "bold $warning", "done": "bold $success", "na": "dim"}
 
@@ -25,3 +25,10 @@ def progress_line(counts: Counts, width: int = 20) -> Content:
 
 def status_box(status: str) -> Content:
     return Content.styled(STATUS_BOX[status], STATUS_STYLE[status])
+
+
+def item_line(s: ItemState) -> Content:
+    """One item as a line: status box, id, review flag, statement (dim when N/A). Checklist and lens."""
+    flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
+    return Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), flag, "  ",
+                            Content(s.item.text).stylize("dim" if s.status == "na" else ""))

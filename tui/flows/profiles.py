@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tui.core.errors import Bj30Error
-from tui.screens.dialogs import ChoiceDialog, ProfileDialog, ProfileForm
+from tui.dialogs.choice import ChoiceDialog
+from tui.dialogs.profile import ProfileDialog, ProfileForm
 
 if TYPE_CHECKING:
     from tui.app import Bj30App
@@ -18,14 +18,11 @@ EDIT = "\x00edit"
 def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
     """Switch to another profile, create one, or edit the current one's institution."""
     workbench = app.workbench
-    try:
-        profiles = workbench.store.profiles()
-        current = workbench.profile_name
-    except Bj30Error as exc:
-        app.report(exc)
+    profiles = app.attempt(workbench.profiles)
+    if profiles is None:
         return
-    choices = [(p.name, f"{p.name} · {p.institution or '(institution not set)'}"
-                + (f" · {p.department}" if p.department else "")) for p in profiles]
+    current = workbench.profile_name
+    choices = [(p.name, f"{p.name} · {p.label()}") for p in profiles]
     choices += [(EDIT, f"Edit the institution of {current}…"), (NEW, "New profile…")]
 
     def chosen(value: str | None) -> None:
@@ -34,47 +31,41 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
         if value == NEW:
             app.push_screen(ProfileDialog(), created)
         elif value == EDIT:
-            p = workbench.profile
-            app.push_screen(ProfileDialog(p.name, p.institution, p.department, editing=True), edited)
-        else:
-            try:
-                workbench.use_profile(value)
-            except Bj30Error as exc:
-                app.report(exc)
-                return
+            p = app.attempt(workbench.check_profile)
+            if p is not None:
+                app.push_screen(ProfileDialog(p.name, p.institution, p.department, editing=True), edited)
+        elif app.attempt(lambda: workbench.use_profile(value)) is not None:
             app.notify(f"Profile: {value}")
             on_done()
 
     def created(form: ProfileForm | None) -> None:
         if form is None:
             return
-        try:
-            workbench.store.create_profile(form.name, form.institution, form.department)
-            workbench.use_profile(form.name)
-        except Bj30Error as exc:
-            app.report(exc)
-            return
-        app.notify(f"Created and switched to profile {form.name} ({form.institution})")
-        on_done()
+
+        def create() -> object:
+            workbench.create_profile(form.name, form.institution, form.department)
+            return workbench.use_profile(form.name)
+
+        if app.attempt(create) is not None:
+            app.notify(f"Created and switched to profile {form.name} ({form.institution})")
+            on_done()
 
     def edited(form: ProfileForm | None) -> None:
         if form is None:
             return
-        try:
-            workbench.store.update_profile(workbench.profile_name, form.institution, form.department)
-        except Bj30Error as exc:
-            app.report(exc)
-            return
-        on_done()
+        if app.attempt(lambda: workbench.update_profile(workbench.profile_name, form.institution,
+                                                        form.department)) is not None:
+            on_done()
 
     app.push_screen(ChoiceDialog(f"Profile (now: {current})", choices, current), chosen)
 
 
 def choose_role_lens(app: Bj30App, on_done: Callable[[], None]) -> None:
     """Choose the role whose duties the reader highlights; remembered across runs."""
-    workbench = app.workbench
-    choices = [("", "No role lens")] + [(c.role, f"{c.title} ({c.role})") for c in workbench.catalog.checklists]
-    app.report()
+    checklists = app.attempt(lambda: app.workbench.catalog.checklists)
+    if checklists is None:
+        return
+    choices = [("", "No role lens")] + [(c.role, f"{c.title} ({c.role})") for c in checklists]
 
     def chosen(value: str | None) -> None:
         if value is None:

@@ -1,22 +1,15 @@
-"""The export flow: ask for a path (with a sensible default), confirm before overwriting, say where."""
+"""Asks where to write an export; the extension chooses the format."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
-from tui.core.errors import Bj30Error
-from tui.core.export import default_export_name, format_for_path, write_export
-from tui.screens.dialogs import ConfirmDialog, Dialog
-
-if TYPE_CHECKING:
-    from tui.app import Bj30App
+from tui.dialogs.base import Dialog
 
 
 class ExportPathDialog(Dialog):
@@ -51,30 +44,3 @@ class ExportPathDialog(Dialog):
             self.show_error(f"No folder {path.parent}.")
             return
         self.dismiss(path)
-
-
-def export_checklist(app: Bj30App, role: str) -> None:
-    workbench = app.workbench
-    default = Path.cwd() / default_export_name(role, workbench.profile_name, "md", dt.date.today())
-
-    def write(path: Path, force: bool) -> None:
-        fmt = format_for_path(path.name)
-        try:
-            text, count = workbench.export(role, fmt)
-            write_export(path, text, force=force)
-        except Bj30Error as exc:
-            app.report(exc)
-            return
-        app.report()
-        app.notify(f"Wrote {count} items ({fmt}) to {path}", title="Exported", timeout=10)
-
-    def chosen(path: Path | None) -> None:
-        if path is None:
-            return
-        if path.exists():
-            app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
-                            lambda yes: write(path, True) if yes else app.notify("Not exported."))
-        else:
-            write(path, False)
-
-    app.push_screen(ExportPathDialog(role, default), chosen)

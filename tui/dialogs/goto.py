@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from tui.core.errors import UnknownMeasure
 from tui.core.policy import Policy
-from tui.screens.dialogs import Dialog
+from tui.dialogs.base import Dialog
 
 
-class GotoScreen(Dialog):
+class GotoDialog(Dialog):
     """Dismisses with the measure number chosen, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="goto.cancel")]
 
     def __init__(self, policy: Policy) -> None:
         super().__init__()
@@ -39,6 +36,3 @@ class GotoScreen(Dialog):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#goto-error", Static).update("")
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

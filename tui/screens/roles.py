@@ -6,13 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.errors import Bj30Error
 from tui.core.progress import ChecklistState
-from tui.screens.access import bj30
+from tui.screens.base import Bj30Screen
 from tui.widgets.progress_text import progress_line
 from tui.widgets.vim_list import VimOptionList
 
@@ -25,7 +23,10 @@ def role_prompt(state: ChecklistState) -> Content:
                             progress_line(state.counts), Content(review).stylize("$warning"))
 
 
-class ChecklistsScreen(Screen[None]):
+class RolesScreen(Bj30Screen[None]):
+    """The roles' checklists, each with its progress."""
+
+    help_title = "Checklists"
     DEFAULT_CSS = """
     #checklists-header {
         padding: 0 1;
@@ -59,15 +60,12 @@ class ChecklistsScreen(Screen[None]):
         self.refresh_roles()
 
     def refresh_roles(self) -> None:
-        app = bj30(self)
+        app = self.bj30
         workbench = app.workbench
-        try:
-            states = workbench.states()
-            profile = workbench.profile
-        except Bj30Error as exc:
-            app.report(exc)
+        loaded = app.attempt(lambda: (workbench.states(), workbench.check_profile()))
+        if loaded is None:
             return
-        app.report()
+        states, profile = loaded
         who = profile.institution or "no institution yet: P sets it"
         lens = app.ui_state.role or "none"
         self.query_one("#checklists-header", Static).update(Content.assemble(
@@ -89,17 +87,17 @@ class ChecklistsScreen(Screen[None]):
         from tui.screens.checklist import ChecklistScreen
 
         if event.option.id:
-            bj30(self).push_screen(ChecklistScreen(event.option.id))
+            self.app.push_screen(ChecklistScreen(event.option.id))
 
     def action_back(self) -> None:
         self.dismiss(None)
 
     def action_profiles(self) -> None:
-        from tui.screens.profiles import choose_profile
+        from tui.flows.profiles import choose_profile
 
-        choose_profile(bj30(self), on_done=self.refresh_roles)
+        choose_profile(self.bj30, on_done=self.refresh_roles)
 
     def action_role_lens(self) -> None:
-        from tui.screens.profiles import choose_role_lens
+        from tui.flows.profiles import choose_role_lens
 
-        choose_role_lens(bj30(self), on_done=self.refresh_roles)
+        choose_role_lens(self.bj30, on_done=self.refresh_roles)

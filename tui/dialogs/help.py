@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
-from tui.screens.dialogs import Dialog
+from tui.dialogs.base import Dialog
 
 # Keys that Textual handles in widgets and the app but that users still need to know.
 GENERAL_KEYS: list[tuple[str, str]] = [
@@ -40,7 +40,7 @@ def describe_bindings(screen: Screen) -> list[tuple[str, str]]:
     return [(" / ".join(keys), label) for (_, label), keys in rows.items()]
 
 
-class HelpScreen(Dialog):
+class HelpDialog(Dialog):
     DEFAULT_CSS = """
     #help-box {
         width: 76;

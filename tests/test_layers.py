@@ -1,0 +1,21 @@
+"""The layering holds: the core and the command line never load Textual or rich (harlequin keeps
+the same kind of test). The CLI starts fast and a core change can never need the UI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+CORE_AND_CLI = ["tui.core.workbench", "tui.core.search", "tui.core.export", "tui.core.importer",
+                "tui.core.checklist_loader", "tui.core.policy_loader", "tui.core.store", "tui.locations",
+                "tui.cli", "tui.cli_reference", "tui.cli_checklists", "tui.cli_export"]
+
+
+@pytest.mark.parametrize("module", CORE_AND_CLI)
+def test_importing_leaves_textual_and_rich_out(module: str) -> None:
+    code = ("import sys, importlib; importlib.import_module(sys.argv[1]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", f"{module} pulls in {out.strip()}"

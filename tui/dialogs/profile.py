@@ -1,0 +1,56 @@
+"""Create a profile (name, institution, department), or edit one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from tui.core.store import MAX_FIELD_CHARS, MAX_PROFILE_NAME
+from tui.dialogs.base import Dialog
+
+
+@dataclass(frozen=True)
+class ProfileForm:
+    name: str
+    institution: str
+    department: str
+
+
+class ProfileDialog(Dialog):
+    """Create a profile (name, institution, department), or edit one (name fixed)."""
+
+    def __init__(self, name: str = "", institution: str = "", department: str = "", *, editing: bool = False) -> None:
+        super().__init__()
+        self.values = (name, institution, department)
+        self.editing = editing
+
+    def compose(self) -> ComposeResult:
+        name, institution, department = self.values
+        with Vertical(classes="dialog"):
+            yield Label("Edit profile" if self.editing else "New profile", classes="dialog-title")
+            yield Input(value=name, placeholder="Short name, e.g. pku", id="profile-name", max_length=MAX_PROFILE_NAME,
+                        disabled=self.editing)
+            yield Input(value=institution, placeholder="Institution, e.g. Peking University",
+                        id="profile-institution", max_length=MAX_FIELD_CHARS)
+            yield Input(value=department, placeholder="Department (optional)", id="profile-department",
+                        max_length=MAX_FIELD_CHARS)
+            yield Static("", classes="dialog-error", markup=False)
+            yield Label("enter saves · tab moves · escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#profile-institution" if self.editing else "#profile-name", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = self.query_one("#profile-name", Input).value.strip()
+        institution = self.query_one("#profile-institution", Input).value.strip()
+        if not name:
+            self.show_error("A profile needs a short name.")
+            return
+        if not institution:
+            self.show_error("Say which institution this profile is for; it goes into reports.")
+            return
+        self.dismiss(ProfileForm(name, institution, self.query_one("#profile-department", Input).value.strip()))

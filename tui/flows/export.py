@@ -1,0 +1,42 @@
+"""The export flow: ask for a path (with a sensible default), confirm before overwriting, say where."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.export import default_export_name, format_for_path, write_export
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.export_path import ExportPathDialog
+
+if TYPE_CHECKING:
+    from tui.app import Bj30App
+
+
+def export_checklist(app: Bj30App, role: str) -> None:
+    workbench = app.workbench
+    default = Path.cwd() / default_export_name(role, workbench.profile_name, "md", dt.date.today())
+
+    def write(path: Path, force: bool) -> None:
+        fmt = format_for_path(path.name)
+
+        def export() -> int:
+            text, count = workbench.export(role, fmt)
+            write_export(path, text, force=force)
+            return count
+
+        count = app.attempt(export)
+        if count is not None:
+            app.notify(f"Wrote {count} items ({fmt}) to {path}", title="Exported", timeout=10)
+
+    def chosen(path: Path | None) -> None:
+        if path is None:
+            return
+        if path.exists():
+            app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
+                            lambda yes: write(path, True) if yes else app.notify("Not exported."))
+        else:
+            write(path, False)
+
+    app.push_screen(ExportPathDialog(role, default), chosen)
