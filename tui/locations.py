@@ -38,6 +38,11 @@ def content_file() -> Traversable:
     return content_dir().joinpath("measures.toml")
 
 
+def register_file() -> Traversable:
+    """The provision register: every clause of the policy, who acts, what kind (tui/core/provisions.py)."""
+    return content_dir().joinpath("provisions.toml")
+
+
 def builtin_checklists_dir() -> Traversable:
     return _packaged("checklists")
 

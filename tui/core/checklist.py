@@ -18,13 +18,29 @@ class ChecklistItem:
     measures: tuple[int, ...]
     quote: str
     guidance: str = ""
-    category: str = ""
+    categories: tuple[str, ...] = ()  # duty, opportunity, limit; measure 17's ceilings are two at once
     fingerprint: str = ""  # of the quote and the cited measures' text; see fingerprint()
+    provisions: tuple[str, ...] = ()  # ids in the provision register that this item covers
+    evidence: str = ""  # what to keep to show it is done
+    owner_hint: str = ""  # who in an institution usually owns it
+    departments: tuple[str, ...] = ()  # government departments the policy names for it (from the register)
 
     @property
     def measure(self) -> int:
         """The measure the item is filed under (its first)."""
         return self.measures[0]
+
+    @property
+    def category(self) -> str:
+        return " and ".join(self.categories)
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A provision of the role that the checklist leaves out on purpose, and why."""
+
+    provision: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +51,9 @@ class Checklist:
     description: str
     items: tuple[ChecklistItem, ...]
     source: str = BUILTIN  # "built-in", or the user file's path
+    excluded: tuple[Exclusion, ...] = ()
+    retired: tuple[str, ...] = ()  # ids once published and since removed: never reused
+    follows: str = ""  # the register role whose provisions this checklist must cover ("" for none)
 
     def item(self, item_id: str) -> ChecklistItem | None:
         for it in self.items:

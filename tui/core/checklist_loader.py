@@ -13,30 +13,51 @@ from pathlib import Path
 from typing import Any
 
 from tui.core import toml
-from tui.core.checklist import BUILTIN, CATEGORIES, Checklist, ChecklistItem, fingerprint, normalise_space, quote_span
+from tui.core.checklist import (
+    BUILTIN,
+    CATEGORIES,
+    Checklist,
+    ChecklistItem,
+    Exclusion,
+    fingerprint,
+    normalise_space,
+    quote_span,
+)
+from tui.core.coverage import uncovered
 from tui.core.errors import Bj30Error, ContentError
 from tui.core.fields import Fields
 from tui.core.policy import Policy
+from tui.core.provisions import Register, load_register, overlaps
 
 ROLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,60}$")
-TOP_KEYS = {"role", "title", "audience", "description", "items"}
-ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category"}
+TOP_KEYS = {"role", "title", "audience", "description", "items", "excluded", "retired", "follows"}
+ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category", "provisions", "evidence", "owner_hint"}
+# A quote must identify its place in the measure: one word or a comma would match anywhere.
+MIN_QUOTE_WORDS = 4
 
 
 @dataclass
 class Validation:
     checklist: Checklist | None
     problems: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # e.g. a user checklist's uncovered provisions
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def validate_text(text: str, source: str, policy: Policy, *, origin: str | None = None) -> Validation:
-    """Parse and check one checklist file. `origin` is what Checklist.source records."""
+def validate_text(text: str, source: str, policy: Policy, *, origin: str | None = None,
+                  register: Register | None = None) -> Validation:
+    """Parse and check one checklist file. `origin` is what Checklist.source records.
+
+    A built-in checklist follows the register for its own role: a provision of the role that no
+    item covers and no [[excluded]] entry explains is a problem. A user checklist may declare
+    `follows = "ROLE"`; its uncovered provisions are then warnings.
+    """
     problems: list[ContentError] = []
+    register = register or load_register()
     try:
         data = toml.loads(text)
     except toml.TOMLDecodeError as exc:
@@ -56,15 +77,43 @@ def validate_text(text: str, source: str, policy: Policy, *, origin: str | None 
     else:
         seen: set[str] = set()
         for index, raw in enumerate(data["items"]):
-            item = _check_item(Fields(source, _item_key(raw, index), raw, problems=problems), policy, seen)
+            item = _check_item(Fields(source, _item_key(raw, index), raw, problems=problems), policy, register, seen)
             if item is not None:
                 items.append(item)
+
+    retired = root.strings("retired", required=False)
+    for item_id in sorted(seen.intersection(retired)):
+        root.fail("retired", f"{item_id!r} is retired and cannot be used again; give the item a new id")
+    excluded = _exclusions(root, register, {p for it in items for p in it.provisions})
+    builtin = (origin or source) == BUILTIN
+    follows = root.get("follows", str, required=False, default="").strip() or (top["role"] if builtin else "")
+    if follows and follows not in register.roles:
+        root.fail("follows", f"no role {follows!r} in the provision register; roles are: {', '.join(register.roles)}")
 
     if problems:
         return Validation(None, problems)
     checklist = Checklist(top["role"], top["title"], top["audience"], top["description"], tuple(items),
-                          origin or source)
-    return Validation(checklist)
+                          origin or source, excluded, retired, follows)
+    gaps = [ContentError(source, f"provision {p.id}", f"concerns {follows} but no item covers it and no [[excluded]] "
+                         f"entry says why (measure {p.measure}: {p.anchor[:50]!r})")
+            for p in (uncovered(checklist, register) if follows else [])]
+    if builtin:
+        return Validation(None, gaps) if gaps else Validation(checklist)
+    return Validation(checklist, warnings=gaps)
+
+
+def _exclusions(root: Fields, register: Register, covered: set[str]) -> tuple[Exclusion, ...]:
+    out: list[Exclusion] = []
+    for f in root.tables("excluded", required=False):
+        f.reject_unknown({"provision", "reason"})
+        pid, reason = f.get("provision", str), f.get("reason", str).strip()
+        if pid and register.get(pid) is None:
+            f.fail("provision", f"no provision {pid!r} in the register")
+        elif pid in covered:
+            f.fail("provision", f"{pid!r} is covered by an item; an excluded provision is one no item covers")
+        if not f.failed:
+            out.append(Exclusion(pid, reason))
+    return tuple(out)
 
 
 def _item_key(raw: Any, index: int) -> str:
@@ -73,7 +122,7 @@ def _item_key(raw: Any, index: int) -> str:
     return f"item {item_id}" if isinstance(item_id, str) and ID_PATTERN.match(item_id) else f"items[{index}]"
 
 
-def _check_item(f: Fields, policy: Policy, seen: set[str]) -> ChecklistItem | None:
+def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -> ChecklistItem | None:
     if f.failed:  # not a table
         return None
     f.reject_unknown(ITEM_KEYS)
@@ -86,9 +135,10 @@ def _check_item(f: Fields, policy: Policy, seen: set[str]) -> ChecklistItem | No
     text = f.get("text", str).strip()
     quote = f.get("quote", str).strip()
     guidance = f.get("guidance", str, required=False, default="").strip()
-    category = f.get("category", str, required=False, default="").strip()
-    if category and category not in CATEGORIES:
-        f.fail("category", f"unknown category {category!r}; use one of: {', '.join(CATEGORIES)}")
+    evidence = f.get("evidence", str, required=False, default="").strip()
+    owner_hint = f.get("owner_hint", str, required=False, default="").strip()
+    categories = _categories(f)
+    provision_ids = f.strings("provisions", required=False)
 
     measures = f.get("measures", list)
     if "measures" in f.table and isinstance(f.table["measures"], list) and not measures:
@@ -101,14 +151,46 @@ def _check_item(f: Fields, policy: Policy, seen: set[str]) -> ChecklistItem | No
             f.fail("measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
         else:
             numbers.append(n)
+    if len(normalise_space(quote).split(" ")) < MIN_QUOTE_WORDS:
+        f.fail("quote", f"quote at least {MIN_QUOTE_WORDS} words, so that it identifies its place in the measure")
     if f.failed:
         return None
-    if not any(quote_span(policy.measure(n).text, quote) for n in numbers):
+    spans = {n: span for n in numbers if (span := quote_span(policy.measure(n).text, quote))}
+    if not spans:
         cited = ", ".join(str(n) for n in numbers)
         f.fail("quote", f"does not stand verbatim in measure {cited}: {normalise_space(quote)[:60]!r}")
         return None
-    return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, category,
-                         fingerprint(policy, quote, tuple(numbers)))
+    departments: list[str] = []
+    for pid in provision_ids:
+        provision = register.get(pid)
+        if provision is None:
+            f.fail("provisions", f"no provision {pid!r} in the register")
+        elif provision.measure not in spans:
+            f.fail("provisions", f"{pid} is in measure {provision.measure}, where the quote does not stand")
+        elif not overlaps(spans[provision.measure], provision.span):
+            f.fail("provisions", f"the quote does not overlap the words of {pid} ({provision.anchor[:50]!r})")
+        else:
+            departments += [d for d in provision.departments if d not in departments]
+    if f.failed:
+        return None
+    return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, categories,
+                         fingerprint(policy, quote, tuple(numbers)), provision_ids, evidence, owner_hint,
+                         tuple(departments))
+
+
+def _categories(f: Fields) -> tuple[str, ...]:
+    """`category` is one of CATEGORIES, or a list of them (an item that is an opportunity and a limit)."""
+    raw = f.table.get("category")
+    if raw is None:
+        return ()
+    values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
+    if values is None or not all(isinstance(v, str) for v in values):
+        f.fail("category", f"expected one of {', '.join(CATEGORIES)}, or a list of them")
+        return ()
+    for v in values:
+        if v not in CATEGORIES:
+            f.fail("category", f"unknown category {v!r}; use one of: {', '.join(CATEGORIES)}")
+    return tuple(v.strip() for v in values)
 
 
 def validate_file(path: Path | Traversable, policy: Policy, *, origin: str | None = None) -> Validation:
@@ -123,7 +205,7 @@ def validate_file(path: Path | Traversable, policy: Policy, *, origin: str | Non
 @dataclass
 class Catalog:
     checklists: list[Checklist]
-    problems: list[str]  # one line each: broken user files, shadowed roles
+    problems: list[str]  # one line each: broken user files, shadowed roles, a user file's uncovered provisions
 
     def get(self, role: str) -> Checklist | None:
         for c in self.checklists:
@@ -189,6 +271,9 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
                 problems.append(f"{path}: role: {result.checklist.role!r} is already used by {owner}, which wins; "
                                 f"give this file another role id to load it")
                 continue
+            if result.warnings:
+                problems.append(f"{path}: follows {result.checklist.follows} but {len(result.warnings)} of its "
+                                f"provisions are neither covered nor excluded (run: bj30 validate {path})")
             checklists.append(result.checklist)
     return Catalog(checklists, problems)
 

@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from tui.core.errors import UnknownMeasure
 
 # A character range [start, end) of a text: a search match, a quote, a marked sentence.
 Span = tuple[int, int]
+
+_SENTENCE_END = re.compile(r"(?<=[.;?!])\s+(?=\S)")
+
+
+def split_sentences(text: str, extra_ends: tuple[int, ...] = ()) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs covering `text`: split after . ; ? ! and a space, and at `extra_ends`
+    (offsets just after words where the translation lost a full stop; see Measure.sentence_ends)."""
+    cuts = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    for end in extra_ends:
+        after = end
+        while after < len(text) and text[after].isspace():
+            after += 1
+        cuts.append((end, after))
+    out: list[tuple[int, str]] = []
+    start = 0
+    for end, after in sorted(cuts):
+        out.append((start, text[start:end]))
+        start = after
+    if start < len(text):
+        out.append((start, text[start:]))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +69,16 @@ class Measure:
     title: str
     text: str
     errata: tuple[str, ...] = ()
+    # Where a sentence ends though the translation lost its full stop (offsets into `text`).
+    sentence_ends: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
         return f"{self.number}. {self.title}"
+
+    def sentences(self) -> list[tuple[int, str]]:
+        """(offset, sentence) pairs of the text, honouring the marked lost full stops."""
+        return split_sentences(self.text, self.sentence_ends)
 
 
 @dataclass(frozen=True, slots=True)

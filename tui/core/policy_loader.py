@@ -48,7 +48,7 @@ def parse_policy(text: str, source: str) -> Policy:
     by_part: dict[str, list[Measure]] = {numeral: [] for numeral, _ in part_order}
     numbers: set[int] = set()
     for m in root.tables("measures"):
-        m.reject_unknown({"number", "part", "title", "text", "errata"})
+        m.reject_unknown({"number", "part", "title", "text", "errata", "sentence_ends"})
         number = m.get("number", int)
         if number in numbers:
             m.fail("number", f"duplicate measure number {number}")
@@ -56,9 +56,10 @@ def parse_policy(text: str, source: str) -> Policy:
         part = m.get("part", str)
         if part not in by_part:
             m.fail("part", f"measure {number} is in unknown part {part!r}; parts are {', '.join(by_part)}")
-        by_part[part].append(
-            Measure(number, part, m.get("title", str), m.get("text", str), m.strings("errata", required=False))
-        )
+        text = m.get("text", str)
+        ends = tuple(_sentence_end(m, text, words) for words in m.strings("sentence_ends", required=False))
+        by_part[part].append(Measure(number, part, m.get("title", str), text, m.strings("errata", required=False),
+                                     tuple(sorted(ends))))
     if not numbers:
         raise ContentError(source, "measures", "no measures")
     expected = set(range(1, max(numbers) + 1))
@@ -74,6 +75,17 @@ def parse_policy(text: str, source: str) -> Policy:
         if not each.measures:
             raise ContentError(source, "parts", f"part {each.numeral} has no measures")
     return Policy(info, notice, preamble, parts)
+
+
+def _sentence_end(fields: Fields, text: str, words: str) -> int:
+    """The offset just after `words`, which must stand once in `text` and be followed by a space."""
+    at = text.find(words)
+    if at < 0 or text.find(words, at + 1) >= 0:
+        fields.fail("sentence_ends", f"{words[:60]!r} must stand exactly once in the text")
+    end = at + len(words)
+    if end >= len(text) or not text[end].isspace():
+        fields.fail("sentence_ends", f"{words[:60]!r} must be followed by a space where the sentence ends")
+    return end
 
 
 def _date(fields: Fields, name: str) -> dt.date:

@@ -30,12 +30,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.core.policy import Policy, Span
+from tui.core.policy import Policy, Span, split_sentences
 
 # A word: letters/digits, keeping the symbols people search for inside it
 # ("r&d", "60%", "10+3", "5g", "2030-major" is two words).
 _WORD = re.compile(r"[^\W_]+(?:[&+%'][^\W_]*)*%?")
-_SENTENCE_END = re.compile(r"(?<=[.;?!])\s+(?=\S)")
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 12
@@ -97,25 +96,13 @@ def clean_query(query: str) -> str:
     return " ".join(query.split())[:MAX_QUERY_CHARS]
 
 
-def split_sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs covering `text`."""
-    out: list[tuple[int, str]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append((start, text[start:m.start()]))
-        start = m.end()
-    if start < len(text):
-        out.append((start, text[start:]))
-    return out
-
-
 def policy_units(policy: Policy) -> list[Unit]:
     units: list[Unit] = []
     for place, text in ((NOTICE, policy.notice.text), (PREAMBLE, policy.preamble)):
         units += [Unit(place, "text", s, off) for off, s in split_sentences(text)]
     for m in policy.measures:
         units.append(Unit(m.number, "title", m.title, 0))
-        units += [Unit(m.number, "text", s, off) for off, s in split_sentences(m.text)]
+        units += [Unit(m.number, "text", s, off) for off, s in m.sentences()]
     return units
 
 
