@@ -206,10 +206,17 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         await pilot.pause()
         view = app.screen.query_one(MeasureView)
         lens_text = plain(view._lens)
-        assert "items citing this measure" in lens_text
+        assert "provisions of this measure concern you" in lens_text
+        assert "Items citing this measure" in lens_text
         assert "[x] uni-020" in lens_text and "[ ] uni-021" in lens_text
-        underlined = [s for s in view._body.visual.spans if "underline" in str(s.style)]
-        assert len(underlined) >= 2
+        # Every provision of measure 17 that concerns a university is marked, not only the quoted ones.
+        from tui.core.provisions import load_register
+
+        mine = [p for p in load_register().in_measure(17) if "university" in p.roles and p.kind != "government"]
+        marked = {(s.start, s.end) for s in view._body.visual.spans if "underline" in str(s.style)
+                  or "italic" in str(s.style)}
+        assert {p.span for p in mine} <= marked
+        assert all(p.id in lens_text for p in mine)
         assert json.loads((tmp_path / "ui-state.json").read_text())["role"] == "university"
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
@@ -368,3 +375,24 @@ async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path,
             assert message in plain(dialog.query_one(".dialog-error"))
         await pilot.press("escape")
         assert isinstance(app.screen, ChecklistScreen)
+
+
+async def test_w_shows_who_acts_in_each_clause(make_app) -> None:
+    from tui.core.provisions import load_register
+    from tui.dialogs.who import WhoDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.open(9)
+        await pilot.press("w")
+        assert isinstance(app.screen, WhoDialog)
+        text = plain(app.screen.query_one("#who-text"))
+        for p in load_register().in_measure(9):
+            assert p.anchor in text.replace("\n", " ") or p.anchor[:30] in text
+        assert "may (permission)" in text or "support" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+        app.screen.open("preamble")  # the preamble has no clauses: a message, no dialog
+        await pilot.press("w")
+        assert isinstance(app.screen, ReaderScreen)
+        assert any("no clauses in the register" in n.message for n in app.notices)

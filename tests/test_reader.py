@@ -168,7 +168,7 @@ async def test_help_is_generated_from_bindings(tmp_path: Path, make_app) -> None
         assert isinstance(app.screen, HelpDialog)
         table = plain(app.screen.query_one("#help-table"))
         for expected in ("Next", "Prev", "Go to measure", "Back", "Forward", "Show or hide the contents",
-                         "Copy citation", "Quit", "Role lens", "Checklists", "Search"):
+                         "Copy citation", "Quit", "Role lens", "Checklists", "Search", "Who acts in each clause"):
             assert expected in table
         assert "[ / alt+" in table
         await pilot.press("escape")

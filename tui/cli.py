@@ -13,7 +13,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_checklists, cli_export, cli_reference
+    from tui import cli_checklists, cli_export, cli_provisions, cli_reference
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reference.register(commands)
     cli_checklists.register(commands)
     cli_export.register(commands)
+    cli_provisions.register(commands)
     return parser
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from tui.cli_reference import FORMATS, print_json
 from tui.core.checklist_loader import validate_file
 from tui.core.errors import Bj30Error
-from tui.core.export import item_json
+from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
 from tui.core.status import STATUS_BOX, STATUSES
 from tui.core.store import DEFAULT_PROFILE
@@ -130,6 +130,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         lines.append(f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}")
         lines.append(wrap(it.text, width, indent="    "))
         lines.append(wrap(f'"{it.quote}"', width, indent="    > "))
+        for label, value in item_facts(it):
+            lines.append(wrap(f"{label}: {value}", width, indent="    "))
         if p.note:
             lines.append(wrap(f"Note: {' '.join(p.note.split())}", width, indent="    "))
     emit("\n".join(lines))
@@ -178,6 +180,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         result = validate_file(path, policy)
         if result.ok and result.checklist is not None:
             print(f"{path}: ok ({result.checklist.role}, {len(result.checklist.items)} items)")
+            for warning in result.warnings:
+                print(f"{warning} (warning)")
         else:
             failed = True
             for problem in result.problems:

@@ -18,7 +18,7 @@ from typing import Any
 
 from tui import __version__
 from tui.core.atomic import write_atomic
-from tui.core.checklist import Checklist
+from tui.core.checklist import Checklist, ChecklistItem
 from tui.core.errors import Bj30Error
 from tui.core.markdown import escape_block, escape_inline
 from tui.core.policy import Policy
@@ -91,11 +91,20 @@ def format_for_path(path: str, default: str = "md") -> str:
 # JSON -------------------------------------------------------------------------------
 
 
+def item_facts(it: ChecklistItem) -> list[tuple[str, str]]:
+    """What an officer needs beside the statement, as (label, text): the same words everywhere."""
+    facts = [("Evidence", it.evidence), ("Usually owned by", it.owner_hint),
+             ("Departments named", "; ".join(it.departments)), ("Provisions", ", ".join(it.provisions))]
+    return [(label, value) for label, value in facts if value]
+
+
 def item_json(s: ItemState) -> dict[str, Any]:
     """An item with its progress, as JSON: the export's items and `bj30 checklist --format json`."""
     it, p = s.item, s.progress
     return {"id": it.id, "text": it.text, "measures": list(it.measures), "quote": it.quote,
-            "guidance": it.guidance, "category": it.category, "status": p.status, "note": p.note, "owner": p.owner,
+            "guidance": it.guidance, "category": it.category, "categories": list(it.categories),
+            "provisions": list(it.provisions), "evidence": it.evidence, "owner_hint": it.owner_hint,
+            "departments": list(it.departments), "status": p.status, "note": p.note, "owner": p.owner,
             "due": p.due, "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
             "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review}
 
@@ -125,7 +134,7 @@ def to_json(data: ExportInput) -> dict[str, Any]:
 # CSV --------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["id", "measures", "status", "note", "owner", "due", "completed", "changed", "needs_review",
-               "category", "text", "quote"]
+               "category", "text", "quote", "evidence", "owner_hint", "departments", "provisions"]
 
 
 def _cell(value: str) -> str:
@@ -141,7 +150,8 @@ def to_csv(data: ExportInput) -> str:
         it, p = s.item, s.progress
         writer.writerow([_cell(v) for v in (
             it.id, " ".join(str(n) for n in it.measures), p.status, p.note, p.owner, p.due, p.completed,
-            p.changed, "yes" if s.needs_review else "", it.category, it.text, it.quote)])
+            p.changed, "yes" if s.needs_review else "", it.category, it.text, it.quote, it.evidence, it.owner_hint,
+            "; ".join(it.departments), " ".join(it.provisions))])
     return out.getvalue()
 
 
@@ -167,6 +177,7 @@ def _task_line(s: ItemState) -> list[str]:
         facts.append(f"Due: {escape_inline(p.due)}")
     if facts:
         lines.append("  - " + " · ".join(facts))
+    lines += [f"  - {label}: {escape_inline(value)}" for label, value in item_facts(it)]
     note_lines = [line for line in escape_block(p.note) if line]
     if note_lines:
         label = "Reason (N/A)" if p.status == "na" else "Note"

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.export import item_facts
 from tui.core.progress import ChecklistState, ItemState
 from tui.core.status import FILTERS, STATUS_WORD
 from tui.dialogs.note import NoteDialog, NoteEdit
@@ -191,6 +192,7 @@ class ChecklistScreen(Bj30Screen[None]):
             lines.append(Content("Note: " + p.note))
         if it.guidance:
             lines.append(Content("Guidance: " + it.guidance).stylize("dim"))
+        lines += [Content(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
         if s.needs_review:
             lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
                                  "check the mark still holds, then mark it again.").stylize("$warning"))

@@ -15,7 +15,6 @@ from tui.core.places import Place, body_text, place_label, step
 from tui.core.policy import Policy, Span
 from tui.screens.base import Bj30Screen
 from tui.widgets.measure_view import Lens, MeasureView
-from tui.widgets.progress_text import item_line
 
 if TYPE_CHECKING:
     from tui.widgets.contents import ContentsTree
@@ -37,6 +36,8 @@ class ReaderScreen(Bj30Screen[None]):
         Binding("c", "copy_citation", "Copy citation", show=False, id="reader.copy_citation"),
         Binding("r", "role_lens", "Role lens", show=False, id="reader.role_lens"),
         Binding("f", "find", "Find in measure", show=False, id="reader.find"),
+        Binding("w", "who_acts", "Who acts", tooltip="Who acts in each clause of this measure", show=False,
+                id="reader.who_acts"),
     ]
 
     def __init__(self, policy: Policy, start: Place) -> None:
@@ -89,17 +90,22 @@ class ReaderScreen(Bj30Screen[None]):
         self.bj30.remember_place(place)
 
     def _lens(self, place: Place) -> Lens | None:
-        """The role lens for a measure: its duty sentences for the chosen role, and the items citing it."""
+        """The role lens for a measure: the role's provisions in it, and the items citing it."""
         role = self.bj30.ui_state.role
         if not role or not isinstance(place, int):
             return None
+        from tui.core.coverage import provisions_of
+        from tui.core.provisions import load_register
+        from tui.widgets.lens import build_lens
+
         workbench = self.bj30.workbench
-        found = self.bj30.attempt(lambda: (workbench.items_citing(role, place), workbench.checklist(role).title))
-        if found is None:
-            return None
-        states, title = found
-        spans = [span for s in states if (span := workbench.quote_span(s.item, place))]
-        return Lens(title, spans, [item_line(s) for s in states])
+
+        def find() -> Lens:
+            checklist = workbench.checklist(role)
+            covers = provisions_of(checklist, load_register(), place)
+            return build_lens(checklist.title, covers, workbench.items_citing(role, place))
+
+        return self.bj30.attempt(find)
 
     def on_screen_resume(self) -> None:
         # Back from a checklist or a dialog: statuses and the lens may have changed.
@@ -126,6 +132,18 @@ class ReaderScreen(Bj30Screen[None]):
             self.last_find = query or ""
 
         self.app.push_screen(FindDialog(mark, self.last_find), closed)
+
+    def action_who_acts(self) -> None:
+        from tui.core.provisions import load_register
+        from tui.dialogs.who import WhoDialog
+
+        if not isinstance(self.place, int):
+            self.notify("The notice and the preamble have no clauses in the register; open a measure.", timeout=3)
+            return
+        measure = self.policy.measure(self.place)
+        provisions = self.bj30.attempt(lambda: load_register().in_measure(measure.number))
+        if provisions is not None:
+            self.app.push_screen(WhoDialog(f"measure {measure.number}", provisions))
 
     def action_role_lens(self) -> None:
         from tui.flows.profiles import choose_role_lens

@@ -13,16 +13,14 @@ from textual.widgets import Static
 from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.core.policy import Policy, Span
 
-LENS_MARK = "underline $warning"
-
 
 @dataclass(frozen=True)
 class Lens:
-    """What the role lens adds to a measure: the duty sentences to mark, the items to list."""
+    """What the role lens adds to a measure: the clauses to mark (each with its style), and the
+    lines to list below the text (the role's provisions here, the items citing the measure)."""
 
-    role_title: str
-    spans: list[Span]
-    lines: list[Content]  # one per item citing the measure, with its status
+    marks: list[tuple[Span, str]]
+    lines: list[Content]
 
 
 class MeasureView(VerticalScroll, can_focus=True):
@@ -104,8 +102,8 @@ class MeasureView(VerticalScroll, can_focus=True):
             where = f"Part {policy.part_of(m).label}"
             title, text, errata = m.label, m.text, m.errata
             body, offset = Content(text), 0
-        for start, end in lens.spans if lens else []:
-            body = body.stylize(LENS_MARK, offset + start, offset + end)
+        for (start, end), style in lens.marks if lens else []:
+            body = body.stylize(style, offset + start, offset + end)
         for start, end in highlights or []:
             body = body.stylize("reverse", offset + start, offset + end)
         self._head.update(Content.assemble(Content(where).stylize("dim"), "\n\n",
@@ -115,8 +113,7 @@ class MeasureView(VerticalScroll, can_focus=True):
         self._section(notes, "errata")
         listing = None
         if lens and lens.lines:
-            listing = Content("\n").join(
-                [Content(f"{lens.role_title}: items citing this measure").stylize("bold"), *lens.lines])
+            listing = Content("\n").join(lens.lines)
         self._section(listing, "lens")
         return offset, body.plain
 
