@@ -13,7 +13,9 @@ from tests.helpers import run_cli
 from tui import locations
 from tui.core.checklist import fingerprint, normalise_space
 from tui.core.checklist_loader import load_catalog, load_default_catalog, validate_file, validate_text
+from tui.core.coverage import coverage
 from tui.core.policy import Policy
+from tui.core.provisions import load_register
 
 ROLES = ["university", "soe", "research-institution", "medical-institution", "tech-enterprise"]
 MINIMUM = {"university": 15, "soe": 15, "research-institution": 15, "medical-institution": 10, "tech-enterprise": 10}
@@ -171,7 +173,8 @@ def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert code == 1
     lines = out.strip().splitlines()
     assert f"{bad}: item x-1.measures: no measure 99: measures are numbered 1-30" in lines
-    assert f"{bad}: item x-1.x: unknown field; expected one of: category, guidance, id, measures, quote, text" in lines
+    assert (f"{bad}: item x-1.x: unknown field; expected one of: category, evidence, guidance, id, measures, "
+            "owner_hint, provisions, quote, text") in lines
     assert any(line.startswith(f"{tmp_path / 'missing.toml'}: cannot read") for line in lines)
 
 
@@ -182,3 +185,6 @@ def test_readme_item_counts_match_the_checklists(policy: Policy) -> None:
         row = re.search(rf"^\| `{re.escape(role)}` \| (\d+) \|", readme, re.M)
         assert row, f"README lists no item count for {role}"
         assert int(row.group(1)) == len(catalog.require(role).items), role
+        cover = coverage(catalog.require(role), load_register())
+        covered, excluded = sum(1 for c in cover if c.items), sum(1 for c in cover if c.excluded)
+        assert re.search(rf"^\| `{re.escape(role)}` \| \d+ \| {len(cover)} \| {covered} \| {excluded} \|", readme, re.M), role

@@ -136,12 +136,12 @@ def test_json_is_versioned_and_complete(policy: Policy, university: Checklist) -
 
 def test_csv_has_a_row_per_item_and_defuses_formulas(policy: Policy, university: Checklist) -> None:
     store = hostile_store(university)
-    store.update("pku", "university", "uni-030", status="doing", note="=HYPERLINK(\"http://evil\")",
-                 owner="+1-555", fingerprint=university.item("uni-030").fingerprint)
+    store.update("pku", "university", "uni-031", status="doing", note="=HYPERLINK(\"http://evil\")",
+                 owner="+1-555", fingerprint=university.item("uni-031").fingerprint)
     rows = list(csv.DictReader(io.StringIO(export(policy, store, university, "csv"))))
     assert len(rows) == len(university.items)
     by_id = {r["id"]: r for r in rows}
-    assert by_id["uni-030"]["note"] == "'=HYPERLINK(\"http://evil\")" and by_id["uni-030"]["owner"] == "'+1-555"
+    assert by_id["uni-031"]["note"] == "'=HYPERLINK(\"http://evil\")" and by_id["uni-031"]["owner"] == "'+1-555"
     assert by_id[university.items[2].id]["note"] == HOSTILE[2]  # newlines survive, quoted
 
 
@@ -165,28 +165,32 @@ def test_round_trip_export_wipe_import_export(policy: Policy, university: Checkl
 
 def test_import_keeps_newer_changes_and_reports_them(policy: Policy, university: Checklist) -> None:
     store = Store.in_memory()
-    item = university.item("uni-005")
-    store.update("default", "university", "uni-005", status="doing", note="old", fingerprint=item.fingerprint)
+    item = university.item("uni-006")
+    store.update("default", "university", "uni-006", status="doing", note="old", fingerprint=item.fingerprint)
     data = to_json(ExportInput(policy, checklist_state(store, "default", university), store.profile("default"),
                                [], dt.datetime.now(dt.timezone.utc)))
     store._conn.execute("UPDATE progress SET changed = '2099-01-01T00:00:00Z'")  # a later change in the store
     store._conn.execute("UPDATE progress SET note = 'newer'")
     report = import_progress(store, "default", university, data)
     assert report.applied == []
-    assert len(report.kept_newer) == 1 and report.kept_newer[0].startswith("uni-005: the store changed it at 2099")
-    assert store.item("default", "university", "uni-005").note == "newer"
+    assert len(report.kept_newer) == 1 and report.kept_newer[0].startswith("uni-006: the store changed it at 2099")
+    assert store.item("default", "university", "uni-006").note == "newer"
 
 
 
 
 def test_cli_export_writes_atomically_and_never_overwrites_without_force(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tui.core.checklist_loader import load_default_catalog
+    from tui.core.policy_loader import load_policy
+
+    soe_items = len(load_default_catalog(load_policy()).require("soe").items)
     run_cli(capsys, "mark", "soe", "soe-001", "done", "--note", "- [x] not an item")
     code, out, _ = run_cli(capsys, "export", "soe")
     assert code == 0 and out.startswith("# Municipal technology-based state-owned enterprises")
     target = tmp_path / "soe.json"
     code, _, err = run_cli(capsys, "export", "soe", "-o", str(target))
-    assert code == 0 and f"wrote {target} (json, 20 items)" in err
+    assert code == 0 and f"wrote {target} (json, {soe_items} items)" in err
     assert json.loads(target.read_text())["checklist"]["role"] == "soe"
     target.write_text("precious")
     code, _, err = run_cli(capsys, "export", "soe", "-o", str(target))

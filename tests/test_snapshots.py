@@ -86,8 +86,8 @@ def seeded(tmp_path: Path, make_app) -> Bj30App:
 
     checklist = load_default_catalog(load_policy()).get("university")
     store = Store.open(tmp_path / "progress.sqlite3").store
-    for item_id, status, note in (("uni-030", "done", "Joint lab with two SOEs"), ("uni-001", "doing", ""),
-                                  ("uni-002", "na", "We award no titles"), ("uni-017", "done", "")):
+    for item_id, status, note in (("uni-031", "done", "Joint lab with two SOEs"), ("uni-001", "doing", ""),
+                                  ("uni-033", "na", "We seek no such support"), ("uni-017", "done", "")):
         store.update("default", "university", item_id, status=status, note=note,
                      fingerprint=checklist.item(item_id).fingerprint)
     store._conn.execute("UPDATE progress SET changed = '2026-11-20T09:00:00Z', "

@@ -144,7 +144,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         checklist = wb.checklist(args.role)
         item = checklist.item(args.item)
         if item is None:
-            ids = [it.id for it in checklist.items]
+            ids = sorted(it.id for it in checklist.items)
             raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
         profile = wb.check_profile().name  # the store checks the status and the rest
         new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)

@@ -70,12 +70,12 @@ def validate_text(text: str, source: str, policy: Policy, *, origin: str | None 
         root.fail("role", "use lower-case letters, digits and hyphens, e.g. 'my-lab'")
 
     items: list[ChecklistItem] = []
+    seen: set[str] = set()
     if "items" not in data:
         root.fail("items", "missing field: add [[items]] tables")
     elif not isinstance(data["items"], list) or not data["items"]:
         root.fail("items", "expected one or more [[items]] tables")
     else:
-        seen: set[str] = set()
         for index, raw in enumerate(data["items"]):
             item = _check_item(Fields(source, _item_key(raw, index), raw, problems=problems), policy, register, seen)
             if item is not None:
