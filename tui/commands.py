@@ -55,7 +55,7 @@ class WorkbenchProvider(Provider):
             ("Checklists", "Every role with its progress", app.action_checklists),
             ("Switch profile…", "Choose, create or edit the institution profile",
              partial(choose_profile, app, lambda: None)),
-            ("Role lens…", "Highlight one role's duties in the reader",
+            ("Role lens…", "Mark the provisions that concern one role in the reader",
              partial(choose_role_lens, app, lambda: None)),
         ]
         def open_checklist(role: str) -> None:

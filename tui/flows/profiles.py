@@ -74,5 +74,5 @@ def choose_role_lens(app: Bj30App, on_done: Callable[[], None]) -> None:
         app.notify(f"Role lens: {value}" if value else "Role lens off")
         on_done()
 
-    app.push_screen(ChoiceDialog("Role lens: highlight the duties of…", choices,
+    app.push_screen(ChoiceDialog("Role lens: mark the provisions that concern…", choices,
                                  app.ui_state.role or ""), chosen)
