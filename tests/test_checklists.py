@@ -52,7 +52,7 @@ def test_every_builtin_item_is_grounded_verbatim(policy: Policy, role: str) -> N
     for it in checklist.items:
         # The quote stands, word for word, in one of the measures it cites.
         assert any(normalise_space(it.quote) in normalise_space(policy.measure(n).text) for n in it.measures), it.id
-        assert it.fingerprint == fingerprint(policy, it.quote, it.measures)
+        assert it.fingerprint == fingerprint(policy, it.quote, it.measures, it.text)
 
 
 def test_item_ids_are_unique_across_builtins(policy: Policy) -> None:
@@ -104,6 +104,15 @@ def test_fingerprint_changes_with_the_measure_text(policy: Policy) -> None:
     edited = dataclasses.replace(policy, parts=tuple(new_part if p is part else p for p in policy.parts))
     assert fingerprint(edited, "shall not exceed 30 per cent", (17,)) != before
     assert fingerprint(policy, "shall not exceed 30 per cent", (17,)) == before
+
+
+
+def test_fingerprint_changes_with_the_items_statement(policy: Policy) -> None:
+    # A tick given to one wording of an item is flagged for review when the wording changes.
+    quote = "shall not exceed 30 per cent"
+    before = fingerprint(policy, quote, (17,), "Indirect costs stay within 30 per cent.")
+    assert fingerprint(policy, quote, (17,), "Indirect costs stay within 30 per cent.") == before
+    assert fingerprint(policy, quote, (17,), "Indirect costs may reach 30 per cent.") != before
 
 
 def test_user_checklists_load_beside_builtins_and_bad_ones_are_reported(policy: Policy, tmp_path: Path) -> None:

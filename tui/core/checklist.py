@@ -70,13 +70,15 @@ def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def fingerprint(policy: Policy, quote: str, measures: tuple[int, ...]) -> str:
-    """A short digest of the quote and of the cited measures' text.
+def fingerprint(policy: Policy, quote: str, measures: tuple[int, ...], text: str = "") -> str:
+    """A short digest of the item's statement, its quote and the cited measures' text.
 
-    Progress stores it when an item is marked; if the content changes later, a
-    different digest flags that item for review.
+    Progress stores it when an item is marked; if the statement, the quote or the measure
+    changes later, a different digest flags that item for review: a tick given to one
+    wording of an item is never silently carried over to another.
     """
-    h = hashlib.sha256(normalise_space(quote).encode("utf-8"))
+    h = hashlib.sha256(normalise_space(text).encode("utf-8") + b"\x01")
+    h.update(normalise_space(quote).encode("utf-8"))
     for n in measures:
         h.update(b"\x00")
         h.update(normalise_space(policy.measure(n).text).encode("utf-8"))

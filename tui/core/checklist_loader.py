@@ -174,7 +174,7 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
     if f.failed:
         return None
     return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, categories,
-                         fingerprint(policy, quote, tuple(numbers)), provision_ids, evidence, owner_hint,
+                         fingerprint(policy, quote, tuple(numbers), text), provision_ids, evidence, owner_hint,
                          tuple(departments))
 
 
