@@ -12,6 +12,10 @@ from tui.core.policy import Policy
 from tui.core.search import SearchIndex, index_for, split_sentences
 
 RELEVANCE = toml.loads((Path(__file__).parent / "data" / "relevance.toml").read_text(encoding="utf-8"))["queries"]
+KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")
+# Queries in the policy's own words (exactly, as keywords or misspelt) must always find their
+# measure; the kinds in the users' own words are held to a share (test_relevance_goals).
+STRICT = [r for r in RELEVANCE if r["kind"] in ("exact", "keyword", "typo")]
 
 
 @pytest.fixture(scope="module")
@@ -21,16 +25,21 @@ def index() -> SearchIndex:
     return index_for(load_policy())
 
 
-def test_relevance_table_is_big_enough() -> None:
-    assert len(RELEVANCE) >= 30
-    assert sum(1 for r in RELEVANCE if r.get("typo", False) or any(
-        w in r["q"] for w in ("intelectual", "custms", "foriegn", "forun", "inteligence", "renumeration"))) >= 5
+def test_relevance_table_is_big_enough_and_well_formed() -> None:
+    assert len(RELEVANCE) >= 100
+    assert len({r["q"].casefold() for r in RELEVANCE}) == len(RELEVANCE), "a query is listed twice"
+    for r in RELEVANCE:
+        assert set(r) == {"q", "kind", "measures"}, r
+        assert r["kind"] in KINDS, r
+        assert r["measures"] and all(isinstance(n, int) and 0 <= n <= 30 for n in r["measures"]), r
+    for kind in KINDS:
+        assert sum(r["kind"] == kind for r in RELEVANCE) >= 15, kind
 
 
-@pytest.mark.parametrize("case", RELEVANCE, ids=[r["q"] for r in RELEVANCE])
-def test_query_finds_its_measure_in_the_top_3(index: SearchIndex, case: dict) -> None:
+@pytest.mark.parametrize("case", STRICT, ids=[r["q"] for r in STRICT])
+def test_policy_words_find_their_measure_in_the_top_3(index: SearchIndex, case: dict) -> None:
     top = [h.place for h in index.search(case["q"], limit=3)]
-    assert case["measure"] in top, f"{case['q']!r} -> {top}"
+    assert set(case["measures"]) & set(top), f"{case['q']!r} -> {top}"
 
 
 def test_case_and_punctuation_do_not_matter(index: SearchIndex) -> None:
