@@ -105,3 +105,142 @@ def test_sentences_cover_the_text(policy: Policy) -> None:
         for off, s in parts:
             assert m.text[off:off + len(s)] == s
         assert "".join(s for _, s in parts).replace(" ", "") == m.text.replace(" ", "")
+
+
+# Relevance goals on the whole set ---------------------------------------------------------------
+
+def _top3_share(index: SearchIndex, cases: list[dict]) -> float:
+    found = sum(bool(set(c["measures"]) & {h.place for h in index.search(c["q"], 3)}) for c in cases)
+    return found / len(cases)
+
+
+def test_relevance_goals(index: SearchIndex) -> None:
+    """Queries in the users' own words: 95% overall and 80% of paraphrases answered in the top 3."""
+    assert _top3_share(index, RELEVANCE) >= 0.95
+    assert _top3_share(index, [r for r in RELEVANCE if r["kind"] == "paraphrase"]) >= 0.80
+
+
+# Stemming, spelling, typos ----------------------------------------------------------------------
+
+def test_other_forms_of_a_word_match_and_are_marked_as_written(index: SearchIndex, policy: Policy) -> None:
+    hit = index.search("patent", 1)[0]
+    assert hit.place == 24
+    text = policy.measure(24).text
+    assert {text[s:e] for s, e in hit.body_spans} >= {"patents"}
+    marked = {text[s:e] for s, e in index.find_in_text(text, "patent")}
+    assert marked == {"patent", "patents"}
+    # "-ing" and "-ed" forms, and a plural of an abbreviation.
+    assert index.search("evaluating talents", 1)[0].place == 6
+    assert 22 in [h.place for h in index.search("SOE", 3)]
+    marked = {policy.measure(22).text[s:e] for s, e in index.find_in_text(policy.measure(22).text, "soe")}
+    assert marked == {"SOEs"}
+
+
+def test_british_and_american_spellings_meet(index: SearchIndex, policy: Policy) -> None:
+    # The text says "R&D centers" (22, 30) and "Science Centre" (1).
+    assert {22, 30} <= {h.place for h in index.search("R&D centres", 3)}
+    assert 1 in {h.place for h in index.search("comprehensive science center", 1)}
+
+
+def test_a_real_word_is_not_taken_for_a_typo(index: SearchIndex, policy: Policy) -> None:
+    assert index.search("patient", 5) == []
+    assert index.search("refund", 5) == []
+    assert index.find_in_text(policy.measure(24).text, "patient") == []
+    # A word English does not know is still forgiven.
+    assert index.search("patnets", 1)[0].place == 24
+    assert index.search("fnuds pooling", 1)[0].place == 14
+
+
+def test_short_words_allow_few_edits() -> None:
+    from tui.core.search import _max_edits
+
+    assert [_max_edits(w) for w in ("r&d", "fund", "refund", "foriegn", "postdoctorl", "intellectuals")] == \
+        [0, 1, 1, 1, 2, 3]
+
+
+def test_english_word_list() -> None:
+    from tui.core.english import is_english_word
+
+    assert is_english_word("patient") and is_english_word("refund") and is_english_word("a")
+    assert not is_english_word("custms") and not is_english_word("intelectual") and not is_english_word("")
+    assert not is_english_word("zzzzzz") and not is_english_word("aaaaaaa")
+
+
+def test_english_word_list_is_laid_out_as_the_search_expects() -> None:
+    """tui/core/english.py bisects pyspellchecker's file by lines: they must stay sorted, one word each."""
+    import gzip
+    import json
+    import random
+    from importlib import resources
+
+    from tui.core.english import is_english_word
+
+    raw = gzip.decompress(resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()).decode()
+    words = list(json.loads(raw))
+    assert words == sorted(words) and len(words) > 100_000
+    assert raw.count("\n") >= len(words) and "\\u" not in raw
+    rng = random.Random(5)
+    for w in rng.sample(words, 300):
+        assert is_english_word(w), w
+        assert not is_english_word(w + "qx"), w
+
+
+# The thesaurus ---------------------------------------------------------------------------------
+
+def test_a_thesaurus_hit_says_so(index: SearchIndex, policy: Policy) -> None:
+    hits = index.search("commercialisation", 3)
+    assert hits[0].place in (12, 13)
+    assert hits[0].via.startswith("'commercialisation' -> ")
+    phrase = hits[0].via.split(" -> ", 1)[1]
+    # The marks cover the policy's words as they stand in the text.
+    marked = " ".join(hits[0].snippet[s:e] for s, e in hits[0].snippet_spans).lower()
+    assert phrase.lower().replace("the ", "") in marked.replace("the ", "")
+    hit = index.search("stock options", 1)[0]
+    assert hit.place == 22 and hit.via == "'stock options' -> employee ownership"
+    assert "employee ownership" in [hit.snippet[s:e] for s, e in hit.snippet_spans]
+
+
+def test_words_the_text_holds_need_no_via(index: SearchIndex) -> None:
+    hit = index.search("intellectual property", 1)[0]
+    assert hit.place == 24 and hit.via == ""
+    assert index.search("employee ownership", 1)[0].via == ""
+
+
+def test_find_in_text_marks_the_thesaurus_phrases(index: SearchIndex, policy: Policy) -> None:
+    text = policy.measure(22).text
+    marked = {text[s:e] for s, e in index.find_in_text(text, "stock options")}
+    assert marked == {"employee ownership"}
+
+
+def test_the_shipped_thesaurus_is_valid(policy: Policy) -> None:
+    from tui.core.thesaurus import checked_thesaurus
+
+    thesaurus, problems = checked_thesaurus(policy)
+    assert problems == []
+    assert len(thesaurus.entries) >= 50
+    assert thesaurus.missing_phrases(policy) == []
+
+
+def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path) -> None:
+    from tui.core.errors import ContentError
+    from tui.core.thesaurus import checked_thesaurus, parse_thesaurus
+
+    bad = parse_thesaurus(
+        '[[entries]]\nusers = ["cash"]\npolicy = ["funds", "money tree"]\n'
+        '[[entries]]\nusers = ["Cashes", "stock"]\npolicy = ["employee ownership"]\n', "t.toml")
+    problems = bad.validate(policy)
+    assert "t.toml: policy phrase 'money tree' does not occur in the policy" in problems
+    assert any("'Cashes' is in two entries (also as 'cash')" in p for p in problems)
+    with pytest.raises(ContentError, match=r"t.toml: entries\[0\].policy: must list at least one"):
+        parse_thesaurus('[[entries]]\nusers = ["x"]\npolicy = []\n', "t.toml")
+    with pytest.raises(ContentError, match=r"t.toml: entries\[0\].what: unknown field"):
+        parse_thesaurus('[[entries]]\nusers = ["x"]\npolicy = ["funds"]\nwhat = 1\n', "t.toml")
+    # The app keeps working: the entry with the missing phrase is dropped, the rest kept.
+    path = tmp_path / "t.toml"
+    path.write_text('[[entries]]\nusers = ["cash"]\npolicy = ["money tree"]\n'
+                    '[[entries]]\nusers = ["stock options"]\npolicy = ["employee ownership"]\n', encoding="utf-8")
+    thesaurus, problems = checked_thesaurus(policy, path)
+    assert len(problems) == 1 and [e.users for e in thesaurus.entries] == [("stock options",)]
+    path.write_text("[[entries", encoding="utf-8")
+    thesaurus, problems = checked_thesaurus(policy, path)
+    assert thesaurus.entries == () and "not valid TOML" in problems[0]
