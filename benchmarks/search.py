@@ -167,6 +167,8 @@ def print_relevance(results: dict[str, dict[str, dict[str, float]]]) -> None:
     print("relevance: share of queries with an answer first (top-1) / in the first three (top-3)")
     print(f"{'kind':<12}{'n':>4}" + "".join(f"{name:>20}" for name in engines))
     for kind in (*KINDS, "all"):
+        if kind not in results[engines[0]]:
+            continue
         n = int(results[engines[0]][kind]["n"])
         cells = "".join(f"{results[e][kind]['top1']:>9.0%} / {results[e][kind]['top3']:>5.0%}  " for e in engines)
         print(f"{kind:<12}{n:>4}  {cells}")

@@ -91,16 +91,77 @@ def test_console_entry_point_runs_as_module(tmp_path: Path) -> None:
 
 
 def test_search_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "search", "intelectual", "proprty", "--limit", "3")
+    code, out, _ = run_cli(capsys, "search", "intelectual", "proprty", "--limit", "3", "--in", "policy")
     assert code == 0
-    assert out.startswith("24  Strengthen the Creation, Protection and Application of Intellectual Property")
+    assert out.startswith("24\tStrengthen the Creation, Protection and Application of Intellectual Property\t")
     assert "\x1b[" not in out
     code, out, _ = run_cli(capsys, "search", "hereby issued", "--format", "json", "--limit", "2")
     hits = json.loads(out)
     assert hits[0]["measure"] == 0 and hits[0]["title"] == "Notice"
     for hit in hits:
-        assert set(hit) >= {"measure", "title", "score", "snippet"}
+        assert set(hit) >= {"measure", "place", "title", "score", "snippet", "spans", "group", "via"}
         assert isinstance(hit["measure"], int) and isinstance(hit["score"], float)
+
+
+def test_piped_search_prints_one_line_per_hit(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "search", "customs", "--limit", "2")
+    lines = out.splitlines()
+    assert code == 0 and lines and not any(line in ("Policy", "Checklist items", "Your notes") for line in lines)
+    for line in lines:
+        fields = line.split("\t")
+        assert len(fields) == 3 and fields[0].isdigit() and fields[1] and fields[2], line
+    assert lines[0].startswith("27\tImprove the Facilitation of Customs Clearance")
+    assert any(line.split("\t")[1].startswith(("soe-017", "ent-013", "med-010")) for line in lines)
+    # A thesaurus hit says how it got there, in a fourth field.
+    code, out, _ = run_cli(capsys, "search", "stock", "options", "--in", "policy", "--limit", "1")
+    assert out.split("\t")[0] == "22" and out.rstrip("\n").split("\t")[3] == "'stock options' -> employee ownership"
+
+
+def test_search_in_groups_and_via_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "search", "commercialisation", "--format", "json", "--in", "items", "--limit", "3")
+    hits = json.loads(out)
+    assert code == 0 and hits and {h["group"] for h in hits} == {"items"}
+    for hit in hits:
+        assert hit["role"] and hit["item"] and hit["title"].startswith(hit["item"])
+        assert hit["via"].startswith("'commercialisation' -> ")
+    code, out, _ = run_cli(capsys, "search", "intellectual property", "--format", "json", "--in", "policy")
+    hits = json.loads(out)
+    assert {h["group"] for h in hits} == {"policy"} and hits[0]["via"] is None and "role" not in hits[0]
+    code, _, err = run_cli(capsys, "search", "x", "--in", "everything")
+    assert code == 2 and "invalid choice" in err
+
+
+def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "search", "zebrafish", "--format", "json")
+    assert code == 0 and json.loads(out) == []  # no store yet: searching does not create one
+    run_cli(capsys, "mark", "university", "uni-020", "doing", "--note", "Ask the finance office\tabout zebrafish\x1b[31m")
+    code, out, _ = run_cli(capsys, "search", "zebrafish", "--format", "json")
+    hits = json.loads(out)
+    assert [(h["group"], h["role"], h["item"], h["measure"]) for h in hits] == [("notes", "university", "uni-020", 17)]
+    code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes")
+    assert out == "17\tNote on uni-020 · Universities and institutions of higher learning\t" \
+        "Ask the finance office about zebrafish\\x1b[31m\n"
+    code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes", "--profile", "other")
+    assert code == 1
+    code, out, err = run_cli(capsys, "search", "zebrafish", "--in", "policy")
+    assert code == 1 and "no match" in err
+
+
+def test_search_on_a_terminal_is_grouped_under_headings(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.core import textout
+
+    monkeypatch.setattr(textout, "is_tty", lambda stream: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    run_cli(capsys, "mark", "soe", "soe-001", "doing", "--note", "Board to discuss stock options in May")
+    code, out, _ = run_cli(capsys, "search", "stock", "options", "--limit", "2")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines.index("Policy") < lines.index("Checklist items") < lines.index("Your notes")
+    assert lines[1] == "22  Improve the Incentive Mechanism for Innovation in Technology-based SOEs"
+    assert "    (via 'stock options' -> employee ownership)" in lines
+    code, out, _ = run_cli(capsys, "search", "stock", "options", "--in", "policy")
+    assert "Policy" not in out.splitlines()
 
 
 def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:

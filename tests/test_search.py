@@ -244,3 +244,42 @@ def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path)
     path.write_text("[[entries", encoding="utf-8")
     thesaurus, problems = checked_thesaurus(policy, path)
     assert thesaurus.entries == () and "not valid TOML" in problems[0]
+
+
+def test_search_groups_match_the_workbench() -> None:
+    from tui.core.search import GROUPS
+    from tui.core.workbench import SEARCH_GROUPS
+
+    assert GROUPS == SEARCH_GROUPS
+
+
+# Checklist items and notes -------------------------------------------------------------------------
+
+def test_workbench_searches_items_and_notes_in_groups(policy: Policy, tmp_path: Path) -> None:
+    from tui import locations
+    from tui.core.store import Store
+    from tui.core.workbench import Workbench
+
+    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(),
+                   user_dir=None)
+    hits = wb.search("employee ownership", limit=3)
+    assert [h.group for h in hits][:1] == ["policy"] and {h.group for h in hits} == {"policy", "items"}
+    assert not (tmp_path / "p.sqlite3").exists()  # no notes searched into existence
+    item = next(h for h in hits if h.group == "items")
+    assert (item.role, item.item, item.measure) == ("soe", "soe-001", 22) and item.body_spans == ()
+    assert [item.snippet[s:e] for s, e in item.snippet_spans] == ["employee", "ownership"]
+
+    soe = wb.checklist("soe")
+    wb.update("soe", soe.items[0], note="Ask HR about\nthe share scheme")
+    hits = wb.search("share scheme", ["notes"])
+    assert [(h.group, h.item, h.snippet) for h in hits] == [("notes", "soe-001", "the share scheme")]
+    # A note changed by another bj30 is found without restarting.
+    other = Store.open(tmp_path / "p.sqlite3").store
+    other.update("default", "soe", soe.items[0].id, fingerprint=soe.items[0].fingerprint, note="pension plans")
+    other.close()
+    assert wb.search("share scheme", ["notes"]) == []
+    assert [h.item for h in wb.search("pensions", ["notes"])] == ["soe-001"]
+    assert wb.search("pensions", ["items"])[0].group == "items"
+    with pytest.raises(ValueError):
+        wb.search_index("everything")
+    wb.close()

@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
 from tui import locations
 from tui.core.markdown import escape_inline
 from tui.core.policy import Measure, Policy
 from tui.core.policy_loader import load_policy
 from tui.core.textout import bold, emit, width_for, wrap
+from tui.core.workbench import SEARCH_GROUPS
+
+if TYPE_CHECKING:
+    from tui.core.search import SearchHit
 
 FORMATS = ("text", "json")
 
@@ -26,10 +31,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
 
-    search = commands.add_parser("search", help="fuzzy search across the whole policy")
-    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for; typos are forgiven")
-    search.add_argument("--limit", type=_positive, default=10, metavar="K", help="at most K hits (default 10)")
+    search = commands.add_parser("search", help="search the policy, the checklist items and your notes")
+    search.add_argument("query", nargs="+", metavar="QUERY",
+                        help="words to look for, in your own words; typos are forgiven")
+    search.add_argument("--in", dest="groups", action="append", choices=SEARCH_GROUPS, metavar="GROUP",
+                        help="where to look: policy, items or notes (repeat for more; default: all three)")
+    search.add_argument("--limit", type=_positive, default=10, metavar="K",
+                        help="at most K hits per group (default 10)")
     search.add_argument("--format", choices=FORMATS, default="text")
+    search.add_argument("--profile", default=argparse.SUPPRESS, help="whose notes to search (default: 'default')")
     search.set_defaults(handler=cmd_search)
 
     paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")
@@ -133,25 +143,65 @@ def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return "".join(out) + text[last:]
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    from tui.core.search import index_for
+GROUP_HEADINGS = {"policy": "Policy", "items": "Checklist items", "notes": "Your notes"}
 
-    policy = load_policy()
+
+def visible(text: str) -> str:
+    """One line of plain text: whitespace runs become one space, other control characters
+    show as escapes (a note may hold anything; a terminal must not act on it)."""
+    text = " ".join(text.split())
+    return "".join(ch if unicodedata.category(ch)[0] != "C" else repr(ch)[1:-1] for ch in text)
+
+
+def hit_json(h: SearchHit) -> dict[str, Any]:
+    out: dict[str, Any] = {"measure": h.measure, "place": str(h.place), "title": h.title, "score": h.score,
+                           "snippet": h.snippet, "spans": [list(s) for s in h.snippet_spans], "group": h.group,
+                           "via": h.via or None}
+    if h.group != "policy":
+        out.update(role=h.role, item=h.item)
+    return out
+
+
+def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = index_for(policy).search(query, limit=args.limit)
+    groups = list(dict.fromkeys(args.groups or SEARCH_GROUPS))
+    if groups == ["policy"]:
+        from tui.core.search import index_for
+
+        hits = index_for(load_policy()).search(query, limit=args.limit)
+    else:
+        from tui.cli_checklists import workbench
+
+        with workbench(args) as wb:
+            hits = wb.search(query, groups, limit=args.limit)
     if args.format == "json":
-        print_json([{"measure": h.measure, "place": str(h.place), "title": h.title, "score": h.score,
-                     "snippet": h.snippet, "spans": [list(s) for s in h.snippet_spans]} for h in hits])
+        print_json([hit_json(h) for h in hits])
         return 0
     if not hits:
         print(f"no match for {query[:80]!r}", file=sys.stderr)
         return 1
     width = width_for(sys.stdout)
-    lines = []
-    for h in hits:
-        label = f"{h.measure:>2}" if h.measure else h.title
-        lines.append(bold(f"{label}  {h.title}" if h.measure else label, sys.stdout))
-        lines.append(wrap(_marked(h.snippet, h.snippet_spans) if width else h.snippet, width, indent="    "))
+    if width is None:
+        # Piped: one line per hit, tab-separated, so `grep` keeps the measure number
+        # (a fourth field says how the thesaurus led there, when it did).
+        emit("\n".join("\t".join([str(h.measure), visible(h.title), visible(h.snippet)] + ([h.via] if h.via else []))
+                       for h in hits))
+        return 0
+    lines: list[str] = []
+    for group in SEARCH_GROUPS:
+        in_group = [h for h in hits if h.group == group]
+        if not in_group:
+            continue
+        if len(groups) > 1:
+            lines += ([""] if lines else []) + [bold(GROUP_HEADINGS[group], sys.stdout)]
+        for h in in_group:
+            label = f"{h.measure:>2}" if h.measure else ""
+            head = f"{label}  {visible(h.title)}" if h.measure or h.group != "policy" else h.title
+            lines.append(bold(head, sys.stdout))
+            lines.append(wrap(_marked(visible(h.snippet), h.snippet_spans) if h.snippet == visible(h.snippet)
+                              else visible(h.snippet), width, indent="    "))
+            if h.via:
+                lines.append(wrap(f"(via {h.via})", width, indent="    "))
     emit("\n".join(lines))
     return 0
 

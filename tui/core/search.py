@@ -36,13 +36,14 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tui.core.analysis import STOPWORDS, content_stems, normalise, stem, words_with_spans
+from tui.core.checklist import Checklist
 from tui.core.english import is_english_word
 from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.core.policy import Policy, Span, split_sentences
 from tui.core.thesaurus import Thesaurus, find_stems, phrase_stems
 
-__all__ = ["GROUPS", "SearchHit", "SearchIndex", "Unit", "clean_query", "index_for", "normalise",
-           "policy_units", "split_sentences", "words_with_spans"]
+__all__ = ["GROUPS", "SearchHit", "SearchIndex", "Unit", "clean_query", "index_for", "item_units", "normalise",
+           "note_units", "policy_units", "split_sentences", "words_with_spans"]
 
 # A word: letters/digits, keeping the symbols people search for inside it
 # ("r&d", "60%", "10+3", "5g", "2030-major" is two words).
@@ -113,6 +114,37 @@ def policy_units(policy: Policy) -> list[Unit]:
         units.append(Unit(m.number, "title", m.title, 0))
         units += [Unit(m.number, "text", s, off) for off, s in m.sentences()]
     return units
+
+
+def item_units(checklists: Iterable[Checklist]) -> tuple[list[Unit], dict[Place, str]]:
+    """Units of the checklist items (statement, guidance, quote), one document per item, and
+    their titles ("uni-009 · Universities")."""
+    units: list[Unit] = []
+    titles: dict[Place, str] = {}
+    for c in checklists:
+        for it in c.items:
+            doc = f"{c.role}/{it.id}"
+            titles[doc] = f"{it.id} · {c.title}"
+            units += [Unit(it.measure, "text", text, 0, doc) for text in (it.text, it.guidance, it.quote) if text]
+    return units, titles
+
+
+def note_units(notes: Iterable[tuple[str, str, str]], catalog_items: dict[str, tuple[int, str]]) -> tuple[
+        list[Unit], dict[Place, str]]:
+    """Units of the user's notes, one document per item noted, each line of a note a unit.
+
+    `notes` are (role, item id, note); `catalog_items` maps "role/item-id" to the item's measure
+    and its checklist's title (a note on an item no checklist has any more keeps measure 0).
+    """
+    units: list[Unit] = []
+    titles: dict[Place, str] = {}
+    for role, item_id, note in notes:
+        doc = f"{role}/{item_id}"
+        measure, checklist = catalog_items.get(doc, (0, role))
+        titles[doc] = f"Note on {item_id} · {checklist}"
+        for line in note.splitlines():
+            units += [Unit(measure, "text", sentence, 0, doc) for _, sentence in split_sentences(line.strip())]
+    return units, titles
 
 
 def _max_edits(word: str) -> int:
@@ -316,8 +348,13 @@ class SearchIndex:
             if w in STOPWORDS and topical:
                 continue
             as_prefix = i - 1 == last or (len(w) >= 3 and w not in self._postings)
+            terms = self._matches(w, as_prefix)
             phrases = exp.phrases if exp is not None else ()
-            slots.append(_Slot(w, self._matches(w, as_prefix), phrases))
+            if phrases:
+                # The reviewed mapping is surer than a shared stem: "commercialisation" means the
+                # transformation of achievements before it means "commercial".
+                terms = tuple((t, q if q != STEM else PREFIX) for t, q in terms)
+            slots.append(_Slot(w, terms, phrases))
         return slots
 
     def _prepare(self, slot: _Slot) -> None:

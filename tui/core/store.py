@@ -341,6 +341,13 @@ class Store:
                 [(profile, role, item_id, f, o, n, stamp) for f, o, n in changes])
             return new
 
+    def notes(self, profile: str) -> list[tuple[str, str, str]]:
+        """(role, item id, note) for every item of the profile that has a note, in a stable order."""
+        rows = self._conn.execute(
+            "SELECT role, item_id, note FROM progress WHERE profile = ? AND note != '' ORDER BY role, item_id",
+            (profile,)).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
     def data_version(self) -> int:
         """Changes whenever another connection (another bj30) commits: cheap to poll."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])

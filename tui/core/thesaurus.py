@@ -24,6 +24,7 @@ from tui.core.analysis import content_stems, stem, words_with_spans
 from tui.core.errors import ContentError
 from tui.core.fields import Fields
 from tui.core.policy import Policy, Span
+
 # A user phrase of more words than this is not a term but a sentence.
 MAX_KEY_WORDS = 4
 

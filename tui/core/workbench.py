@@ -8,10 +8,10 @@ end and prints them on stderr. Tests drive it directly against a temporary store
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
@@ -20,6 +20,13 @@ from tui.core.importer import ImportReport, import_progress
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store
+
+if TYPE_CHECKING:
+    from tui.core.search import SearchHit, SearchIndex
+
+# The search groups, as tui.core.search.GROUPS says (that module, with its stemmer, is
+# imported on the first search, not with the workbench).
+SEARCH_GROUPS = ("policy", "items", "notes")
 
 
 class Workbench:
@@ -35,6 +42,9 @@ class Workbench:
         self._store: Store | None = None
         self._catalog: Catalog | None = None
         self._seen_version: int | None = None
+        self._items_index: SearchIndex | None = None
+        self._notes_index: SearchIndex | None = None
+        self._indexed_notes: list[tuple[str, str, str]] = []
 
     @classmethod
     def at_default_locations(cls, policy: Policy, *, profile: str | None = None,
@@ -126,6 +136,46 @@ class Workbench:
     def quote_span(self, item: ChecklistItem, measure: int) -> tuple[int, int] | None:
         """Where the item's quote stands in the measure's text, for highlighting."""
         return quote_span(self.policy.measure(measure).text, item.quote)
+
+    # Search ---------------------------------------------------------------------------
+
+    def search(self, query: str, groups: Sequence[str] = SEARCH_GROUPS, limit: int = 10) -> list[SearchHit]:
+        """Hits for `query` in each of `groups` (policy, items, notes), in that order, at most
+        `limit` per group."""
+        hits: list[SearchHit] = []
+        for group in SEARCH_GROUPS:
+            if group in groups:
+                hits += self.search_index(group).search(query, limit)
+        return hits
+
+    def search_index(self, group: str) -> SearchIndex:
+        """The index of one group, built on first need: the policy's once per process, the
+        items' once per catalog, the notes' again whenever a note changed (here or elsewhere)."""
+        from tui.core.search import SearchIndex, index_for, item_units, note_units
+
+        policy_index = index_for(self.policy)
+        if group == "policy":
+            return policy_index
+        if group == "items":
+            if self._items_index is None:
+                units, titles = item_units(self.catalog.checklists)
+                self._items_index = SearchIndex(units, titles, thesaurus=policy_index.thesaurus, group="items")
+            return self._items_index
+        if group == "notes":
+            notes = self._notes()
+            if self._notes_index is None or notes != self._indexed_notes:
+                items = {f"{c.role}/{it.id}": (it.measure, c.title) for c in self.catalog.checklists for it in c.items}
+                units, titles = note_units(notes, items)
+                self._notes_index = SearchIndex(units, titles, thesaurus=policy_index.thesaurus, group="notes")
+                self._indexed_notes = notes
+            return self._notes_index
+        raise ValueError(f"unknown search group {group!r}; groups are: {', '.join(SEARCH_GROUPS)}")
+
+    def _notes(self) -> list[tuple[str, str, str]]:
+        # No store yet means no notes: searching must not create one.
+        if self._store is None and not self.store_path.exists():
+            return []
+        return self.store.notes(self.profile_name)
 
     def changed_elsewhere(self) -> bool:
         """True once after another process (another bj30, `bj30 mark`) committed a change."""
