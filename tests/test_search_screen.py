@@ -49,8 +49,10 @@ async def test_arrows_choose_among_hits(tmp_path: Path, make_app) -> None:
         await settle(app, pilot)
         hits = app.screen.query_one(HitList).hits
         assert len(hits) >= 2
+        listing = app.screen.query_one(HitList)
         await pilot.press("down", "down", "up")
-        assert app.screen.query_one(HitList).highlighted == 1  # separators are not options
+        # Separators are not options, and the group headings cannot be chosen.
+        assert listing.get_option_at_index(listing.highlighted).id == "hit-1"
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.place == hits[1].place
@@ -98,3 +100,77 @@ async def test_slash_is_ignored_over_dialogs(tmp_path: Path, make_app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark", "slash")
         assert isinstance(app.screen, HelpDialog)
+
+
+def option_texts(listing: HitList) -> list[str]:
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+async def test_results_are_grouped_and_enter_on_an_item_opens_its_checklist(tmp_path: Path, make_app) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.checklist import ChecklistScreen
+    from tui.screens.roles import RolesScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"stock options")
+        await settle(app, pilot)
+        listing = app.screen.query_one(HitList)
+        groups = [h.group for h in listing.hits]
+        assert groups == sorted(groups, key=["policy", "items", "notes"].index) and {"policy", "items"} <= set(groups)
+        texts = option_texts(listing)
+        assert texts.index("Policy") < texts.index("Checklist items")
+        assert "via 'stock options' -> employee ownership" in texts[1]  # measure 22, through the thesaurus
+        assert plain(app.screen.query_one("#search-status")).startswith("1 place, 1 item found")
+        # Down to the first checklist item, past the heading.
+        first_item = next(i for i, h in enumerate(listing.hits) if h.group == "items")
+        while listing.get_option_at_index(listing.highlighted).id != f"hit-{first_item}":
+            await pilot.press("down")
+        hit = listing.hits[first_item]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen) and app.screen.role == hit.role
+        assert app.screen.query_one("#items", OptionList).highlighted_option.id == hit.item
+        await pilot.press("escape")
+        assert isinstance(app.screen, RolesScreen)
+
+
+async def test_a_note_is_found_and_opens_its_item(tmp_path: Path, make_app) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.checklist import ChecklistScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        wb = app.workbench
+        item = wb.checklist("university").items[5]
+        wb.update("university", item, status="done", note="Agreed with [bold]HR[/bold]: zebrafish lab rules")
+        checklist = ChecklistScreen("university")
+        await app.push_screen(checklist)  # searching from this checklist, whose filter hides the item
+        await pilot.pause()
+        checklist.filter = "open"
+        await pilot.pause()
+        await pilot.press("slash", *"zebrafish")
+        await settle(app, pilot)
+        listing = app.screen.query_one(HitList)
+        assert [(h.group, h.item) for h in listing.hits] == [("notes", item.id)]
+        assert "Agreed with [bold]HR[/bold]" in option_texts(listing)[0]  # literal, never markup
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is checklist and checklist.filter == "all"
+        assert checklist.query_one("#items", OptionList).highlighted_option.id == item.id
+
+
+async def test_palette_finds_measures_by_their_text(tmp_path: Path, make_app) -> None:
+    from tui.commands import MeasuresProvider
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        provider = MeasuresProvider(app.screen)
+        hits = [hit async for hit in provider.search("patent")]
+        assert any(h.text.startswith("Measure 24.") for h in hits)
+        titled = [hit async for hit in provider.search("customs")]
+        best = max(titled, key=lambda h: h.score)
+        assert best.text.startswith("Measure 27.")
+        assert len([h for h in titled if h.text.startswith("Measure 27.")]) == 1  # once, by its title

@@ -20,13 +20,15 @@ from tui.core.policy_loader import load_policy
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
 
 if TYPE_CHECKING:
-    from tui.core.search import SearchIndex
+    from tui.core.search import SearchHit, SearchIndex
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
 
 
 T = TypeVar("T")
 MAX_NOTICES = 100
+# Build the search index this long after start-up, in a thread (the first screen comes first).
+WARM_SEARCH_AFTER_S = 0.5
 
 
 class Notice(NamedTuple):
@@ -94,6 +96,8 @@ class Bj30App(App[None]):
         self.push_screen(ReaderScreen(self.policy, start))
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=8)
+        # Off the start-up path: after the first screen is drawn, in a thread.
+        self.set_timer(WARM_SEARCH_AFTER_S, lambda: self.run_worker(self._warm_search, thread=True, group="warm"))
 
     @property
     def workbench(self) -> Workbench:
@@ -159,10 +163,20 @@ class Bj30App(App[None]):
 
     @property
     def search_index(self) -> SearchIndex:
-        """Built on the first search (a few ms), not at start-up."""
+        """The policy's index: built by a worker soon after start-up (see _warm_search), or here
+        by the first search if that comes sooner."""
         from tui.core.search import index_for
 
         return index_for(self.policy)
+
+    def _warm_search(self) -> None:
+        """In a thread, once the first screen is up: the policy's index and the English word
+        list, so that neither the first `/` nor the first typo waits for them."""
+        from tui.core import english
+        from tui.core.search import index_for
+
+        index_for(self.policy)
+        english.preload()
 
     def action_search(self) -> None:
         from tui.screens.search import SearchScreen
@@ -175,12 +189,39 @@ class Bj30App(App[None]):
                 return
             self.last_query = outcome.query  # the next `/` starts from it
             hit = outcome.hit
-            if hit is not None:
-                # Mark every word of the query in the measure; scroll to the sentence that matched.
-                marks = self.search_index.find_in_text(body_text(self.policy, hit.place), outcome.query)
-                self.open_place(hit.place, marks, scroll_to=hit.body_spans[0][0] if hit.body_spans else None)
+            if hit is None:
+                return
+            if hit.group != "policy":
+                self.open_item(hit.role, hit.item)
+                return
+            # Mark every word of the query in the measure; scroll to the sentence that matched.
+            marks = self.search_index.find_in_text(body_text(self.policy, hit.place), outcome.query)
+            self.open_place(hit.place, marks, scroll_to=hit.body_spans[0][0] if hit.body_spans else None)
 
-        self.push_screen(SearchScreen(self.search_index, self.last_query), closed)
+        def search(query: str, limit: int) -> list[SearchHit]:
+            return self.workbench.search(query, limit=limit)
+
+        self.push_screen(SearchScreen(search, self.last_query), closed)
+
+    def open_item(self, role: str, item_id: str) -> None:
+        """Show an item in its checklist (from a search hit on the item or on its note)."""
+        from tui.screens.checklist import ChecklistScreen
+        from tui.screens.roles import RolesScreen
+
+        checklist = self.workbench.catalog.get(role)
+        if checklist is None or checklist.item(item_id) is None:
+            self.notify(f"{role}/{item_id}: no checklist has this item any more; the note is kept",
+                        severity="warning", timeout=8)
+            return
+        screen = self.screen
+        if isinstance(screen, ChecklistScreen) and screen.role == role:
+            screen.show_item(item_id)
+            return
+        if isinstance(screen, ChecklistScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, RolesScreen):
+            self.push_screen(RolesScreen())  # escape from the checklist goes back to the roles, as ever
+        self.push_screen(ChecklistScreen(role, select=item_id))
 
     def action_checklists(self) -> None:
         from tui.screens.checklist import ChecklistScreen

@@ -1,4 +1,4 @@
-"""Command palette providers: every measure by number and title; checklists, export, profiles."""
+"""Command palette providers: every measure by number, title or text; checklists, export, profiles."""
 
 from __future__ import annotations
 
@@ -11,9 +11,14 @@ from textual.content import Content
 from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.screens.base import app_of
 
+# At most this many measures found by their text, scored below any title match.
+TEXT_HITS = 5
+TEXT_SCORE = 0.5
+
 
 class MeasuresProvider(Provider):
-    """Lists the notice, the preamble and all 30 measures; choosing one opens it."""
+    """Lists the notice, the preamble and all 30 measures, found by number, title or text;
+    choosing one opens it."""
 
     def _entries(self) -> list[tuple[str, Place]]:
         policy = app_of(self.screen).policy
@@ -31,14 +36,25 @@ class MeasuresProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         stripped = query.strip().lower().removeprefix("measure").strip()
+        titled: set[Place] = set()
         for text, place in self._entries():
             score = matcher.match(text)
             # "17" should find measure 17 first, not every title containing a 1 and a 7.
             if stripped.isdigit() and place == int(stripped):
                 score = 1.0
             if score > 0:
+                titled.add(place)
                 yield Hit(score, matcher.highlight(text), partial(self._open, place), text=text,
                           help="Open in the reader")
+        # The measures' text too, as `/` searches it: "patent" offers measure 24, whose title
+        # says "intellectual property". Ranked below the title matches, best first.
+        if len(stripped) >= 3 and not stripped.isdigit():
+            entries = dict((place, text) for text, place in self._entries())
+            hits = app_of(self.screen).search_index.search(query, TEXT_HITS)
+            for rank, hit in enumerate(h for h in hits if h.place not in titled):
+                text = entries.get(hit.place, hit.title)
+                yield Hit(TEXT_SCORE * (1 - rank / (2 * TEXT_HITS)), Content(text), partial(self._open, hit.place),
+                          text=text, help=" ".join(hit.snippet.split()))
 
 
 class WorkbenchProvider(Provider):

@@ -67,10 +67,11 @@ class ChecklistScreen(Bj30Screen[None]):
     # Which items show; changing it refills the list (watch_filter).
     filter: reactive[str] = reactive("all", init=False)
 
-    def __init__(self, role: str) -> None:
+    def __init__(self, role: str, select: str | None = None) -> None:
         super().__init__()
         self.role = role
         self.state: ChecklistState | None = None
+        self._select = select  # an item to show first (opened from a search hit)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-title", markup=False)
@@ -102,7 +103,18 @@ class ChecklistScreen(Bj30Screen[None]):
         if state is None:
             return
         self.state = state
-        self._fill(keep or self.current_id)
+        keep, self._select = keep or self._select or self.current_id, None
+        self._fill(keep)
+        self._header()
+
+    def show_item(self, item_id: str) -> None:
+        """Highlight an item, showing every item if the filter hides it."""
+        shown = self.state.state_of(item_id) if self.state is not None else None
+        if shown is None:
+            return
+        if shown.status not in FILTERS[self.filter]:
+            self.filter = "all"
+        self._fill(item_id)
         self._header()
 
     def watch_filter(self) -> None:

@@ -1,8 +1,10 @@
-"""Live search across the whole policy: type, see hits at once, Enter opens one in the reader."""
+"""Live search across the policy, the checklist items and your notes: type, see hits at once,
+grouped; Enter opens a policy hit in the reader, an item (or a note's item) in its checklist."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -11,14 +13,18 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
-from tui.core.search import MAX_QUERY_CHARS, SearchHit, SearchIndex
+from tui.core.search import MAX_QUERY_CHARS, SearchHit
 from tui.screens.base import Bj30Screen
 from tui.widgets.hit_list import HitList
 
 # Wait this long after a keystroke before searching: typing never waits for a search,
 # and a burst of keys runs one search, not one per key.
 DEBOUNCE_S = 0.04
-RESULT_LIMIT = 30
+# At most this many hits per group (policy, items, notes).
+RESULT_LIMIT = 20
+
+# Runs a query over the groups, at most `limit` hits each: Workbench.search, in the app.
+Search = Callable[[str, int], list[SearchHit]]
 
 
 @dataclass(frozen=True)
@@ -56,14 +62,14 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
         Binding("enter", "choose", "Open", id="search.open", priority=True),
     ]
 
-    def __init__(self, index: SearchIndex, query: str = "") -> None:
+    def __init__(self, search: Search, query: str = "") -> None:
         super().__init__()
-        self.index = index
+        self.search = search
         self.initial_query = query
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.initial_query, placeholder="Search the 30 Measures (typos are fine)",
+        yield Input(value=self.initial_query, placeholder="Search the 30 Measures, checklists and notes",
                     id="search-input", max_length=MAX_QUERY_CHARS)
         yield Static("", id="search-status", markup=False)
         yield HitList(id="search-hits")
@@ -87,8 +93,8 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
     async def _search(self, query: str, debounce: bool) -> None:
         if debounce:
             await asyncio.sleep(DEBOUNCE_S)  # cancelled here if another key arrives
-        hits = self.index.search(query, limit=RESULT_LIMIT)
-        self.show_results(query, hits)
+        hits = self.bj30.attempt(lambda: self.search(query, RESULT_LIMIT))
+        self.show_results(query, hits or [])
 
     def show_results(self, query: str, hits: list[SearchHit]) -> None:
         self.hits = hits
@@ -99,7 +105,7 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
         elif not hits:
             status.update(Content(f"No match for {query.strip()[:60]!r}. Try fewer or other words."))
         else:
-            status.update(f"{len(hits)} place{'s' if len(hits) != 1 else ''} found · ↑↓ choose · enter opens")
+            status.update(f"{found(hits)} found · ↑↓ choose · enter opens")
 
     def action_move(self, delta: int) -> None:
         hits = self.query_one(HitList)
@@ -115,3 +121,10 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
 
     def action_close(self) -> None:
         self.dismiss(SearchOutcome(self.query_text, None))
+
+
+def found(hits: list[SearchHit]) -> str:
+    """'3 places, 2 items, 1 note': how many hits each group has."""
+    names = {"policy": "place", "items": "item", "notes": "note"}
+    counts = {g: sum(h.group == g for h in hits) for g in names}
+    return ", ".join(f"{n} {names[g]}{'s' if n != 1 else ''}" for g, n in counts.items() if n)

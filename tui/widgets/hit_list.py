@@ -1,4 +1,5 @@
-"""A list of search hits: number and title, then the snippet with matched words marked."""
+"""A list of search hits, grouped (Policy, Checklist items, Your notes): number and title, then
+the snippet with matched words marked, and how the thesaurus led there when it did."""
 
 from __future__ import annotations
 
@@ -10,18 +11,27 @@ from textual.widgets.option_list import Option
 from tui.core.search import SearchHit
 
 MARK = "bold reverse"
+GROUP_HEADINGS = {"policy": "Policy", "items": "Checklist items", "notes": "Your notes"}
 
 
 def hit_prompt(hit: SearchHit) -> Content:
-    head = f"{hit.measure:>2}. {hit.title}" if hit.measure else hit.title
-    snippet = Content(hit.snippet)
-    for start, end in hit.snippet_spans:
-        snippet = snippet.stylize(MARK, start, end)
-    return Content.assemble(Content(head).stylize("bold"), "\n", snippet)
+    if hit.group == "policy":
+        head = f"{hit.measure:>2}. {hit.title}" if hit.measure else hit.title
+    else:
+        head = f"{hit.title} · measure {hit.measure}" if hit.measure else hit.title
+    snippet = Content(" ".join(hit.snippet.split()) if hit.group == "notes" else hit.snippet)
+    if hit.group != "notes":  # a note's snippet is flattened to one line: its spans no longer fit
+        for start, end in hit.snippet_spans:
+            snippet = snippet.stylize(MARK, start, end)
+    parts: list[Content | str] = [Content(head).stylize("bold"), "\n", snippet]
+    if hit.via:
+        parts += ["\n", Content(f"via {hit.via}").stylize("dim italic")]
+    return Content.assemble(*parts)
 
 
 class HitList(OptionList):
-    """Shows hits; posts HitList.Chosen when one is picked with Enter or a click."""
+    """Shows hits under a heading per group; posts HitList.Chosen when one is picked with Enter
+    or a click."""
 
     class Chosen(Message):
         def __init__(self, hit: SearchHit) -> None:
@@ -29,25 +39,41 @@ class HitList(OptionList):
             super().__init__()
 
     def __init__(self, *, id: str | None = None) -> None:
-        # markup=False: queries, titles and snippets are literal text.
+        # markup=False: queries, titles, snippets and notes are literal text.
         super().__init__(id=id, markup=False)
         self.hits: list[SearchHit] = []
 
     def show_hits(self, hits: list[SearchHit]) -> None:
         self.hits = hits
         options: list[Option | None] = []
+        groups = list(dict.fromkeys(h.group for h in hits))
         for i, h in enumerate(hits):
-            if i:
+            if i == 0 or hits[i - 1].group != h.group:
+                if len(groups) > 1:
+                    if options:
+                        options.append(None)
+                    heading = Content(GROUP_HEADINGS.get(h.group, h.group)).stylize("bold $accent")
+                    options.append(Option(heading, id=f"group-{h.group}", disabled=True))
+            elif i:
                 options.append(None)  # a separator line between hits
-            options.append(Option(hit_prompt(h)))
+            options.append(Option(hit_prompt(h), id=f"hit-{i}"))
         self.set_options(options)
-        if hits:
-            self.highlighted = 0
+        first = next((i for i, o in enumerate(o for o in options if o is not None) if not o.disabled), None)
+        self.highlighted = first
+
+    def _hit_at(self, index: int | None) -> SearchHit | None:
+        if index is None or not self.hits:
+            return None
+        option_id = self.get_option_at_index(index).id or ""
+        return self.hits[int(option_id[4:])] if option_id.startswith("hit-") else None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.Chosen(self.hits[event.option_index]))
+        hit = self._hit_at(event.option_index)
+        if hit is not None:
+            self.post_message(self.Chosen(hit))
 
     def choose_highlighted(self) -> None:
-        if self.highlighted is not None and self.hits:
-            self.post_message(self.Chosen(self.hits[self.highlighted]))
+        hit = self._hit_at(self.highlighted)
+        if hit is not None:
+            self.post_message(self.Chosen(hit))
