@@ -41,8 +41,8 @@ KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")
 Search = Callable[[str], list[Place]]
 
 
-def relevance_cases() -> list[dict]:
-    return list(toml.loads(RELEVANCE.read_text(encoding="utf-8"))["queries"])
+def relevance_cases(path: Path = RELEVANCE) -> list[dict]:
+    return list(toml.loads(path.read_text(encoding="utf-8"))["queries"])
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -181,6 +181,8 @@ def main() -> None:
                         help="the baseline is slow at 100x; time it on this many of the queries")
     parser.add_argument("--relevance-only", action="store_true", help="skip the timings")
     parser.add_argument("--misses", action="store_true", help="list bj30's queries whose answer is not in the top 3")
+    parser.add_argument("--cases", type=Path, default=RELEVANCE, metavar="FILE",
+                        help="the relevance queries (default: tests/data/relevance.toml)")
     args = parser.parse_args()
 
     # The app reads the English word list in the worker that builds its index, off the start-up
@@ -192,7 +194,7 @@ def main() -> None:
     policy = load_policy()
     units = policy_units(policy)
     titles = {u.place: u.text for u in units if u.kind == "title"}
-    cases = relevance_cases()
+    cases = relevance_cases(args.cases)
     thesaurus, problems = checked_thesaurus(policy)
     assert not problems, problems
     rel_index = SearchIndex(units, titles, thesaurus=thesaurus)

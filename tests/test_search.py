@@ -283,3 +283,9 @@ def test_workbench_searches_items_and_notes_in_groups(policy: Policy, tmp_path: 
     with pytest.raises(ValueError):
         wb.search_index("everything")
     wb.close()
+
+
+def test_relevance_on_queries_written_after_the_engine(index: SearchIndex) -> None:
+    fresh = toml.loads((Path(__file__).parent / "data" / "relevance-fresh.toml").read_text(encoding="utf-8"))["queries"]
+    assert len(fresh) >= 50
+    assert _top3_share(index, fresh) >= 0.95

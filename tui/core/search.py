@@ -26,7 +26,9 @@ import bisect
 import heapq
 import math
 import re
+import sys
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -227,9 +229,15 @@ class SearchIndex:
             if target:
                 starts[target[0]].append((target, phrase))
         self._phrase_cache: dict[str, dict[int, list[Span]]] = {p: {} for ps in starts.values() for _, p in ps}
+        # Each unit's words and where they stand, kept so that marking a hit's words needs no
+        # second pass of the tokenizer (that pass was most of a query's time).
+        self._unit_words: list[tuple[str, ...]] = []
+        self._unit_bounds: list[array[int]] = []
         for i, unit in enumerate(self.units):
             spanned = words_with_spans(unit.text)
             self._unit_lower.append(normalise(unit.text))
+            self._unit_words.append(tuple(sys.intern(w) for w, _, _ in spanned))
+            self._unit_bounds.append(array("I", [x for _, start, end in spanned for x in (start, end)]))
             for w in {w for w, _, _ in spanned}:
                 postings[w].append(i)
             if starts:
@@ -475,9 +483,9 @@ class SearchIndex:
     def _unit_spans(self, u: int, slots: Sequence[_Slot]) -> tuple[list[Span], str]:
         """The words of unit `u` that the query matched, as they stand in its text, and the
         thesaurus mappings that matched there (for `via`)."""
-        unit = self.units[u]
         terms = {t for s in slots for t, _ in s.terms}
-        spans = [(s, e) for w, s, e in words_with_spans(unit.text) if w in terms]
+        bounds = self._unit_bounds[u]
+        spans = [(bounds[2 * k], bounds[2 * k + 1]) for k, w in enumerate(self._unit_words[u]) if w in terms]
         via: list[str] = []
         for slot in slots:
             shown = False
