@@ -289,3 +289,26 @@ def test_relevance_on_queries_written_after_the_engine(index: SearchIndex) -> No
     fresh = toml.loads((Path(__file__).parent / "data" / "relevance-fresh.toml").read_text(encoding="utf-8"))["queries"]
     assert len(fresh) >= 50
     assert _top3_share(index, fresh) >= 0.95
+
+
+def test_a_broken_thesaurus_is_reported_once_and_search_goes_on(
+        policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.helpers import run_cli
+    from tui import locations
+    from tui.core import search
+    from tui.core.workbench import Workbench
+
+    (tmp_path / "thesaurus.toml").write_text("[[entries]]\nusers = [", encoding="utf-8")
+    monkeypatch.setattr(locations, "content_dir", lambda: tmp_path)
+    monkeypatch.setattr(search, "_INDEX", None)
+    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(),
+                   user_dir=None)
+    assert wb.search("customs", ["policy"])[0].place == 27
+    assert not any(h.via for h in wb.search("stock options", ["policy"]))  # no thesaurus, no via
+    warnings = wb.take_warnings()
+    assert len(warnings) == 1 and "thesaurus.toml" in warnings[0] and "not valid TOML" in warnings[0]
+    wb.search("customs", ["policy"])
+    assert wb.take_warnings() == []
+    monkeypatch.setattr(search, "_INDEX", None)
+    code, out, err = run_cli(capsys, "search", "customs", "--in", "policy")
+    assert code == 0 and out.startswith("27\t") and "bj30: warning:" in err and "search works without" in err

@@ -168,7 +168,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if groups == ["policy"]:
         from tui.core.search import index_for
 
-        hits = index_for(load_policy()).search(query, limit=args.limit)
+        index = index_for(load_policy())
+        for problem in index.take_warnings():
+            print(f"bj30: warning: {problem}", file=sys.stderr)
+        hits = index.search(query, limit=args.limit)
     else:
         from tui.cli_checklists import workbench
 

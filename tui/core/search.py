@@ -272,6 +272,11 @@ class SearchIndex:
         titles.update({m.number: m.title for m in policy.measures})
         return cls(policy_units(policy), titles, thesaurus=thesaurus)
 
+    def take_warnings(self) -> list[str]:
+        """Problems found while building (with the thesaurus), each given out once."""
+        warnings, self.warnings = self.warnings, []
+        return warnings
+
     # Matching query words against the vocabulary -----------------------------------
 
     def _match_word(self, word: str, as_prefix: bool) -> tuple[tuple[str, float], ...]:

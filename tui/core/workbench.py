@@ -154,6 +154,8 @@ class Workbench:
         from tui.core.search import SearchIndex, index_for, item_units, note_units
 
         policy_index = index_for(self.policy)
+        for problem in policy_index.take_warnings():  # a broken thesaurus: said once, search goes on
+            self.warn(problem)
         if group == "policy":
             return policy_index
         if group == "items":
