@@ -270,12 +270,14 @@ def test_workbench_searches_items_and_notes_in_groups(policy: Policy, tmp_path: 
     assert [item.snippet[s:e] for s, e in item.snippet_spans] == ["employee", "ownership"]
 
     soe = wb.checklist("soe")
-    wb.update("soe", soe.items[0], note="Ask HR about\nthe share scheme")
+    first = soe.item("soe-001")
+    assert first is not None
+    wb.update("soe", first, note="Ask HR about\nthe share scheme")
     hits = wb.search("share scheme", ["notes"])
     assert [(h.group, h.item, h.snippet) for h in hits] == [("notes", "soe-001", "the share scheme")]
     # A note changed by another bj30 is found without restarting.
     other = Store.open(tmp_path / "p.sqlite3").store
-    other.update("default", "soe", soe.items[0].id, fingerprint=soe.items[0].fingerprint, note="pension plans")
+    other.update("default", "soe", first.id, fingerprint=first.fingerprint, note="pension plans")
     other.close()
     assert wb.search("share scheme", ["notes"]) == []
     assert [h.item for h in wb.search("pensions", ["notes"])] == ["soe-001"]
