@@ -10,7 +10,7 @@ import pytest
 
 CORE_AND_CLI = ["tui.core.workbench", "tui.core.search", "tui.core.export", "tui.core.importer",
                 "tui.core.checklist_loader", "tui.core.policy_loader", "tui.core.store", "tui.locations",
-                "tui.cli", "tui.cli_reference", "tui.cli_checklists", "tui.cli_export"]
+                "tui.cli", "tui.cli_reference", "tui.cli_checklists", "tui.cli_export", "tui.cli_serve"]
 
 
 @pytest.mark.parametrize("module", CORE_AND_CLI)

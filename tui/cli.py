@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -13,7 +14,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_checklists, cli_export, cli_provisions, cli_reference
+    from tui import cli_checklists, cli_export, cli_provisions, cli_reference, cli_serve
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_checklists.register(commands)
     cli_export.register(commands)
     cli_provisions.register(commands)
+    cli_serve.register(commands)
     return parser
 
 
@@ -53,7 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # TEXTUAL_DRIVER names a driver that needs no terminal: textual-serve sets it for `bj30 serve`,
+    # whose app talks to the browser through pipes.
+    if not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         # `bj30 | less` or a cron job: a full-screen app would only garble the pipe.
         print("bj30: the full-screen app needs a terminal; for plain text use a command such as "
               "`bj30 toc` or `bj30 show 17` (see `bj30 --help`)", file=sys.stderr)
