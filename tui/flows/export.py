@@ -28,7 +28,9 @@ def export_checklist(app: Bj30App, role: str) -> None:
 
         count = app.attempt(export)
         if count is not None:
-            app.notify(f"Wrote {count} items ({fmt}) to {path}", title="Exported", timeout=10)
+            # In a browser (bj30 serve) the file is on the serving machine, not the reader's: say so.
+            where = " on the machine serving bj30" if app.is_web else ""
+            app.notify(f"Wrote {count} items ({fmt}) to {path}{where}", title="Exported", timeout=10)
 
     def chosen(path: Path | None) -> None:
         if path is None:
