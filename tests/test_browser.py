@@ -1,0 +1,188 @@
+"""The app in a real browser: `bj30 serve` driven through the machine's headless Chromium by Playwright.
+
+Chromium is Debian's (/usr/bin/chromium; .ci/run installs it), never a browser Playwright downloads,
+and it is kept off the network: the page may reach only the test's server. Under CI (CI=true)
+these tests must run and fail when Chromium cannot start; elsewhere they skip with the reason.
+
+textual-serve draws with xterm.js on a canvas, so the text is read from xterm's own buffer: a
+script added before the page loads keeps each xterm Terminal that textual.js stores on its
+`terminal` property, and the tests read the visible rows with the Terminal's public buffer API.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.serving import Served, assert_stopped_cleanly, bj30, require, require_web_extra, serving, wait_for_exit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "browser.png"
+WAIT_MS = 30_000  # only so that a broken page fails the test instead of hanging it
+
+KEEP_TERMINALS = """
+(() => {
+  const terminals = [];
+  window.__bj30Terminals = terminals;
+  Object.defineProperty(Object.prototype, 'terminal', {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, 'terminal', {value, writable: true, configurable: true, enumerable: true});
+      if (value && value.buffer && value.buffer.active && typeof value.write === 'function') terminals.push(value);
+    },
+  });
+})();
+"""
+
+SCREEN_TEXT = """() => {
+  const terminal = (window.__bj30Terminals || [])[0];
+  if (!terminal) return null;
+  const buffer = terminal.buffer.active, rows = [];
+  for (let y = 0; y < terminal.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : '');
+  }
+  return rows.join('\\n');
+}"""
+
+SCREEN_HAS = "(wanted) => { const text = (" + SCREEN_TEXT + ")(); return text !== null && wanted.every(w => text.includes(w)); }"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require(os.path.exists(CHROMIUM), f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        require(False, "playwright is not installed (pip install -e '.[test,web]')")
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        except Error as exc:
+            require(False, f"Chromium at {CHROMIUM} did not start: {str(exc).splitlines()[0]}")
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """One browser tab on the served app: keys in, screen text out."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+
+    def screen(self) -> str:
+        return str(self.page.evaluate(SCREEN_TEXT) or "")
+
+    def wait_for(self, *wanted: str) -> str:
+        """Polls the terminal until every string in `wanted` is on the screen; the screen then."""
+        from playwright.sync_api import TimeoutError
+
+        try:
+            self.page.wait_for_function(SCREEN_HAS, arg=list(wanted), polling=50, timeout=WAIT_MS)
+        except TimeoutError:
+            pytest.fail(f"not on the screen: {wanted!r}; the screen:\n{self.screen()}", pytrace=False)
+        return self.screen()
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.page.keyboard.press(key)
+
+
+def open_app(browser: Any, served: Served) -> Tab:
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.add_init_script(KEEP_TERMINALS)
+    # Only the test's server: textual-serve's page also asks for a web font, which must not leave the machine.
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served.url + "/")
+               else route.abort())
+    page.goto(served.url + "/")
+    page.wait_for_function("() => (window.__bj30Terminals || []).length > 0", timeout=WAIT_MS)
+    tab = Tab(page)
+    tab.wait_for("Preamble", "g Go to")  # the reader, on a fresh store
+    page.focus("textarea.xterm-helper-textarea")  # where xterm.js takes the keyboard
+    return tab
+
+
+def notification(screen: str) -> str:
+    """The text of the notifications (right of their ▌ edge), without whitespace: a notification
+    wraps its text anywhere, a path included."""
+    parts = [line.rsplit("▌", 1)[1] for line in screen.splitlines() if "▌" in line]
+    return "".join("".join(parts).split())
+
+
+def test_the_app_in_a_browser(browser: Any, tmp_path: Path) -> None:
+    require_web_extra()
+    import psutil
+
+    with serving(tmp_path) as served:
+        tab = open_app(browser, served)
+
+        tab.press("g")
+        tab.wait_for("Go to measure (1-30)")
+        tab.press("1", "7", "Enter")
+        screen = tab.wait_for("17. Increase Incentives for the Scientific Research Projects Funding",
+                              "the approved proportion of indirect expenses shall not exceed 30 per cent")
+        assert "Go to measure" not in screen
+
+        tab.press("l")
+        tab.wait_for("Checklists · profile default", "university", "0/32 done")
+        tab.press("Enter")
+        screen = tab.wait_for("Universities and institutions of higher learning", "0/32 done", "Status: to do")
+        # The highlighted item is the one the detail pane below the list describes.
+        match = re.search(r"^ (uni-\d{3}) · measure", screen, re.MULTILINE)
+        assert match, screen
+        item = match.group(1)
+        tab.press("Space")
+        tab.wait_for("1/32 done", f"[x] {item}", "Status: done")
+
+        # Committed: the command line, a separate process on the same store, sees the tick.
+        result = bj30("checklist", "university", "--format", "json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        done = [entry["id"] for entry in json.loads(result.stdout)["items"] if entry["status"] == "done"]
+        assert done == [item]
+
+        # Export writes on the serving machine (where `bj30 serve` runs) and the browser says where.
+        tab.press("x")
+        tab.wait_for("Export the university checklist")
+        tab.press("Enter")
+        screen = tab.wait_for("Exported")
+        [written] = list(tmp_path.glob("bj30-university-default-*.md"))
+        assert f"- [x] **{item}**" in written.read_text(encoding="utf-8")
+        wrote = f"Exported Wrote 32 items (md) to {written} on the machine serving bj30"
+        assert "".join(wrote.split()) in notification(screen), screen
+
+        shot = tmp_path / "browser.png"
+        tab.page.screenshot(path=str(shot))
+        assert shot.stat().st_size > 10_000
+        if os.environ.get("BJ30_UPDATE_DOCS") == "1":  # the README's picture, refreshed on request
+            DOCS_SCREENSHOT.write_bytes(shot.read_bytes())
+
+        # Ctrl+C with the tab still open: the server stops and takes its app process with it.
+        apps = psutil.Process(served.process.pid).children(recursive=True)
+        assert len(apps) == 1
+        served.process.send_signal(signal.SIGINT)
+        assert wait_for_exit(served.process) == 0, served.output()
+        assert not apps[0].is_running()
+        assert_stopped_cleanly(served)
+        tab.page.close()
+
+
+def test_each_tab_runs_its_own_app_on_the_same_store(browser: Any, tmp_path: Path) -> None:
+    require_web_extra()
+    with serving(tmp_path) as served:
+        first, second = open_app(browser, served), open_app(browser, served)
+        first.press("n")  # notice and preamble come first: n from the preamble opens measure 1
+        first.wait_for("1. Undertake Major National Scientific and Technological Tasks", "Part I.")
+        assert "Part I." not in second.screen()  # the second tab's app did not move
+
+        assert bj30("mark", "soe", "soe-001", "done", cwd=tmp_path).returncode == 0
+        second.press("l")
+        second.wait_for("Checklists · profile default", "1/20 done")
