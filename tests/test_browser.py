@@ -96,6 +96,15 @@ class Tab:
         for key in keys:
             self.page.keyboard.press(key)
 
+    def click_line(self, starting: str, column: int) -> None:
+        """Clicks with the mouse on the screen line that starts with `starting`, at `column`."""
+        lines = self.screen().splitlines()
+        row = next(index for index, line in enumerate(lines) if line.startswith(starting))
+        box = self.page.locator(".xterm-screen").bounding_box()
+        cell_height = box["height"] / len(lines)
+        cell_width = box["width"] / max(len(line) for line in lines)
+        self.page.mouse.click(box["x"] + cell_width * (column + 0.5), box["y"] + cell_height * (row + 0.5))
+
 
 def open_app(browser: Any, served: Served) -> Tab:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -179,9 +188,19 @@ def test_each_tab_runs_its_own_app_on_the_same_store(browser: Any, tmp_path: Pat
     require_web_extra()
     with serving(tmp_path) as served:
         first, second = open_app(browser, served), open_app(browser, served)
-        first.press("n")  # notice and preamble come first: n from the preamble opens measure 1
-        first.wait_for("1. Undertake Major National Scientific and Technological Tasks", "Part I.")
-        assert "Part I." not in second.screen()  # the second tab's app did not move
+        # The mouse: a click on a measure in the contents opens it.
+        first.click_line("├ 17.", column=10)
+        first.wait_for("Part IV. Deepen the Reform of Scientific Research Management",
+                       "17. Increase Incentives for the Scientific Research Projects Funding")
+        assert "Part IV." not in second.screen()  # the second tab's app did not move
+
+        # The palette (ctrl+p, which the browser would otherwise keep for printing).
+        second.press("Control+p")
+        second.wait_for("Search for commands")
+        second.page.keyboard.type("customs")
+        second.wait_for("Measure 27. Improve the Facilitation of Customs Clearance")
+        second.press("Enter")
+        second.wait_for("Part V. Optimize Ecosystem", "27. Improve the Facilitation of Customs Clearance")
 
         assert bj30("mark", "soe", "soe-001", "done", cwd=tmp_path).returncode == 0
         second.press("l")
