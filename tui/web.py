@@ -2,9 +2,9 @@
 
 textual-serve runs one app process per browser tab. On Ctrl+C (or SIGTERM) aiohttp would wait up
 to a minute for those tabs' websockets before giving up on them, so shutdown ends every session
-itself: textual-serve then tells each app to quit and waits for it. Whatever app process is still
-running after that (hung, or slow to quit) is terminated with psutil, so no bj30 outlives the
-server.
+itself: textual-serve then tells each app to quit, and the server waits (a few seconds at most)
+until the processes have exited. Whatever app process is still running after that (hung, or slow
+to quit) is terminated with psutil, so no bj30 outlives the server.
 """
 
 from __future__ import annotations
