@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from tui import __version__
 from tui.core.errors import Bj30Error
+from tui.core.textout import fail
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(args)
         return handler(args)
     except Bj30Error as exc:
-        print(f"bj30: {exc}", file=sys.stderr)
+        fail(str(exc))
         return 1
     except BrokenPipeError:
         # `bj30 toc | head`: the reader went away; that is not an error worth a traceback.

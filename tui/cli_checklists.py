@@ -13,9 +13,10 @@ from tui.core.checklist_loader import validate_file
 from tui.core.errors import Bj30Error
 from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
+from tui.core.safe_text import visible
 from tui.core.status import STATUS_BOX, STATUSES
 from tui.core.store import DEFAULT_PROFILE
-from tui.core.textout import bold, emit, width_for, wrap
+from tui.core.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import Workbench
 
 
@@ -77,7 +78,7 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
         yield wb
     finally:
         for warning in wb.take_warnings():
-            print(f"bj30: warning: {warning}", file=sys.stderr)
+            warn(warning)
         wb.close()
 
 
@@ -97,7 +98,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         c = st.checklist
         origin = "" if c.is_builtin else f"  [{c.source}]"
         lines.append(bold(f"{c.role:<22}", sys.stdout) + f"{st.counts.done:>3}/{st.counts.applicable:<3} done  "
-                     f"{c.title}{origin}")
+                     + visible(f"{c.title}{origin}", one_line=True))
     if width:
         lines.append("")
         lines.append(wrap("Open one with: bj30 checklist ROLE", width))
@@ -111,8 +112,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         profile = wb.check_profile().name
         state = wb.state(checklist.role)
     for orphan in state.orphans:
-        print(f"bj30: warning: {checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
-              f"has, is kept ({orphan.status})", file=sys.stderr)
+        warn(f"{checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
+             f"has, is kept ({orphan.status})")
     if args.format == "json":
         print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
                     "description": checklist.description, "source": checklist.source, "profile": profile,
@@ -122,7 +123,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         return 0
     width = width_for(sys.stdout)
     lines = [bold(checklist.title, sys.stdout), wrap(checklist.description, width),
-             f"Profile {profile}: {state.counts.summary}", ""]
+             visible(f"Profile {profile}: {state.counts.summary}", one_line=True), ""]
     for s in state.items:
         it, p = s.item, s.progress
         cited = ", ".join(str(n) for n in it.measures)
@@ -148,7 +149,8 @@ def cmd_mark(args: argparse.Namespace) -> int:
             raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
         profile = wb.check_profile().name  # the store checks the status and the rest
         new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)
-    print(f"{checklist.role} {item.id}: {new.status}" + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""))
+    print(visible(f"{checklist.role} {item.id}: {new.status}"
+                  + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""), one_line=True))
     return 0
 
 
@@ -158,7 +160,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json([{"name": p.name, "institution": p.institution, "department": p.department} for p in profiles])
         return 0
-    emit("\n".join(f"{p.name:<20} {p.label()}" for p in profiles))
+    emit("\n".join(visible(f"{p.name:<20} {p.label()}", one_line=True) for p in profiles))
     return 0
 
 
@@ -166,10 +168,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         if args.profile_action == "create":
             p = wb.create_profile(args.name, args.institution, args.department)
-            print(f"created profile {p.name!r} ({p.institution})")
+            print(visible(f"created profile {p.name!r} ({p.institution})", one_line=True))
         else:
             p = wb.update_profile(args.name, args.institution, args.department or None)
-            print(f"profile {p.name!r}: {p.label()}")
+            print(visible(f"profile {p.name!r}: {p.label()}", one_line=True))
     return 0
 
 
@@ -179,11 +181,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         result = validate_file(path, policy)
         if result.ok and result.checklist is not None:
-            print(f"{path}: ok ({result.checklist.role}, {len(result.checklist.items)} items)")
+            print(visible(f"{path}: ok ({result.checklist.role}, {len(result.checklist.items)} items)", one_line=True))
             for warning in result.warnings:
-                print(f"{warning} (warning)")
+                print(visible(f"{warning} (warning)", one_line=True))
         else:
             failed = True
             for problem in result.problems:
-                print(str(problem))
+                print(visible(str(problem), one_line=True))
     return 1 if failed else 0

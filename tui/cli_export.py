@@ -9,6 +9,8 @@ from pathlib import Path
 from tui.cli_checklists import profile_option, workbench
 from tui.core.export import FORMATS, format_for_path, write_export
 from tui.core.importer import read_export
+from tui.core.safe_text import visible
+from tui.core.textout import warn
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,7 +39,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     write_export(args.output, text, args.force)
-    print(f"wrote {args.output} ({fmt}, {count} items)", file=sys.stderr)
+    print(visible(f"wrote {args.output} ({fmt}, {count} items)", one_line=True), file=sys.stderr)
     return 0
 
 
@@ -48,9 +50,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         profile = wb.check_profile().name
         report = wb.import_progress(role, data, source=str(args.file))
     for line in report.kept_newer:
-        print(f"bj30: kept newer: {line}", file=sys.stderr)
+        warn(f"kept newer: {line}")
     for line in report.skipped:
-        print(f"bj30: skipped: {line}", file=sys.stderr)
-    print(f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
-          f"{len(report.kept_newer)} kept newer, {len(report.skipped)} skipped (profile {profile})")
+        warn(f"skipped: {line}")
+    print(visible(f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
+                  f"{len(report.kept_newer)} kept newer, {len(report.skipped)} skipped (profile {profile})",
+                  one_line=True))
     return 1 if report.skipped else 0

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 from tui import locations
 from tui.core.markdown import escape_inline
 from tui.core.policy import Measure, Policy
 from tui.core.policy_loader import load_policy
-from tui.core.textout import bold, emit, width_for, wrap
+from tui.core.safe_text import json_text, visible
+from tui.core.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import SEARCH_GROUPS
 
 if TYPE_CHECKING:
@@ -48,7 +47,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def print_json(value: Any) -> None:
-    emit(json.dumps(value, ensure_ascii=False, indent=2))
+    emit(json_text(value))
 
 
 def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:
@@ -146,11 +145,10 @@ def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
 GROUP_HEADINGS = {"policy": "Policy", "items": "Checklist items", "notes": "Your notes"}
 
 
-def visible(text: str) -> str:
-    """One line of plain text: whitespace runs become one space, other control characters
-    show as escapes (a note may hold anything; a terminal must not act on it)."""
-    text = " ".join(text.split())
-    return "".join(ch if unicodedata.category(ch)[0] != "C" else repr(ch)[1:-1] for ch in text)
+def _line(text: str) -> str:
+    """One line of plain text: whitespace runs become one space, control characters show as
+    escapes (safe_text.visible: a note may hold anything; a terminal must not act on it)."""
+    return visible(" ".join(text.split()), one_line=True)
 
 
 def hit_json(h: SearchHit) -> dict[str, Any]:
@@ -170,7 +168,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
         index = index_for(load_policy())
         for problem in index.take_warnings():
-            print(f"bj30: warning: {problem}", file=sys.stderr)
+            warn(problem)
         hits = index.search(query, limit=args.limit)
     else:
         from tui.cli_checklists import workbench
@@ -181,13 +179,13 @@ def cmd_search(args: argparse.Namespace) -> int:
         print_json([hit_json(h) for h in hits])
         return 0
     if not hits:
-        print(f"no match for {query[:80]!r}", file=sys.stderr)
+        print(visible(f"no match for {query[:80]!r}", one_line=True), file=sys.stderr)
         return 1
     width = width_for(sys.stdout)
     if width is None:
         # Piped: one line per hit, tab-separated, so `grep` keeps the measure number
         # (a fourth field says how the thesaurus led there, when it did).
-        emit("\n".join("\t".join([str(h.measure), visible(h.title), visible(h.snippet)] + ([h.via] if h.via else []))
+        emit("\n".join("\t".join([str(h.measure), _line(h.title), _line(h.snippet)] + ([_line(h.via)] if h.via else []))
                        for h in hits))
         return 0
     lines: list[str] = []
@@ -199,10 +197,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             lines += ([""] if lines else []) + [bold(GROUP_HEADINGS[group], sys.stdout)]
         for h in in_group:
             label = f"{h.measure:>2}" if h.measure else ""
-            head = f"{label}  {visible(h.title)}" if h.measure or h.group != "policy" else h.title
+            head = f"{label}  {_line(h.title)}" if h.measure or h.group != "policy" else h.title
             lines.append(bold(head, sys.stdout))
-            lines.append(wrap(_marked(visible(h.snippet), h.snippet_spans) if h.snippet == visible(h.snippet)
-                              else visible(h.snippet), width, indent="    "))
+            lines.append(wrap(_marked(h.snippet, h.snippet_spans) if h.snippet == _line(h.snippet)
+                              else _line(h.snippet), width, indent="    "))
             if h.via:
                 lines.append(wrap(f"(via {h.via})", width, indent="    "))
     emit("\n".join(lines))

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from tui.core.errors import Bj30Error
 from tui.core.markdown import escape_block, escape_inline
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
+from tui.core.safe_text import json_text, visible
 from tui.core.status import STATUS_WORD
 from tui.core.store import TIMESTAMP_FORMAT, HistoryEntry, Profile, Store
 
@@ -77,7 +77,7 @@ def render(data: ExportInput, fmt: str) -> str:
     if fmt == "md":
         return to_markdown(data)
     if fmt == "json":
-        return json.dumps(to_json(data), ensure_ascii=False, indent=2) + "\n"
+        return json_text(to_json(data)) + "\n"
     if fmt == "csv":
         return to_csv(data)
     raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
@@ -138,8 +138,10 @@ CSV_COLUMNS = ["id", "measures", "status", "note", "owner", "due", "completed", 
 
 
 def _cell(value: str) -> str:
-    # A cell starting with = + - @ (or a tab/CR) runs as a formula in spreadsheets: keep it text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # Control characters shown, not sent (a CSV file is often read with cat); newlines stay.
+    value = visible(value)
+    # A cell starting with = + - @ (or a tab) runs as a formula in spreadsheets: keep it text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 
 def to_csv(data: ExportInput) -> str:

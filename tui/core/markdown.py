@@ -6,11 +6,16 @@ strikethrough and autolinks (\\ ` * _ [ ] < > | & ~ : @). At the start of a line
 escape what opens a block (# + - = > and "1." / "1)"). Escaped characters are always
 literal, so a note can neither forge a task item nor inject a link, and the raw file
 stays readable ("(projects)", "60%" and "don't" are left as they are).
+
+Control characters are made visible first (safe_text.visible: ESC becomes the text \\x1b),
+so a report opened with `cat` or `less -R` cannot drive the terminal either.
 """
 
 from __future__ import annotations
 
 import re
+
+from tui.core.safe_text import visible
 
 # str.translate runs in C: an export escapes tens of thousands of cells.
 _INLINE = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]<>|&~:@"})
@@ -38,12 +43,12 @@ def _escape_line(text: str) -> str:
 
 def escape_inline(text: str) -> str:
     """Escape `text` for use inside a Markdown line, after other text; newlines become spaces."""
-    return _escape_inline(" ".join(text.split()))
+    return _escape_inline(visible(" ".join(text.split())))
 
 
 def escape_block(text: str) -> list[str]:
     """Escape multi-line text into a list of safe lines (blank lines kept as empty strings)."""
     lines: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        lines.append(_escape_line(" ".join(raw.split())) if raw.strip() else "")
+        lines.append(_escape_line(visible(" ".join(raw.split()))) if raw.strip() else "")
     return lines

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
+from tui.core.safe_text import text_problem
 from tui.core.status import STATUSES
 
 DEFAULT_PROFILE = "default"
@@ -115,8 +116,17 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
 
 
+def check_text(value: str, field: str) -> str:
+    """`value`, or a StoreError if it holds what is not text: a NUL or a lone surrogate
+    (a note typed as $'\\xff' on a UTF-8 command line arrives as one)."""
+    problem = text_problem(value)
+    if problem:
+        raise StoreError(f"{field} {problem}; nothing was saved")
+    return value
+
+
 def check_due(due: str) -> str:
-    due = due.strip()
+    due = check_text(due, "due date").strip()
     if due:
         try:
             dt.date.fromisoformat(due)
@@ -250,7 +260,7 @@ class Store:
             conn.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (name, now()))
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
-        name = name.strip()
+        name = check_text(name, "profile name").strip()
         if not name or len(name) > MAX_PROFILE_NAME or any(ch in name for ch in "\n\r\t"):
             raise StoreError(f"a profile name is 1-{MAX_PROFILE_NAME} characters on one line")
         with self._write() as conn:
@@ -273,6 +283,7 @@ class Store:
         return [Profile(*row) for row in rows]
 
     def profile(self, name: str) -> Profile:
+        check_text(name, "profile name")
         row = self._conn.execute("SELECT name, institution, department FROM profiles WHERE name = ?",
                                  (name,)).fetchone()
         if row is None:
@@ -302,6 +313,8 @@ class Store:
             raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
         if note is not None and len(note) > MAX_NOTE_CHARS:
             raise StoreError(f"note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}")
+        if note is not None:
+            check_text(note, "note")
         if owner is not None:
             owner = _one_line(owner, "owner")
         if due is not None:
@@ -364,7 +377,7 @@ class _Damaged(Exception):
 
 
 def _one_line(value: str, field: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(check_text(value, field).split())
     if len(value) > MAX_FIELD_CHARS:
         raise StoreError(f"{field} is longer than {MAX_FIELD_CHARS} characters")
     return value

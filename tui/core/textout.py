@@ -1,4 +1,9 @@
-"""Plain-text output for the CLI: wrapped to the terminal on a TTY, unwrapped when piped."""
+"""Plain-text output for the CLI: wrapped to the terminal on a TTY, unwrapped when piped.
+
+Every text that goes through here has its control characters made visible (safe_text):
+wrap() and bold() carry the user's notes, titles and names, warn() and fail() the messages
+that quote file names and keys.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ import shutil
 import sys
 import textwrap
 from typing import TextIO
+
+from tui.core.safe_text import visible
 
 
 def is_tty(stream: TextIO) -> bool:
@@ -24,6 +31,7 @@ def width_for(stream: TextIO) -> int | None:
 
 
 def wrap(paragraph: str, width: int | None, indent: str = "") -> str:
+    paragraph = visible(paragraph)
     if width is None:
         return indent + paragraph
     return textwrap.fill(paragraph, width=width, initial_indent=indent, subsequent_indent=indent,
@@ -32,6 +40,7 @@ def wrap(paragraph: str, width: int | None, indent: str = "") -> str:
 
 def bold(text: str, stream: TextIO) -> str:
     """Bold on a colour terminal; plain when piped or when NO_COLOR is set."""
+    text = visible(text)
     if is_tty(stream) and not os.environ.get("NO_COLOR"):
         return f"\x1b[1m{text}\x1b[0m"
     return text
@@ -39,3 +48,13 @@ def bold(text: str, stream: TextIO) -> str:
 
 def emit(text: str, stream: TextIO | None = None) -> None:
     (stream or sys.stdout).write(text if text.endswith("\n") else text + "\n")
+
+
+def warn(message: str) -> None:
+    """`bj30: warning: MESSAGE` on stderr, on one line whatever the message quotes."""
+    print(f"bj30: warning: {visible(message, one_line=True)}", file=sys.stderr)
+
+
+def fail(message: str) -> None:
+    """`bj30: MESSAGE` on stderr: an error, on one line whatever the message quotes."""
+    print(f"bj30: {visible(message, one_line=True)}", file=sys.stderr)
