@@ -15,7 +15,7 @@ from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
 from tui.core.safe_text import visible
 from tui.core.status import STATUS_BOX, STATUSES
-from tui.core.store import DEFAULT_PROFILE
+from tui.core.store import DEFAULT_PROFILE, READ_ONLY, ReadOnlyStore
 from tui.core.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import Workbench
 
@@ -74,11 +74,16 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
     """The same workbench the app drives, for --profile. Problems with user checklist files and
     the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
     wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None))
+    refused = False
     try:
         yield wb
+    except ReadOnlyStore:
+        refused = True  # the error says why (a full disk, a read-only folder): once is enough
+        raise
     finally:
         for warning in wb.take_warnings():
-            warn(warning)
+            if not (refused and warning.startswith(READ_ONLY)):
+                warn(warning)
         wb.close()
 
 

@@ -161,7 +161,10 @@ def to_csv(data: ExportInput) -> str:
 
 
 def _when(stamp: str) -> str:
-    return stamp.replace("T", " ").removesuffix("Z") + (" UTC" if stamp.endswith("Z") else "") if stamp else ""
+    """A stored time for people: to the second ("2026-11-26 12:00:00 UTC"); the JSON keeps it all."""
+    if not stamp:
+        return ""
+    return stamp[:19].replace("T", " ") + (" UTC" if stamp.endswith("Z") else "")
 
 
 def _task_line(s: ItemState) -> list[str]:

@@ -5,16 +5,23 @@
 - An append-only history of every change (field, old -> new, when): the audit trail.
 - WAL mode, synchronous=FULL and a busy timeout: each change is durable when set_*
   returns, and two copies of bj30 in two terminals can both write.
-- PRAGMA user_version holds the schema version; MIGRATIONS bring any older store up.
+- Each item has a revision (1, 2, 3, ... per change) and its times are kept to the
+  microsecond, and never go backwards for an item: an import compares them (importer.py).
+- PRAGMA user_version holds the schema version; MIGRATIONS bring any older store up,
+  under the write lock, so that two first runs at once cannot both create the tables.
 - A damaged store is moved aside (never deleted) and a fresh one used; an unwritable
-  folder gives a read-only session that says why on every attempted change.
+  folder, a full disk or a path that is not a file gives a read-only session that says why
+  on every attempted change. A failed write (a full disk) raises StoreError and leaves the
+  store as it was; reads keep working.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +37,8 @@ BUSY_TIMEOUT_MS = 10_000
 MAX_NOTE_CHARS = 20_000
 MAX_FIELD_CHARS = 200  # owner, institution, department
 MAX_PROFILE_NAME = 60
-# Every stored time: UTC to the second, ISO 8601 (history, changed, completed, exports).
+# When an export was made: UTC to the second, ISO 8601. Stored change times (history, changed,
+# completed) are to the microsecond: STAMP below.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 MIGRATIONS: list[str] = [
@@ -67,6 +75,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX history_by_checklist ON history (profile, role, id);
     """,
+    # 2: a revision per item; times to the microsecond (issue 12: imports compare them, and
+    # one-second times made a change and an export in the same second look simultaneous);
+    # a random id per store, so that an export knows which store it came from.
+    """
+    ALTER TABLE progress ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    UPDATE progress SET changed = substr(changed, 1, 19) || '.000000Z' WHERE length(changed) = 20;
+    UPDATE progress SET completed = substr(completed, 1, 19) || '.000000Z' WHERE length(completed) = 20;
+    UPDATE history SET at = substr(at, 1, 19) || '.000000Z' WHERE length(at) = 20;
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -79,6 +98,14 @@ class ReadOnlyStore(StoreError):
     pass
 
 
+class ProgressHidden(StoreError):
+    """The store was made by a newer bj30: its progress cannot be shown (never shown as zero)."""
+
+
+FULL = "the disk is full: the change was not saved"
+READ_ONLY = "read-only session"
+
+
 @dataclass(frozen=True, slots=True)
 class ItemProgress:
     item_id: str
@@ -89,6 +116,10 @@ class ItemProgress:
     fingerprint: str = ""
     changed: str = ""
     completed: str = ""
+    revision: int = 0  # 0: never changed; +1 with every change
+
+
+_ITEM_COLUMNS = "item_id, status, note, owner, due, fingerprint, changed, completed, revision"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +143,31 @@ class Profile:
         return f"{label}{sep}{self.department}" if self.department else label
 
 
+STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime(TIMESTAMP_FORMAT)
+    """The time of a change, UTC, to the microsecond: 2026-11-26T12:00:00.123456Z."""
+    return dt.datetime.now(dt.timezone.utc).strftime(STAMP)
+
+
+def parse_stamp(stamp: str) -> dt.datetime | None:
+    """A stored or exported time (with or without microseconds) as an aware datetime, or None."""
+    for fmt in (STAMP, "%Y-%m-%dT%H:%M:%SZ"):
+        try:
+            return dt.datetime.strptime(stamp, fmt).replace(tzinfo=dt.timezone.utc)
+        except (ValueError, TypeError):
+            continue
+    return None
+
+
+def _stamp_after(previous: str) -> str:
+    """Now, or just after `previous` if the clock went back: an item's times never go backwards."""
+    current = now()
+    before = parse_stamp(previous) if previous else None
+    if before is not None and current <= before.strftime(STAMP):
+        return (before + dt.timedelta(microseconds=1)).strftime(STAMP)
+    return current
 
 
 def check_text(value: str, field: str) -> str:
@@ -146,34 +200,54 @@ class Store:
         self._conn = conn
         self.path = path
         self.read_only_reason = read_only_reason
+        self.full = False  # read-only because the disk was full when it opened
+        self.progress_hidden: str | None = None  # why the progress cannot be shown (a newer store)
+        self._batch = False
 
     # Opening ------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: Path) -> OpenedStore:
-        """Open (creating or migrating) the store at `path`; never raises for a bad file or folder."""
+        """Open (creating or migrating) the store at `path`; never raises for a bad file, folder or disk."""
         warnings: list[str] = []
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                return cls._read_only(path, f"the disk is full (cannot create {path.parent})", warnings, full=True)
             return cls._read_only(path, f"cannot create {path.parent}: {exc.strerror or exc}", warnings)
+        if (path.exists() or path.is_symlink()) and not path.is_file():
+            return cls._read_only(path, f"{path} is {_kind(path)}, not the progress store file; "
+                                        f"move it away to save progress", warnings)
         if path.exists() and not os.access(path, os.W_OK):
             return cls._read_only(path, f"{path} is not writable", warnings)
         if not os.access(path.parent, os.W_OK):
             return cls._read_only(path, f"{path.parent} is not writable", warnings)
         try:
             return OpenedStore(cls._open_writable(path), warnings)
+        except _Damaged as exc:
+            damage: Exception = exc
         except StoreError as exc:  # made by a newer bj30: leave it untouched
             return cls._read_only(path, str(exc), warnings)
         except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                return cls._read_only(path, f"the progress store is locked ({exc})", warnings)
-            raise
-        except (sqlite3.DatabaseError, _Damaged) as exc:
-            moved = _move_store_aside(path)
-            warnings.append(f"progress store {path} was damaged ({exc}); moved aside to {moved}; "
-                            f"starting a fresh store")
+            return cls._cannot_write(path, exc, warnings)
+        except sqlite3.DatabaseError as exc:
+            damage = exc
+        moved = _move_store_aside(path)
+        warnings.append(f"progress store {path} was damaged ({damage}); moved aside to {moved}; "
+                        f"starting a fresh store")
+        try:
             return OpenedStore(cls._open_writable(path), warnings)
+        except sqlite3.Error as exc:
+            return cls._cannot_write(path, exc, warnings)
+
+    @classmethod
+    def _cannot_write(cls, path: Path, exc: sqlite3.Error, warnings: list[str]) -> OpenedStore:
+        if _is_full(exc):
+            return cls._read_only(path, f"the disk is full ({exc})", warnings, full=True)
+        if _is_locked(exc):
+            return cls._read_only(path, f"the progress store is locked ({exc})", warnings)
+        return cls._read_only(path, f"cannot open {path}: {exc}", warnings)
 
     @classmethod
     def _open_writable(cls, path: Path) -> Store:
@@ -188,42 +262,42 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             migrate(conn)
+            conn.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (DEFAULT_PROFILE, now()))
         except BaseException:
             conn.close()
             raise
-        store = cls(conn, path)
-        store.ensure_profile(DEFAULT_PROFILE)
-        return store
+        return cls(conn, path)
 
     @classmethod
-    def _read_only(cls, path: Path, reason: str, warnings: list[str]) -> OpenedStore:
-        conn: sqlite3.Connection | None = None
-        if path.exists():
-            try:
-                # immutable=1: read without creating the -shm/-wal files an unwritable folder refuses.
-                conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
-                                       isolation_level=None, check_same_thread=False)
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version != SCHEMA_VERSION:
-                    conn.close()
-                    conn = None
-            except sqlite3.DatabaseError:
+    def _read_only(cls, path: Path, reason: str, warnings: list[str], *, full: bool = False) -> OpenedStore:
+        """A session that shows what the store holds and refuses every change, saying why."""
+        conn, how = _open_for_reading(path)
+        hidden: str | None = None
+        if conn is not None:
+            version = _user_version(conn)
+            if version > SCHEMA_VERSION:
+                hidden = (f"the progress store {path} was made by a newer bj30 (schema {version}); "
+                          f"this bj30 cannot show its progress: upgrade bj30")
+                conn.close()
                 conn = None
+            elif version < SCHEMA_VERSION:
+                # An older store that cannot be migrated in place: migrate a copy in memory.
+                memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+                conn.backup(memory)
+                conn.close()
+                conn = _in_memory(memory)
         if conn is None:
             # Nothing readable there: an empty in-memory store, so the app still runs.
-            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-            migrate(conn)
-            conn.execute("INSERT INTO profiles (name, created) VALUES (?, ?)", (DEFAULT_PROFILE, now()))
-        warnings.append(f"read-only session: {reason}; ticks and notes cannot be saved")
-        return OpenedStore(cls(conn, path, read_only_reason=reason), warnings)
+            conn = _in_memory(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False))
+        warnings.append(f"{READ_ONLY}: {reason}; ticks and notes cannot be saved" + (f"; {how}" if how else ""))
+        store = cls(conn, path, read_only_reason=reason)
+        store.full = full
+        store.progress_hidden = hidden
+        return OpenedStore(store, warnings)
 
     @classmethod
     def in_memory(cls) -> Store:
-        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-        migrate(conn)
-        store = cls(conn, None)
-        store.ensure_profile(DEFAULT_PROFILE)
-        return store
+        return cls(_in_memory(sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)), None)
 
     def close(self) -> None:
         self._conn.close()
@@ -234,28 +308,52 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE: the write lock first, then the reads that decide).
+
+        Any failure leaves the store as it was and raises StoreError. On a full disk SQLite
+        may already have rolled the transaction back itself: only roll back what is open.
+        """
         if self.read_only_reason is not None:
-            raise ReadOnlyStore(f"not saved: read-only session ({self.read_only_reason})")
+            raise ReadOnlyStore(FULL if self.full else f"not saved: {READ_ONLY} ({self.read_only_reason})")
+        if self._batch:  # inside batch(): its transaction holds this change too
+            yield self._conn
+            return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StoreError(f"not saved: the progress store is busy or unwritable ({exc})") from None
+        except sqlite3.Error as exc:
+            raise _not_saved(exc) from None
         try:
             yield self._conn
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        try:
             self._conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            self._conn.execute("ROLLBACK")
-            raise StoreError(f"not saved: {exc}") from None
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise _not_saved(exc) from None
+            raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # rolled back already, or the connection is gone: nothing was committed
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many changes in one transaction: all are committed, or none (an import)."""
+        with self._write():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
 
     # Profiles -----------------------------------------------------------------------
 
     def ensure_profile(self, name: str) -> None:
         if self.read_only:
             return
+        check_text(name, "profile name")
         with self._write() as conn:
             conn.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (name, now()))
 
@@ -294,17 +392,26 @@ class Store:
 
     # Progress -----------------------------------------------------------------------
 
+    def _check_shown(self) -> None:
+        if self.progress_hidden is not None:
+            raise ProgressHidden(self.progress_hidden)
+
     def progress(self, profile: str, role: str) -> dict[str, ItemProgress]:
-        rows = self._conn.execute(
-            "SELECT item_id, status, note, owner, due, fingerprint, changed, completed FROM progress "
-            "WHERE profile = ? AND role = ?", (profile, role)).fetchall()
+        self._check_shown()
+        rows = self._conn.execute(f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ?",
+                                  (profile, role)).fetchall()
         return {row[0]: ItemProgress(*row) for row in rows}
 
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress:
-        row = self._conn.execute(
-            "SELECT item_id, status, note, owner, due, fingerprint, changed, completed FROM progress "
-            "WHERE profile = ? AND role = ? AND item_id = ?", (profile, role, item_id)).fetchone()
+        self._check_shown()
+        row = self._conn.execute(f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ? "
+                                 f"AND item_id = ?", (profile, role, item_id)).fetchone()
         return ItemProgress(*row) if row else ItemProgress(item_id)
+
+    @property
+    def store_id(self) -> str:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
+        return row[0] if row else ""
 
     def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
                note: str | None = None, owner: str | None = None, due: str | None = None) -> ItemProgress:
@@ -326,7 +433,7 @@ class Store:
             new_note = old.note if note is None else note
             if new_status == "na" and not new_note.strip():
                 raise StoreError(f"{item_id}: N/A needs a reason: say in the note why the item does not apply")
-            stamp = now()
+            stamp = _stamp_after(old.changed)
             new = ItemProgress(
                 item_id, new_status, new_note,
                 old.owner if owner is None else owner,
@@ -334,6 +441,7 @@ class Store:
                 fingerprint if status is not None else (old.fingerprint or fingerprint),
                 stamp,
                 (old.completed or stamp) if new_status == "done" else "",
+                old.revision + 1,
             )
             changes = [(f, getattr(old, f), getattr(new, f)) for f in ("status", "note", "owner", "due")
                        if getattr(old, f) != getattr(new, f)]
@@ -342,13 +450,7 @@ class Store:
                 changes.append(("reviewed", old.fingerprint, new.fingerprint))
             if not changes and new.fingerprint == old.fingerprint:
                 return old
-            conn.execute(
-                "INSERT INTO progress (profile, role, item_id, status, note, owner, due, fingerprint, changed, "
-                "completed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile, role, item_id) DO UPDATE "
-                "SET status = excluded.status, note = excluded.note, owner = excluded.owner, due = excluded.due, "
-                "fingerprint = excluded.fingerprint, changed = excluded.changed, completed = excluded.completed",
-                (profile, role, item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
-                 new.completed))
+            self._put(profile, role, new)
             conn.executemany(
                 "INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(profile, role, item_id, f, o, n, stamp) for f, o, n in changes])
@@ -361,11 +463,22 @@ class Store:
             (profile,)).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def _put(self, profile: str, role: str, new: ItemProgress) -> None:
+        self._conn.execute(
+            "INSERT INTO progress (profile, role, item_id, status, note, owner, due, fingerprint, changed, "
+            "completed, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile, role, item_id) "
+            "DO UPDATE SET status = excluded.status, note = excluded.note, owner = excluded.owner, "
+            "due = excluded.due, fingerprint = excluded.fingerprint, changed = excluded.changed, "
+            "completed = excluded.completed, revision = excluded.revision",
+            (profile, role, new.item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
+             new.completed, new.revision))
+
     def data_version(self) -> int:
         """Changes whenever another connection (another bj30) commits: cheap to poll."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def history(self, profile: str, role: str) -> list[HistoryEntry]:
+        self._check_shown()
         rows = self._conn.execute(
             "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY id",
             (profile, role)).fetchall()
@@ -384,23 +497,99 @@ def _one_line(value: str, field: str) -> str:
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to SCHEMA_VERSION, one migration per transaction."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise StoreError(f"the progress store has schema version {version}, newer than this bj30 "
-                         f"understands ({len(MIGRATIONS)}); upgrade bj30")
-    for target in range(version + 1, len(MIGRATIONS) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+    """Bring the schema to SCHEMA_VERSION in one transaction that holds the write lock.
+
+    The version is read again after the lock is taken: two first runs at once would
+    otherwise both see version 0 and both create the tables ("table profiles already exists").
+    """
+    if _user_version(conn) == len(MIGRATIONS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = _user_version(conn)
+        if version > len(MIGRATIONS):
+            raise StoreError(f"the progress store has schema version {version}, newer than this bj30 "
+                             f"understands ({len(MIGRATIONS)}); upgrade bj30")
+        for target in range(version + 1, len(MIGRATIONS) + 1):
             for statement in MIGRATIONS[target - 1].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {target}")
-            conn.execute("COMMIT")
-        except BaseException:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
             conn.execute("ROLLBACK")
-            raise
+        raise
 
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _errorcode(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _is_full(exc: sqlite3.Error) -> bool:
+    """SQLITE_FULL, or an I/O error writing (the WAL index cannot grow on a full disk)."""
+    code = _errorcode(exc)
+    text = str(exc)
+    return code in (13, 10) or "database or disk is full" in text or "disk I/O error" in text
+
+
+def _is_locked(exc: sqlite3.Error) -> bool:
+    return _errorcode(exc) in (5, 6) or "locked" in str(exc) or "busy" in str(exc)
+
+
+def _not_saved(exc: sqlite3.Error) -> StoreError:
+    if _is_full(exc):
+        return StoreError(FULL)
+    if _is_locked(exc):
+        return StoreError(f"not saved: the progress store is busy ({exc}); try again")
+    return StoreError(f"not saved: {exc}")
+
+
+def _kind(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "a broken symbolic link"
+    mode = path.stat().st_mode
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _in_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """`conn` (an in-memory database, empty or a copy) migrated, with the default profile."""
+    migrate(conn)
+    conn.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (DEFAULT_PROFILE, now()))
+    return conn
+
+
+def _open_for_reading(path: Path) -> tuple[sqlite3.Connection | None, str]:
+    """A read-only connection that sees committed changes still in the WAL (mode=ro), or, where
+    that cannot work (the -shm file cannot be made), one that reads the main file only
+    (immutable=1), with a note saying so when the WAL held changes. (None, "") if unreadable."""
+    if not path.is_file():
+        return None, ""
+    uri = path.resolve().as_uri()
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        conn = None
+        try:
+            conn = sqlite3.connect(f"{uri}?{query}", uri=True, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            continue
+        wal = Path(f"{path}-wal")
+        if "immutable" in query and wal.exists() and wal.stat().st_size > 0:
+            return conn, "changes still in its write-ahead log may not show"
+        return conn, ""
+    return None, ""
 
 def _move_store_aside(path: Path) -> Path:
     moved = move_aside(path)
