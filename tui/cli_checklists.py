@@ -13,9 +13,10 @@ from tui.core.checklist_loader import validate_file
 from tui.core.errors import Bj30Error
 from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
+from tui.core.progress import ChecklistState
 from tui.core.safe_text import visible
 from tui.core.status import STATUS_BOX, STATUSES
-from tui.core.store import DEFAULT_PROFILE, READ_ONLY, ReadOnlyStore
+from tui.core.store import DEFAULT_PROFILE, READ_ONLY, ProgressHidden, ReadOnlyStore
 from tui.core.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import Workbench
 
@@ -90,8 +91,19 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
 def cmd_checklists(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         wb.check_profile()
-        states = wb.states()
+        try:
+            states: list[ChecklistState] | None = wb.states()
+        except ProgressHidden as exc:
+            # A store from a newer bj30: list the checklists, but never a misleading "0 done".
+            states, hidden = None, str(exc)
+            wb.warn(hidden)
+        checklists = wb.catalog.checklists
     if args.format == "json":
+        if states is None:
+            print_json([{"role": c.role, "title": c.title, "audience": c.audience, "items": len(c.items),
+                         "source": c.source, "done": None, "applicable": None, "doing": None, "na": None,
+                         "percent": None, "progress_unavailable": hidden} for c in checklists])
+            return 0
         print_json([{"role": st.checklist.role, "title": st.checklist.title, "audience": st.checklist.audience,
                      "items": len(st.checklist.items), "source": st.checklist.source,
                      "done": st.counts.done, "applicable": st.counts.applicable, "doing": st.counts.doing,
@@ -99,11 +111,14 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         return 0
     width = width_for(sys.stdout)
     lines = []
-    for st in states:
-        c = st.checklist
+    for i, c in enumerate(checklists):
         origin = "" if c.is_builtin else f"  [{c.source}]"
-        lines.append(bold(f"{c.role:<22}", sys.stdout) + f"{st.counts.done:>3}/{st.counts.applicable:<3} done  "
-                     + visible(f"{c.title}{origin}", one_line=True))
+        if states is None:
+            done = f"{'?':>3}/{len(c.items):<3} done  "
+        else:
+            counts = states[i].counts
+            done = f"{counts.done:>3}/{counts.applicable:<3} done  "
+        lines.append(bold(f"{c.role:<22}", sys.stdout) + done + visible(f"{c.title}{origin}", one_line=True))
     if width:
         lines.append("")
         lines.append(wrap("Open one with: bj30 checklist ROLE", width))
