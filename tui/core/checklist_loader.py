@@ -7,12 +7,12 @@ naming the file, the item id and the field.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from tui.core import toml
 from tui.core.checklist import (
     BUILTIN,
     CATEGORIES,
@@ -26,6 +26,7 @@ from tui.core.checklist import (
 from tui.core.coverage import uncovered
 from tui.core.errors import Bj30Error, ContentError
 from tui.core.fields import Fields
+from tui.core.files import FileProblem, parse_toml, read_text
 from tui.core.policy import Policy
 from tui.core.provisions import Register, load_register, overlaps
 
@@ -35,6 +36,8 @@ TOP_KEYS = {"role", "title", "audience", "description", "items", "excluded", "re
 ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category", "provisions", "evidence", "owner_hint"}
 # A quote must identify its place in the measure: one word or a comma would match anywhere.
 MIN_QUOTE_WORDS = 4
+_SHORT = reprlib.Repr()  # a value quoted in a problem: short, and never deep
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 40, 40
 
 
 @dataclass
@@ -56,13 +59,18 @@ def validate_text(text: str, source: str, policy: Policy, *, origin: str | None 
     item covers and no [[excluded]] entry explains is a problem. A user checklist may declare
     `follows = "ROLE"`; its uncovered provisions are then warnings.
     """
-    problems: list[ContentError] = []
-    register = register or load_register()
     try:
-        data = toml.loads(text)
-    except toml.TOMLDecodeError as exc:
-        return Validation(None, [ContentError(source, "", f"not valid TOML: {exc}")])
+        data = parse_toml(text)
+    except ValueError as exc:
+        return Validation(None, [ContentError(source, "", str(exc))])
+    try:
+        return _validate(data, source, policy, origin, register or load_register())
+    except RecursionError:  # nothing here recurses on the data; a last guard all the same
+        return Validation(None, [ContentError(source, "", "nested too deeply")])
 
+
+def _validate(data: dict[str, Any], source: str, policy: Policy, origin: str | None, register: Register) -> Validation:
+    problems: list[ContentError] = []
     root = Fields(source, "", data, problems=problems)
     root.reject_unknown(TOP_KEYS)
     top = {key: root.get(key, str).strip() for key in ("role", "title", "audience", "description")}
@@ -146,7 +154,7 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
     numbers: list[int] = []
     for n in measures:
         if not isinstance(n, int) or isinstance(n, bool):
-            f.fail("measures", f"expected measure numbers, found {n!r}")
+            f.fail("measures", f"expected measure numbers, found {_SHORT.repr(n)}")
         elif not policy.first <= n <= policy.last:
             f.fail("measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
         else:
@@ -194,11 +202,11 @@ def _categories(f: Fields) -> tuple[str, ...]:
 
 
 def validate_file(path: Path | Traversable, policy: Policy, *, origin: str | None = None) -> Validation:
+    """Read (a regular file of at most 5 MB, UTF-8, BOM allowed) and validate; any content gives problems."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return Validation(None, [ContentError(str(path), "", f"cannot read: {reason}")])
+        text = read_text(path)
+    except FileProblem as exc:
+        return Validation(None, [ContentError(str(path), "", exc.problem)])
     return validate_text(text, str(path), policy, origin=origin)
 
 
@@ -253,7 +261,8 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
             checklists.append(result.checklist)
     if user_dir is not None and user_dir.is_dir():
         try:
-            user_files = sorted(p for p in user_dir.iterdir() if p.suffix == ".toml" and p.is_file())
+            # Every *.toml entry, not only regular files: a FIFO or a folder so named is reported, not skipped.
+            user_files = sorted(p for p in user_dir.iterdir() if p.suffix == ".toml")
         except OSError as exc:
             problems.append(f"{user_dir}: cannot list user checklists: {exc.strerror or exc}")
             user_files = []

@@ -6,7 +6,6 @@ is later than the file's, and differs from it, is kept and reported.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from tui.core.checklist import Checklist
 from tui.core.errors import Bj30Error
 from tui.core.export import SCHEMA, SCHEMA_VERSION
+from tui.core.files import parse_json, read_text
 from tui.core.status import STATUSES
 from tui.core.store import Store, StoreError
 
@@ -30,13 +30,9 @@ class ImportReport:
 
 def read_export(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise Bj30Error(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Bj30Error(f"{path}: cannot read: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise Bj30Error(f"{path}: not JSON: {exc.msg} at line {exc.lineno}") from None
+        data = parse_json(read_text(path))
+    except ValueError as exc:
+        raise Bj30Error(f"{path}: {exc}") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise Bj30Error(f"{path}: not a bj30 checklist export (schema should be {SCHEMA!r})")
     version = data.get("schema_version")

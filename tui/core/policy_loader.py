@@ -7,17 +7,17 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from tui.core import toml
 from tui.core.errors import ContentError
 from tui.core.fields import Fields
+from tui.core.files import FileProblem, parse_toml, read_text
 from tui.core.policy import DocumentInfo, Measure, Notice, Part, Policy
 
 
 def parse_policy(text: str, source: str) -> Policy:
     try:
-        data = toml.loads(text)
-    except toml.TOMLDecodeError as exc:
-        raise ContentError(source, "", f"not valid TOML: {exc}") from None
+        data = parse_toml(text)
+    except ValueError as exc:
+        raise ContentError(source, "", str(exc)) from None
     root = Fields(source, "", data)
 
     doc = root.sub("document")
@@ -99,9 +99,9 @@ def _date(fields: Fields, name: str) -> dt.date:
 
 def load_policy_from(path: Traversable | Path) -> Policy:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(str(path), "", f"cannot read: {exc}") from None
+        text = read_text(path)
+    except FileProblem as exc:
+        raise ContentError(str(path), "", exc.problem) from None
     return parse_policy(text, str(path))
 
 

@@ -21,7 +21,6 @@ import datetime as dt
 import errno
 import os
 import sqlite3
-import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
+from tui.core.files import kind
 from tui.core.safe_text import text_problem
 from tui.core.status import STATUSES
 
@@ -553,12 +553,7 @@ def _not_saved(exc: sqlite3.Error) -> StoreError:
 def _kind(path: Path) -> str:
     if path.is_symlink() and not path.exists():
         return "a broken symbolic link"
-    mode = path.stat().st_mode
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
-        if test(mode):
-            return name
-    return "not a regular file"
+    return kind(path.stat().st_mode)
 
 
 def _in_memory(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -6,12 +6,13 @@ with a message saying where the old file went.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from tui.core.atomic import move_aside, write_atomic
+from tui.core.files import NO_SUCH_FILE, FileProblem, parse_json, read_text
+from tui.core.safe_text import json_text
 
 
 @dataclass
@@ -28,35 +29,41 @@ class LoadedState:
 
 
 def load_ui_state(path: Path) -> LoadedState:
+    """The saved state, or defaults with a one-line warning. A file that cannot be state (not
+    UTF-8, not JSON, nested too deeply, over 5 MB, a FIFO) is moved aside, never deleted."""
     try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadedState(UiState())
-    except OSError as exc:
-        return LoadedState(UiState(), f"{path}: cannot read ({exc.strerror}); using defaults")
-    try:
-        data = json.loads(raw)
+        data = parse_json(read_text(path))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        theme = data.get("theme")
-        role = data.get("role")
-        return LoadedState(UiState(
-            last_place=data.get("last_place"),
-            theme=theme if isinstance(theme, str) else None,
-            role=role if isinstance(role, str) else None,
-        ))
+    except FileProblem as exc:
+        if exc.problem == NO_SUCH_FILE:
+            return LoadedState(UiState())
+        if exc.problem.startswith("cannot read"):  # permissions: the file may be fine, leave it
+            return LoadedState(UiState(), f"{exc}; using defaults")
+        return _moved_aside(path, exc.problem)
     except ValueError as exc:
-        try:
-            moved = move_aside(path)
-        except OSError:
-            return LoadedState(UiState(), f"{path}: damaged ({exc}); using defaults")
-        return LoadedState(UiState(), f"{path}: damaged ({exc}); moved aside to {moved}")
+        return _moved_aside(path, str(exc))
+    theme = data.get("theme")
+    role = data.get("role")
+    return LoadedState(UiState(
+        last_place=data.get("last_place"),
+        theme=theme if isinstance(theme, str) else None,
+        role=role if isinstance(role, str) else None,
+    ))
+
+
+def _moved_aside(path: Path, problem: str) -> LoadedState:
+    try:
+        moved = move_aside(path)
+    except OSError:
+        return LoadedState(UiState(), f"{path}: damaged ({problem}); using defaults")
+    return LoadedState(UiState(), f"{path}: damaged ({problem}); moved aside to {moved}")
 
 
 def save_ui_state(path: Path, state: UiState) -> str | None:
     """Save; return a one-line error instead of raising (a read-only home must not crash the app)."""
     try:
-        write_atomic(path, json.dumps(asdict(state), ensure_ascii=False, indent=2) + "\n")
+        write_atomic(path, json_text(asdict(state)) + "\n")
     except OSError as exc:
         return f"cannot save {path}: {exc.strerror or exc}"
     return None
