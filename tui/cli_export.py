@@ -8,9 +8,9 @@ from pathlib import Path
 
 from tui.cli_checklists import profile_option, workbench
 from tui.core.export import FORMATS, format_for_path, write_export
-from tui.core.importer import read_export
+from tui.core.importer import ImportRefused, read_export
 from tui.core.safe_text import visible
-from tui.core.textout import warn
+from tui.core.textout import emit, fail
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,12 +48,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     role = data["checklist"]["role"]
     with workbench(args) as wb:
         profile = wb.check_profile().name
-        report = wb.import_progress(role, data, source=str(args.file))
-    for line in report.kept_newer:
-        warn(f"kept newer: {line}")
-    for line in report.skipped:
-        warn(f"skipped: {line}")
-    print(visible(f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
-                  f"{len(report.kept_newer)} kept newer, {len(report.skipped)} skipped (profile {profile})",
-                  one_line=True))
-    return 1 if report.skipped else 0
+        try:
+            report = wb.import_progress(role, data, source=str(args.file))
+        except ImportRefused as exc:
+            for line in exc.problems:
+                fail(line)
+            raise
+    lines = [f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
+             f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired items "
+             f"restored, {report.history_added} history entries added ({report.history_present} already there) "
+             f"(profile {profile})"]
+    lines += [f"  restored {line}" for line in report.applied]
+    lines += [f"  kept {line}" for line in report.kept_newer]
+    lines += [f"  retired {line}" for line in report.retired]
+    emit("\n".join(visible(line, one_line=True) for line in lines))
+    return 0

@@ -38,6 +38,7 @@ class ExportInput:
     profile: Profile
     history: list[HistoryEntry]
     exported: dt.datetime
+    store_id: str = ""  # lets an import into the same store compare revisions, not clocks
 
 
 def policy_fingerprint(policy: Policy) -> str:
@@ -53,7 +54,8 @@ def policy_fingerprint(policy: Policy) -> str:
 def build_export(policy: Policy, store: Store, profile: str, checklist: Checklist,
                  when: dt.datetime | None = None) -> ExportInput:
     return ExportInput(policy, checklist_state(store, profile, checklist), store.profile(profile),
-                       store.history(profile, checklist.role), when or dt.datetime.now(dt.timezone.utc))
+                       store.history(profile, checklist.role), when or dt.datetime.now(dt.timezone.utc),
+                       store.store_id)
 
 
 def write_export(path: Path, text: str, force: bool = False) -> None:
@@ -106,7 +108,7 @@ def item_json(s: ItemState) -> dict[str, Any]:
             "provisions": list(it.provisions), "evidence": it.evidence, "owner_hint": it.owner_hint,
             "departments": list(it.departments), "status": p.status, "note": p.note, "owner": p.owner,
             "due": p.due, "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
-            "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review}
+            "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review, "revision": p.revision}
 
 
 def to_json(data: ExportInput) -> dict[str, Any]:
@@ -116,6 +118,7 @@ def to_json(data: ExportInput) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "exported": data.exported.strftime(TIMESTAMP_FORMAT),
         "bj30_version": __version__,
+        "store_id": data.store_id,
         "policy": {"short_title": info.short_title, "title": info.title, "issuer": info.issuer,
                    "date_issued": info.date_issued.isoformat(), "content_version": info.content_version,
                    "text_fingerprint": policy_fingerprint(data.policy)},
@@ -125,7 +128,8 @@ def to_json(data: ExportInput) -> dict[str, Any]:
         "summary": counts.as_dict(),
         "items": [item_json(s) for s in state.items],
         "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
-                     "changed": o.changed, "completed": o.completed} for o in state.orphans],
+                     "changed": o.changed, "completed": o.completed, "marked_fingerprint": o.fingerprint,
+                     "revision": o.revision} for o in state.orphans],
         "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at}
                     for h in data.history],
     }

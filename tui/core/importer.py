@@ -1,31 +1,79 @@
 """Restore progress from a JSON export. Core: no Textual.
 
-Newer changes in the store are never silently overwritten: an item whose stored change
-is later than the file's, and differs from it, is kept and reported.
+All or nothing, and never over a newer change:
+
+1. Every entry of the file is checked first (ids, statuses, text, dates, times, history).
+   Any problem refuses the whole import (ImportRefused lists them all); nothing is written.
+2. Then one write transaction (BEGIN IMMEDIATE, so no other bj30 can change an item between
+   the comparison and the write) compares each item with the store and writes the file's
+   state where the file is newer. "Newer": for a file exported from this same store, a
+   higher revision than the store's; otherwise a later change time, to the microsecond.
+   On a tie the store's state is kept.
+3. Progress for ids the checklist does not have (the file's orphans, and items of another
+   version of the checklist) is restored as retired progress, which bj30 keeps and reports.
+   History entries the store does not already have are added.
+
+The report says what was restored, what was already so, what was kept and why.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tui.core.checklist import Checklist
+from tui.core.checklist_loader import ID_PATTERN
 from tui.core.errors import Bj30Error
 from tui.core.export import SCHEMA, SCHEMA_VERSION
 from tui.core.files import parse_json, read_text
+from tui.core.safe_text import text_problem, visible
 from tui.core.status import STATUSES
-from tui.core.store import Store, StoreError
+from tui.core.store import (
+    MAX_FIELD_CHARS,
+    MAX_NOTE_CHARS,
+    STAMP,
+    HistoryEntry,
+    ItemProgress,
+    Store,
+    StoreError,
+    check_due,
+    parse_stamp,
+)
 
 FIELDS = ("status", "note", "owner", "due")
+HISTORY_FIELDS = {"status", "note", "owner", "due", "reviewed"}
+FINGERPRINT = re.compile(r"^[0-9a-f]{0,64}$")
+# A time more than a day ahead of this clock is not a real change time ("9999-12-31..." would
+# otherwise beat every change ever made in the store).
+FUTURE_SLACK = dt.timedelta(days=1)
+
+
+class ImportRefused(Bj30Error):
+    """The file has problems; nothing was imported. `problems`: one line each."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{source}: nothing imported: {len(problems)} problem{'s' if len(problems) != 1 else ''}")
 
 
 @dataclass
 class ImportReport:
-    applied: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    kept_newer: list[str] = field(default_factory=list)  # one line each: id and why
-    skipped: list[str] = field(default_factory=list)  # one line each: id and why
+    applied: list[str] = field(default_factory=list)  # "id: status todo -> done, note"
+    unchanged: list[str] = field(default_factory=list)  # ids already as in the file
+    kept_newer: list[str] = field(default_factory=list)  # "id: why the store's state was kept"
+    retired: list[str] = field(default_factory=list)  # "id: ..." progress for ids not in the checklist
+    history_added: int = 0
+    history_present: int = 0
+
+
+@dataclass(frozen=True)
+class _Entry:
+    progress: ItemProgress  # the file's state (revision: the file's, 0 if none)
+    in_checklist: bool
+    where: str
 
 
 def read_export(path: Path) -> dict[str, Any]:
@@ -36,47 +84,201 @@ def read_export(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise Bj30Error(f"{path}: not a bj30 checklist export (schema should be {SCHEMA!r})")
     version = data.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
-        raise Bj30Error(f"{path}: schema_version {version!r} is not one this bj30 reads (1-{SCHEMA_VERSION})")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SCHEMA_VERSION:
+        shown = visible(repr(version)[:40], one_line=True)
+        raise Bj30Error(f"{path}: schema_version {shown} is not one this bj30 reads (1-{SCHEMA_VERSION})")
     checklist = data.get("checklist")
     if not isinstance(checklist, dict) or not isinstance(checklist.get("role"), str):
         raise Bj30Error(f"{path}: checklist.role: missing")
     if not isinstance(data.get("items"), list):
         raise Bj30Error(f"{path}: items: expected a list")
+    for key in ("orphans", "history"):
+        if not isinstance(data.get(key, []), list):
+            raise Bj30Error(f"{path}: {key}: expected a list")
     return data
+
+
+# Checking every entry first ---------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.lines.append(visible(f"{where}: {message}", one_line=True))
+
+
+def _text(entry: dict[str, Any], key: str, where: str, problems: _Problems, *, limit: int) -> str | None:
+    value = entry.get(key, "")
+    if not isinstance(value, str):
+        problems.add(where, f"{key}: expected a string")
+        return None
+    problem = text_problem(value)
+    if problem:
+        problems.add(where, f"{key} {problem}")
+        return None
+    if len(value) > limit:
+        problems.add(where, f"{key} is {len(value):,} characters; the limit is {limit:,}")
+        return None
+    return value
+
+
+def _time(entry: dict[str, Any], key: str, where: str, problems: _Problems, latest: dt.datetime) -> str | None:
+    """A change time from the file, in the store's form (to the microsecond), or "" if absent."""
+    value = entry.get(key, "")
+    if value == "":
+        return ""
+    when = parse_stamp(value) if isinstance(value, str) else None
+    if when is None:
+        problems.add(where, f"{key} {str(value)[:40]!r} is not a time like 2026-11-26T12:00:00Z")
+        return None
+    if when > latest:
+        problems.add(where, f"{key} {value!r} is in the future")
+        return None
+    return when.strftime(STAMP)
+
+
+def _entry(raw: Any, index: int, key: str, checklist: Checklist, seen: set[str], problems: _Problems,
+           latest: dt.datetime) -> _Entry | None:
+    where = f"{key}[{index}]"
+    if not isinstance(raw, dict):
+        problems.add(where, "expected an object")
+        return None
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
+        problems.add(where, f"id {str(item_id)[:70]!r} is not an item id")
+        return None
+    where = f"{where} ({item_id})"
+    if item_id in seen:
+        problems.add(where, "the file has this id twice")
+        return None
+    seen.add(item_id)
+    before = len(problems.lines)
+    status = raw.get("status", "todo")
+    if status not in STATUSES:
+        problems.add(where, f"status {str(status)[:20]!r} is not one of: {', '.join(STATUSES)}")
+    note = _text(raw, "note", where, problems, limit=MAX_NOTE_CHARS)
+    owner = _text(raw, "owner", where, problems, limit=MAX_FIELD_CHARS)
+    due = _text(raw, "due", where, problems, limit=40)
+    if due:
+        try:
+            due = check_due(due)
+        except StoreError as exc:
+            problems.add(where, str(exc))
+    if status == "na" and note is not None and not note.strip():
+        problems.add(where, "N/A needs a reason in the note")
+    changed = _time(raw, "changed", where, problems, latest)
+    completed = _time(raw, "completed", where, problems, latest)
+    revision = raw.get("revision", 0)
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+        problems.add(where, f"revision {str(revision)[:20]!r} is not a count")
+    item = checklist.item(item_id)
+    marked = raw.get("marked_fingerprint", "")
+    if not (isinstance(marked, str) and FINGERPRINT.match(marked)):
+        problems.add(where, "marked_fingerprint: expected a hexadecimal digest")
+    if len(problems.lines) > before:
+        return None
+    assert note is not None and owner is not None and due is not None and changed is not None
+    assert completed is not None and isinstance(revision, int) and isinstance(status, str)
+    # The fingerprint the item was marked against: restoring it keeps a review flag the file had.
+    fingerprint = marked or (item.fingerprint if item else "")
+    progress = ItemProgress(item_id, status, note, " ".join(owner.split()), due, fingerprint, changed,
+                            completed if status == "done" else "", revision)
+    return _Entry(progress, item is not None and key == "items", where)
+
+
+def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> HistoryEntry | None:
+    where = f"history[{index}]"
+    if not isinstance(raw, dict):
+        problems.add(where, "expected an object")
+        return None
+    before = len(problems.lines)
+    item_id = raw.get("item_id")
+    if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
+        problems.add(where, f"item_id {str(item_id)[:70]!r} is not an item id")
+    name = raw.get("field")
+    if name not in HISTORY_FIELDS:
+        problems.add(where, f"field {str(name)[:20]!r} is not one of: {', '.join(sorted(HISTORY_FIELDS))}")
+    old = _text(raw, "old", where, problems, limit=MAX_NOTE_CHARS)
+    new = _text(raw, "new", where, problems, limit=MAX_NOTE_CHARS)
+    at = _time(raw, "at", where, problems, latest)
+    if at == "":
+        problems.add(where, "at: missing")
+    if len(problems.lines) > before:
+        return None
+    assert isinstance(item_id, str) and isinstance(name, str) and old is not None and new is not None and at
+    return HistoryEntry(item_id, name, old, new, at)
+
+
+def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file"
+                 ) -> tuple[list[_Entry], list[HistoryEntry]]:
+    """Every entry of the file, checked; ImportRefused with every problem if there is any."""
+    problems = _Problems()
+    latest = dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK
+    seen: set[str] = set()
+    entries: list[_Entry] = []
+    for key in ("items", "orphans"):
+        for index, raw in enumerate(data.get(key, [])):
+            entry = _entry(raw, index, key, checklist, seen, problems, latest)
+            if entry is not None:
+                entries.append(entry)
+    history = [h for i, raw in enumerate(data.get("history", [])) if (h := _history(raw, i, problems, latest))]
+    if problems.lines:
+        raise ImportRefused(source, problems.lines)
+    return entries, history
+
+
+# Writing, in one transaction ---------------------------------------------------------------
 
 
 def import_progress(store: Store, profile: str, checklist: Checklist, data: dict[str, Any],
                     source: str = "file") -> ImportReport:
+    """Restore the file's progress into `profile` (see the module's docstring); all or nothing."""
+    entries, history = check_import(checklist, data, source)
+    same_store = isinstance(data.get("store_id"), str) and data["store_id"] == store.store_id != ""
     report = ImportReport()
-    for index, entry in enumerate(data["items"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            report.skipped.append(f"{source}: items[{index}]: no id")
-            continue
-        item_id = entry["id"]
-        item = checklist.item(item_id)
-        if item is None:
-            report.skipped.append(f"{item_id}: not in the {checklist.role} checklist")
-            continue
-        values = {f: entry.get(f, "") for f in FIELDS}
-        bad = [f for f, v in values.items() if not isinstance(v, str)]
-        if bad or values["status"] not in STATUSES:
-            report.skipped.append(f"{item_id}: invalid {', '.join(bad) or 'status'} in the file")
-            continue
-        current = store.item(profile, checklist.role, item_id)
-        if all(getattr(current, f) == values[f] for f in FIELDS):
-            report.unchanged.append(item_id)
-            continue
-        file_changed = entry.get("changed", "") if isinstance(entry.get("changed"), str) else ""
-        if current.changed and current.changed > file_changed:
-            differing = ", ".join(f for f in FIELDS if getattr(current, f) != values[f])
-            report.kept_newer.append(f"{item_id}: the store changed it at {current.changed}, after the file "
-                                     f"({file_changed or 'no time'}); kept the store's {differing}")
-            continue
-        try:
-            store.update(profile, checklist.role, item_id, fingerprint=item.fingerprint, **values)
-        except StoreError as exc:
-            report.skipped.append(f"{item_id}: {exc}")
-            continue
-        report.applied.append(item_id)
+    role = checklist.role
+    with store.batch():  # BEGIN IMMEDIATE: the comparisons below and the writes are one transaction
+        store.profile(profile)  # a clear error for an unknown profile
+        for entry in entries:
+            _restore(store, profile, role, entry, same_store, report)
+        report.history_added, report.history_present = store.add_history(profile, role, history)
     return report
+
+
+def _restore(store: Store, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport) -> None:
+    theirs = entry.progress
+    ours = store.item(profile, role, theirs.item_id)
+    differing = [f for f in FIELDS if getattr(ours, f) != getattr(theirs, f)]
+    if not differing:
+        report.unchanged.append(theirs.item_id)
+        return
+    newer = _store_is_newer(ours, theirs, same_store)
+    if newer:
+        report.kept_newer.append(f"{theirs.item_id}: {newer}; kept the store's {', '.join(differing)}")
+        return
+    store.restore(profile, role, theirs)
+    what = ", ".join(f"status {ours.status} -> {theirs.status}" if f == "status" else f for f in differing)
+    if entry.in_checklist:
+        report.applied.append(f"{theirs.item_id}: {what}")
+    else:
+        report.retired.append(f"{theirs.item_id}: {what} (not in the {role} checklist: kept as retired progress)")
+
+
+def _store_is_newer(ours: ItemProgress, theirs: ItemProgress, same_store: bool) -> str | None:
+    """Why the store's state wins over the file's, or None if the file's is newer."""
+    if ours.revision == 0:
+        return None  # the store never had this item
+    if same_store and theirs.revision:
+        # Exported from this store: its revisions count changes exactly, whatever the clocks did.
+        if ours.revision > theirs.revision:
+            return f"the store changed it (revision {ours.revision}) after the file was exported (revision " \
+                   f"{theirs.revision})"
+        return None
+    if not theirs.changed:
+        return f"the store changed it at {ours.changed}; the file gives no time"
+    stored = parse_stamp(ours.changed)
+    if stored is None or stored >= dt.datetime.strptime(theirs.changed, STAMP).replace(tzinfo=dt.timezone.utc):
+        return f"the store changed it at {ours.changed}, not before the file ({theirs.changed})"
+    return None

@@ -473,14 +473,49 @@ class Store:
             (profile, role, new.item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
              new.completed, new.revision))
 
+    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+        """Write an imported state over the stored one (the importer has decided it is newer).
+
+        The item's revision goes up by one; its change time is the file's, unless that is not
+        after the stored one (a store restored from an older backup): then just after it.
+        """
+        with self._write():
+            old = self.item(profile, role, theirs.item_id)
+            stamp = theirs.changed if theirs.changed > old.changed else _stamp_after(old.changed)
+            completed = (theirs.completed or old.completed or stamp) if theirs.status == "done" else ""
+            new = ItemProgress(theirs.item_id, theirs.status, theirs.note, theirs.owner, theirs.due,
+                               theirs.fingerprint, stamp, completed, old.revision + 1)
+            self._put(profile, role, new)
+            at = now()
+            self._conn.executemany(
+                "INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(profile, role, new.item_id, f, getattr(old, f), getattr(new, f), at)
+                 for f in ("status", "note", "owner", "due") if getattr(old, f) != getattr(new, f)])
+            return new
+
+    def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
+        """Add history entries (from an import) the store does not have yet: (added, already there)."""
+        added = 0
+        with self._write() as conn:
+            for h in entries:
+                if conn.execute("SELECT 1 FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field = ? "
+                                "AND old = ? AND new = ? AND at = ?",
+                                (profile, role, h.item_id, h.field, h.old, h.new, h.at)).fetchone():
+                    continue
+                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (profile, role, h.item_id, h.field, h.old, h.new, h.at))
+                added += 1
+        return added, len(entries) - added
+
     def data_version(self) -> int:
         """Changes whenever another connection (another bj30) commits: cheap to poll."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
     def history(self, profile: str, role: str) -> list[HistoryEntry]:
         self._check_shown()
+        # In time order (restored entries from an import come in among the others), then as written.
         rows = self._conn.execute(
-            "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY id",
+            "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY at, id",
             (profile, role)).fetchall()
         return [HistoryEntry(*row) for row in rows]
 
