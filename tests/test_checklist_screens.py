@@ -368,7 +368,7 @@ async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path,
         await pilot.press("x")
         dialog = app.screen
         assert isinstance(dialog, ExportPathDialog)
-        for bad, message in ((str(tmp_path), "is a folder"), (str(tmp_path / "nope" / "r.md"), "No folder"),
+        for bad, message in ((str(tmp_path), "is a folder"), (str(tmp_path / "nope" / "r.md"), "no folder"),
                              ("   ", "Give a file name")):
             dialog.query_one(Input).value = bad
             await pilot.press("enter")

@@ -11,6 +11,8 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from tui import __version__
 from tui.core.atomic import write_atomic
 from tui.core.checklist import Checklist, ChecklistItem
 from tui.core.errors import Bj30Error
+from tui.core.files import kind
 from tui.core.markdown import escape_block, escape_inline
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
@@ -58,11 +61,39 @@ def build_export(policy: Policy, store: Store, profile: str, checklist: Checklis
                        store.store_id)
 
 
-def write_export(path: Path, text: str, force: bool = False) -> None:
-    """Write atomically (temp file, fsync, rename); never overwrite without `force`."""
+def export_target_problem(path: Path) -> str | None:
+    """Why `path` can never take an export, --force or not; None if it can. The CLI and the TUI
+    both ask this, so they refuse the same paths with the same words."""
     if path.is_dir():
-        raise Bj30Error(f"{path} is a folder; give a file name")
-    if path.exists() and not force:
+        return f"{path} is a folder; give a file name"
+    if not path.parent.is_dir():
+        return f"no folder {path.parent}: create it first, or choose another place"
+    try:
+        mode = path.stat().st_mode  # through a symbolic link: what would be written over
+    except FileNotFoundError:
+        return None  # nothing there, or a dangling link (that one needs --force)
+    except OSError as exc:
+        return f"cannot use {path}: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return f"{path} is {kind(mode)}, not a regular file; bj30 never replaces one, with or without --force"
+    return None
+
+
+def export_target_exists(path: Path) -> bool:
+    """Whether writing to `path` replaces something (a file, or a link, even a dangling one): needs --force."""
+    return path.is_symlink() or path.exists()
+
+
+def write_export(path: Path, text: str, force: bool = False) -> None:
+    """Write atomically (temp file, fsync, rename); never overwrite without `force`, never replace
+    a device, FIFO or socket, never create folders."""
+    problem = export_target_problem(path)
+    if problem:
+        raise Bj30Error(problem)
+    if export_target_exists(path) and not force:
+        if path.is_symlink() and not path.exists():
+            raise Bj30Error(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; "
+                            f"add --force to replace the link")
         raise Bj30Error(f"{path} exists; add --force to overwrite it")
     try:
         write_atomic(path, text)

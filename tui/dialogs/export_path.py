@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
+from tui.core.export import export_target_problem
 from tui.dialogs.base import Dialog
 
 
@@ -37,10 +38,8 @@ class ExportPathDialog(Dialog):
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = Path.cwd() / path
-        if path.is_dir():
-            self.show_error(f"{path} is a folder; add a file name.")
-            return
-        if not path.parent.is_dir():
-            self.show_error(f"No folder {path.parent}.")
+        problem = export_target_problem(path)  # the CLI refuses the same paths with the same words
+        if problem:
+            self.show_error(problem)
             return
         self.dismiss(path)

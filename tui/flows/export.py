@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.export import default_export_name, format_for_path, write_export
+from tui.core.export import default_export_name, export_target_exists, format_for_path, write_export
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_path import ExportPathDialog
 
@@ -35,7 +35,7 @@ def export_checklist(app: Bj30App, role: str) -> None:
     def chosen(path: Path | None) -> None:
         if path is None:
             return
-        if path.exists():
+        if export_target_exists(path):  # a dangling link too
             app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
                             lambda yes: write(path, True) if yes else app.notify("Not exported."))
         else:
