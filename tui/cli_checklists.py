@@ -169,6 +169,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
             raise Bj30Error(f"no item {args.item!r} in {checklist.role}; items are: {', '.join(ids)}")
         profile = wb.check_profile().name  # the store checks the status and the rest
         new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)
+        args.committed = f"{checklist.role} {item.id}: {new.status}"  # exit 0 even if this cannot be printed
     print(visible(f"{checklist.role} {item.id}: {new.status}"
                   + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""), one_line=True))
     return 0
@@ -188,9 +189,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         if args.profile_action == "create":
             p = wb.create_profile(args.name, args.institution, args.department)
+            args.committed = f"profile {p.name}"
             print(visible(f"created profile {p.name!r} ({p.institution})", one_line=True))
         else:
             p = wb.update_profile(args.name, args.institution, args.department or None)
+            args.committed = f"profile {p.name}"
             print(visible(f"profile {p.name!r}: {p.label()}", one_line=True))
     return 0
 

@@ -10,7 +10,7 @@ from tui.cli_checklists import profile_option, workbench
 from tui.core.export import FORMATS, format_for_path, write_export
 from tui.core.importer import ImportRefused, read_export
 from tui.core.safe_text import visible
-from tui.core.textout import emit, fail
+from tui.core.textout import ascii_json, can_encode, emit, fail
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,7 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         wb.check_profile()
         text, count = wb.export(args.role, fmt)
     if args.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(ascii_json(text) if fmt == "json" and not can_encode(text, sys.stdout) else text)
         return 0
     write_export(args.output, text, args.force)
     print(visible(f"wrote {args.output} ({fmt}, {count} items)", one_line=True), file=sys.stderr)
@@ -50,6 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         profile = wb.check_profile().name
         try:
             report = wb.import_progress(role, data, source=str(args.file))
+            args.committed = f"the import of {args.file}"
         except ImportRefused as exc:
             for line in exc.problems:
                 fail(line)

@@ -11,7 +11,7 @@ from tui.core.markdown import escape_inline
 from tui.core.policy import Measure, Policy
 from tui.core.policy_loader import load_policy
 from tui.core.safe_text import json_text, visible
-from tui.core.textout import bold, emit, warn, width_for, wrap
+from tui.core.textout import ascii_json, bold, can_encode, emit, warn, width_for, wrap
 from tui.core.workbench import SEARCH_GROUPS
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def print_json(value: Any) -> None:
-    emit(json_text(value))
+    text = json_text(value)
+    emit(text if can_encode(text, sys.stdout) else ascii_json(text))
 
 
 def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:

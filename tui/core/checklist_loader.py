@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import reprlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,8 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
             f.fail("measures", f"expected measure numbers, found {_SHORT.repr(n)}")
         elif not policy.first <= n <= policy.last:
             f.fail("measures", f"no measure {n}: measures are numbered {policy.first}-{policy.last}")
+        elif n in numbers:
+            f.fail("measures", f"measure {n} is cited twice")
         else:
             numbers.append(n)
     if len(normalise_space(quote).split(" ")) < MIN_QUOTE_WORDS:
@@ -164,9 +167,13 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
     if f.failed:
         return None
     spans = {n: span for n in numbers if (span := quote_span(policy.measure(n).text, quote))}
+    cited = ", ".join(str(n) for n in numbers)
     if not spans:
-        cited = ", ".join(str(n) for n in numbers)
         f.fail("quote", f"does not stand verbatim in measure {cited}: {normalise_space(quote)[:60]!r}")
+        return None
+    places = sum(_spaced(policy.measure(n).text).count(normalise_space(quote)) for n in spans)
+    if places > 1:  # the highlight, the fingerprint and the reader would each pick the first: say which
+        f.fail("quote", f"occurs {places} times in measure {cited}; quote more words so that it identifies one place")
         return None
     departments: list[str] = []
     for pid in provision_ids:
@@ -184,6 +191,12 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
     return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, categories,
                          fingerprint(policy, quote, tuple(numbers), text), provision_ids, evidence, owner_hint,
                          tuple(departments))
+
+
+@lru_cache(maxsize=64)
+def _spaced(text: str) -> str:
+    """A measure's text with spaces normalised, once per measure (not once per item: 10,000 items)."""
+    return normalise_space(text)
 
 
 def _categories(f: Fields) -> tuple[str, ...]:

@@ -180,10 +180,11 @@ def check_text(value: str, field: str) -> str:
 
 
 def check_due(due: str) -> str:
+    """A due date as stored: YYYY-MM-DD (20261231 and 2026-W53-4 are ISO dates too: normalised), or ""."""
     due = check_text(due, "due date").strip()
     if due:
         try:
-            dt.date.fromisoformat(due)
+            return dt.date.fromisoformat(due).isoformat()
         except ValueError:
             raise StoreError(f"due date {due[:40]!r} is not a date like 2026-12-31") from None
     return due

@@ -7,6 +7,7 @@ that quote file names and keys.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -58,3 +59,17 @@ def warn(message: str) -> None:
 def fail(message: str) -> None:
     """`bj30: MESSAGE` on stderr: an error, on one line whatever the message quotes."""
     print(f"bj30: {visible(message, one_line=True)}", file=sys.stderr)
+
+
+def can_encode(text: str, stream: TextIO) -> bool:
+    """Whether `stream`'s encoding carries `text` as it is (PYTHONIOENCODING=ascii does not carry ·)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def ascii_json(text: str) -> str:
+    """The same JSON with every non-ASCII character escaped: still valid, for an ASCII-only terminal."""
+    return json.dumps(json.loads(text), ensure_ascii=True, indent=2) + ("\n" if text.endswith("\n") else "")
