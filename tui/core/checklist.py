@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tui.core.policy import Policy
 
@@ -54,12 +54,14 @@ class Checklist:
     excluded: tuple[Exclusion, ...] = ()
     retired: tuple[str, ...] = ()  # ids once published and since removed: never reused
     follows: str = ""  # the register role whose provisions this checklist must cover ("" for none)
+    # Items by id, built once: item() is called per entry of an import (10,000 entries, 10,000 items).
+    _by_id: dict[str, ChecklistItem] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {it.id: it for it in self.items})
 
     def item(self, item_id: str) -> ChecklistItem | None:
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        return None
+        return self._by_id.get(item_id)
 
     @property
     def is_builtin(self) -> bool:
