@@ -17,6 +17,7 @@ from tui.core.errors import Bj30Error
 from tui.core.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.policy import Policy
 from tui.core.policy_loader import load_policy
+from tui.core.safe_text import visible
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
 
 if TYPE_CHECKING:
@@ -83,6 +84,8 @@ class Bj30App(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         # Notifications carry notes, queries, paths and content: always literal, never markup.
+        # And control characters shown, not sent (safe_text.visible): a note may quote anything.
+        message, title = visible(message), visible(title, one_line=True)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
         self.notices.append(Notice(message, severity))
 

@@ -10,6 +10,7 @@ from textual.content import Content
 
 from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.screens.base import app_of
+from tui.widgets.literal import highlighted, literal
 
 # At most this many measures found by their text, scored below any title match.
 TEXT_HITS = 5
@@ -44,7 +45,7 @@ class MeasuresProvider(Provider):
                 score = 1.0
             if score > 0:
                 titled.add(place)
-                yield Hit(score, matcher.highlight(text), partial(self._open, place), text=text,
+                yield Hit(score, highlighted(matcher, text), partial(self._open, place), text=text,
                           help="Open in the reader")
         # The measures' text too, as `/` searches it: "patent" offers measure 24, whose title
         # says "intellectual property". Ranked below the title matches, best first.
@@ -85,11 +86,12 @@ class WorkbenchProvider(Provider):
 
     async def discover(self) -> Hits:
         for text, help_text, action in self._commands():
-            yield DiscoveryHit(Content(text), action, text=text, help=help_text)
+            yield DiscoveryHit(literal(text), action, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, help_text, action in self._commands():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), action, text=text, help=help_text)
+                # Built from Content, not markup: a checklist's title is shown as typed (issue 12, 6).
+                yield Hit(score, highlighted(matcher, text), action, text=text, help=help_text)

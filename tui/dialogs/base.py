@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from tui.widgets.literal import literal
 
 
 class Dialog(ModalScreen):
@@ -49,4 +50,4 @@ class Dialog(ModalScreen):
         self.dismiss(None)
 
     def show_error(self, message: str) -> None:
-        self.query_one(".dialog-error", Static).update(Content(message))
+        self.query_one(".dialog-error", Static).update(literal(message))

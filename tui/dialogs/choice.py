@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.dialogs.base import Dialog
+from tui.widgets.literal import literal
 from tui.widgets.vim_list import VimOptionList
 
 
@@ -32,8 +32,8 @@ class ChoiceDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
-            yield VimOptionList(*(Option(Content(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield VimOptionList(*(Option(literal(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
                                 id="choices", markup=False)
             yield Label(self.hint, classes="dialog-hint")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Label, Static
 
 from tui.dialogs.base import Dialog
+from tui.widgets.literal import literal
 
 
 class ConfirmDialog(Dialog):
@@ -25,7 +25,7 @@ class ConfirmDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content(self.question), classes="dialog-title")
+            yield Static(literal(self.question), classes="dialog-title")
             yield Label("y yes · n no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:

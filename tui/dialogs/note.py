@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from tui.core.store import MAX_FIELD_CHARS, MAX_NOTE_CHARS, StoreError, check_due
 from tui.dialogs.base import Dialog
+from tui.widgets.literal import as_saved, editable
 
 DUE_CHARS = len("2026-12-31")
 
@@ -56,14 +57,14 @@ class NoteDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-box"):
             yield Label(Content(f"Note for {self.item_id}"), classes="dialog-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True, tab_behavior="focus", compact=True)
+            yield TextArea(editable(self.note), id="note-text", soft_wrap=True, tab_behavior="focus", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Owner ")
-                yield Input(value=self.owner, placeholder="who is responsible", id="note-owner", max_length=MAX_FIELD_CHARS,
-                            compact=True)
+                yield Input(value=editable(self.owner), placeholder="who is responsible", id="note-owner",
+                            max_length=MAX_FIELD_CHARS, compact=True)
             with Horizontal(classes="field"):
                 yield Label("Due   ")
-                yield Input(value=self.due, placeholder="e.g. 2026-12-31", id="note-due", max_length=DUE_CHARS,
+                yield Input(value=editable(self.due), placeholder="e.g. 2026-12-31", id="note-due", max_length=DUE_CHARS,
                             compact=True)
             yield Static("", classes="dialog-error", markup=False)
             yield Label("ctrl+s saves · tab moves · escape cancels", classes="dialog-hint")
@@ -76,13 +77,13 @@ class NoteDialog(Dialog):
         self.action_save()
 
     def action_save(self) -> None:
-        note = self.query_one(TextArea).text
+        note = as_saved(self.query_one(TextArea).text, self.note)  # unchanged: the original, not its escapes
         if len(note) > MAX_NOTE_CHARS:
             self.show_error(f"The note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}.")
             return
         try:
-            due = check_due(self.query_one("#note-due", Input).value)
+            due = check_due(as_saved(self.query_one("#note-due", Input).value, self.due))
         except StoreError as exc:
             self.show_error(str(exc))
             return
-        self.dismiss(NoteEdit(note, self.query_one("#note-owner", Input).value.strip(), due))
+        self.dismiss(NoteEdit(note, as_saved(self.query_one("#note-owner", Input).value.strip(), self.owner), due))

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from tui.core.store import MAX_FIELD_CHARS, MAX_PROFILE_NAME
 from tui.dialogs.base import Dialog
+from tui.widgets.literal import as_saved, editable
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,11 @@ class ProfileDialog(Dialog):
         name, institution, department = self.values
         with Vertical(classes="dialog"):
             yield Label("Edit profile" if self.editing else "New profile", classes="dialog-title")
-            yield Input(value=name, placeholder="Short name, e.g. pku", id="profile-name", max_length=MAX_PROFILE_NAME,
+            yield Input(value=editable(name), placeholder="Short name, e.g. pku", id="profile-name", max_length=MAX_PROFILE_NAME,
                         disabled=self.editing)
-            yield Input(value=institution, placeholder="Institution, e.g. Peking University",
+            yield Input(value=editable(institution), placeholder="Institution, e.g. Peking University",
                         id="profile-institution", max_length=MAX_FIELD_CHARS)
-            yield Input(value=department, placeholder="Department (optional)", id="profile-department",
+            yield Input(value=editable(department), placeholder="Department (optional)", id="profile-department",
                         max_length=MAX_FIELD_CHARS)
             yield Static("", classes="dialog-error", markup=False)
             yield Label("enter saves · tab moves · escape cancels", classes="dialog-hint")
@@ -45,12 +46,15 @@ class ProfileDialog(Dialog):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        name = self.query_one("#profile-name", Input).value.strip()
-        institution = self.query_one("#profile-institution", Input).value.strip()
+        # Fields still showing what they were filled with give back the original, not its escapes.
+        old_name, old_institution, old_department = self.values
+        name = as_saved(self.query_one("#profile-name", Input).value.strip(), old_name)
+        institution = as_saved(self.query_one("#profile-institution", Input).value.strip(), old_institution)
         if not name:
             self.show_error("A profile needs a short name.")
             return
         if not institution:
             self.show_error("Say which institution this profile is for; it goes into reports.")
             return
-        self.dismiss(ProfileForm(name, institution, self.query_one("#profile-department", Input).value.strip()))
+        self.dismiss(ProfileForm(name, institution,
+                                 as_saved(self.query_one("#profile-department", Input).value.strip(), old_department)))

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from tui.dialogs.base import Dialog
+from tui.widgets.literal import as_saved, editable
 
 
 class ReasonDialog(Dialog):
@@ -22,7 +23,7 @@ class ReasonDialog(Dialog):
         with Vertical(classes="dialog"):
             yield Label(Content(f"Not applicable: {self.item_id}"), classes="dialog-title")
             yield Label("Why does this item not apply? The reason is kept in the note.")
-            yield Input(value=self.current, placeholder="e.g. We employ no foreign staff.", id="reason")
+            yield Input(value=editable(self.current), placeholder="e.g. We employ no foreign staff.", id="reason")
             yield Static("", classes="dialog-error", markup=False)
             yield Label("enter saves · escape cancels", classes="dialog-hint")
 
@@ -31,4 +32,4 @@ class ReasonDialog(Dialog):
         if not event.value.strip():
             self.show_error("N/A needs a reason: say why the item does not apply.")
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(as_saved(event.value.strip(), self.current.strip()))

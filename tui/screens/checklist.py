@@ -18,6 +18,7 @@ from tui.core.store import ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen
+from tui.widgets.literal import literal
 from tui.widgets.progress_text import item_line, progress_line
 from tui.widgets.vim_list import VimOptionList
 
@@ -135,7 +136,7 @@ class ChecklistScreen(Bj30Screen[None]):
         if workbench.read_only:
             extra.append("READ-ONLY")
         self.query_one("#checklist-title", Static).update(Content.assemble(
-            Content(c.title).stylize("bold"), Content(f"   profile {workbench.profile_name}").stylize("dim")))
+            literal(c.title).stylize("bold"), literal(f"   profile {workbench.profile_name}").stylize("dim")))
         self.query_one("#checklist-progress", Static).update(Content.assemble(
             progress_line(self.state.counts, 16), Content(f" · filter: {self.filter}").stylize("dim"),
             Content("".join(f" · {e}" for e in extra)).stylize("$warning")))
@@ -190,8 +191,8 @@ class ChecklistScreen(Bj30Screen[None]):
         lines: list[Content] = [
             Content.assemble(Content(it.id).stylize("bold"), Content(
                 f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
-            Content(it.text),
-            Content(f"“{it.quote}”").stylize("italic dim"),
+            literal(it.text),
+            literal(f"“{it.quote}”").stylize("italic dim"),
         ]
         state = [f"Status: {STATUS_WORD[p.status]}"]
         if p.completed:
@@ -200,12 +201,12 @@ class ChecklistScreen(Bj30Screen[None]):
             state.append(f"owner {p.owner}")
         if p.due:
             state.append(f"due {p.due}")
-        lines.append(Content(" · ".join(state)).stylize("bold"))
+        lines.append(literal(" · ".join(state)).stylize("bold"))
         if p.note:
-            lines.append(Content("Note: " + p.note))
+            lines.append(literal("Note: " + p.note))
         if it.guidance:
-            lines.append(Content("Guidance: " + it.guidance).stylize("dim"))
-        lines += [Content(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
+            lines.append(literal("Guidance: " + it.guidance).stylize("dim"))
+        lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
         if s.needs_review:
             lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
                                  "check the mark still holds, then mark it again.").stylize("$warning"))

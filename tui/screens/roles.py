@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.progress import ChecklistState
 from tui.screens.base import Bj30Screen
+from tui.widgets.literal import literal
 from tui.widgets.progress_text import progress_line
 from tui.widgets.vim_list import VimOptionList
 
@@ -19,7 +20,7 @@ def role_prompt(state: ChecklistState) -> Content:
     c = state.checklist
     origin = "" if c.is_builtin else f"   (your file: {c.source})"
     review = f"   · {len(state.needing_review)} to review" if state.needing_review else ""
-    return Content.assemble(Content(c.title).stylize("bold"), Content(f"   {c.role}{origin}").stylize("dim"), "\n",
+    return Content.assemble(literal(c.title).stylize("bold"), literal(f"   {c.role}{origin}").stylize("dim"), "\n",
                             progress_line(state.counts), Content(review).stylize("$warning"))
 
 
@@ -69,8 +70,8 @@ class RolesScreen(Bj30Screen[None]):
         who = profile.institution or "no institution yet: P sets it"
         lens = app.ui_state.role or "none"
         self.query_one("#checklists-header", Static).update(Content.assemble(
-            Content("Checklists").stylize("bold"), f" · profile {profile.name} ({who})",
-            Content(f" · lens: {lens}").stylize("dim")))
+            Content("Checklists").stylize("bold"), literal(f" · profile {profile.name} ({who})"),
+            literal(f" · lens: {lens}").stylize("dim")))
         options = self.query_one(OptionList)
         keep = options.highlighted
         options.set_options(Option(role_prompt(s), id=s.checklist.role) for s in states)

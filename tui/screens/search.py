@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.widgets import Footer, Input, Static
 
 from tui.core.search import MAX_QUERY_CHARS, SearchHit
 from tui.screens.base import Bj30Screen
 from tui.widgets.hit_list import HitList
+from tui.widgets.literal import literal
 
 # Wait this long after a keystroke before searching: typing never waits for a search,
 # and a burst of keys runs one search, not one per key.
@@ -103,7 +103,7 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
         if not query.strip():
             status.update("Type words to find; e.g. indirect expenses, intellectual property, customs.")
         elif not hits:
-            status.update(Content(f"No match for {query.strip()[:60]!r}. Try fewer or other words."))
+            status.update(literal(f"No match for {query.strip()[:60]!r}. Try fewer or other words."))
         else:
             status.update(f"{found(hits)} found · ↑↓ choose · enter opens")
 

@@ -9,6 +9,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.search import SearchHit
+from tui.widgets.literal import literal
 
 MARK = "bold reverse"
 GROUP_HEADINGS = {"policy": "Policy", "items": "Checklist items", "notes": "Your notes"}
@@ -19,13 +20,16 @@ def hit_prompt(hit: SearchHit) -> Content:
         head = f"{hit.measure:>2}. {hit.title}" if hit.measure else hit.title
     else:
         head = f"{hit.title} · measure {hit.measure}" if hit.measure else hit.title
-    snippet = Content(" ".join(hit.snippet.split()) if hit.group == "notes" else hit.snippet)
-    if hit.group != "notes":  # a note's snippet is flattened to one line: its spans no longer fit
+    raw = " ".join(hit.snippet.split()) if hit.group == "notes" else hit.snippet
+    snippet = literal(raw)
+    # A note's snippet is flattened to one line, and shown control characters lengthen a text:
+    # in either case the spans no longer fit.
+    if hit.group != "notes" and snippet.plain == raw:
         for start, end in hit.snippet_spans:
             snippet = snippet.stylize(MARK, start, end)
-    parts: list[Content | str] = [Content(head).stylize("bold"), "\n", snippet]
+    parts: list[Content | str] = [literal(head).stylize("bold"), "\n", snippet]
     if hit.via:
-        parts += ["\n", Content(f"via {hit.via}").stylize("dim italic")]
+        parts += ["\n", literal(f"via {hit.via}").stylize("dim italic")]
     return Content.assemble(*parts)
 
 

@@ -8,6 +8,7 @@ from textual.content import Content
 from tui.core.coverage import ProvisionCoverage
 from tui.core.progress import ItemState
 from tui.core.provisions import KIND_WORD, STATUS_WORD
+from tui.widgets.literal import literal
 from tui.widgets.measure_view import Lens
 from tui.widgets.progress_text import item_line, status_box
 
@@ -28,7 +29,7 @@ def legend() -> Content:
 
 def build_lens(role_title: str, covers: list[ProvisionCoverage], items: list[ItemState]) -> Lens:
     status = {s.item.id: s.status for s in items}
-    lines: list[Content] = [Content(f"{role_title}: {len(covers)} provision{'s' if len(covers) != 1 else ''} "
+    lines: list[Content] = [literal(f"{role_title}: {len(covers)} provision{'s' if len(covers) != 1 else ''} "
                                     f"of this measure concern you").stylize("bold")]
     if covers:
         lines.append(legend())
@@ -41,7 +42,7 @@ def build_lens(role_title: str, covers: list[ProvisionCoverage], items: list[Ite
             cover = Content(", ").join((
                 Content.assemble(status_box(status.get(i, "todo")), " ", i) for i in c.items))
         else:
-            cover = Content(f"excluded: {c.excluded}").stylize("dim italic")
+            cover = literal(f"excluded: {c.excluded}").stylize("dim italic")
         lines.append(Content.assemble(head, "  ", cover))
     if items:
         lines += [Content("Items citing this measure").stylize("bold"), *[item_line(s) for s in items]]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from tui.core.status import STATUS_BOX
+from tui.widgets.literal import literal
 
 if TYPE_CHECKING:
     from tui.core.progress import Counts, ItemState  # noqa: F401
@@ -31,4 +32,4 @@ def item_line(s: ItemState) -> Content:
     """One item as a line: status box, id, review flag, statement (dim when N/A). Checklist and lens."""
     flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
     return Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), flag, "  ",
-                            Content(s.item.text).stylize("dim" if s.status == "na" else ""))
+                            literal(s.item.text).stylize("dim" if s.status == "na" else ""))
