@@ -198,7 +198,7 @@ def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> 
     if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
         problems.add(where, f"item_id {str(item_id)[:70]!r} is not an item id")
     name = raw.get("field")
-    if name not in HISTORY_FIELDS:
+    if not isinstance(name, str) or name not in HISTORY_FIELDS:
         problems.add(where, f"field {str(name)[:20]!r} is not one of: {', '.join(sorted(HISTORY_FIELDS))}")
     old = _text(raw, "old", where, problems, limit=MAX_NOTE_CHARS)
     new = _text(raw, "new", where, problems, limit=MAX_NOTE_CHARS)
