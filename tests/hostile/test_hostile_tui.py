@@ -192,3 +192,22 @@ def test_the_store_keeps_the_hostile_text_exactly(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "progress.sqlite3")
     assert conn.execute("SELECT note FROM progress").fetchone()[0] == ESCAPES  # shown escaped, stored as typed
     conn.close()
+
+
+async def test_a_newer_store_says_its_progress_cannot_be_shown(make_app, tmp_path: Path) -> None:
+    from tui.core.store import SCHEMA_VERSION
+    from tui.screens.roles import RolesScreen
+
+    path = tmp_path / "progress.sqlite3"
+    Store.open(path).store.close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, RolesScreen)
+        assert any("this bj30 cannot show its progress" in n.message for n in app.notices)
+        assert " 0/" not in screen_text(app) and "0 done" not in screen_text(app)
