@@ -27,14 +27,15 @@ FULL = "the disk is full: the change was not saved"
 class FullOnCommit:
     """A connection whose COMMIT fails as it does on a full disk: SQLite has already rolled back."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, message: str = "database or disk is full") -> None:
         self.conn = conn
         self.full = True
+        self.message = message
 
     def execute(self, sql: str, *args):
         if self.full and sql.strip().upper() == "COMMIT":
             self.conn.execute("ROLLBACK")  # what SQLite does itself on SQLITE_FULL during COMMIT
-            raise sqlite3.OperationalError("database or disk is full")
+            raise sqlite3.OperationalError(self.message)
         return self.conn.execute(sql, *args)
 
     def __getattr__(self, name: str):
@@ -72,6 +73,14 @@ def test_sqlite_full_inside_the_transaction_gives_one_clear_error(store: Store) 
     assert str(caught.value) == FULL
     assert store.item(DEFAULT_PROFILE, "soe", "soe-001").note in ("before", "x" * 15_000)
     assert not store._conn.in_transaction
+
+
+def test_another_disk_failure_is_said_as_such(store: Store) -> None:
+    store._conn = FullOnCommit(store._conn, "disk I/O error")  # type: ignore[assignment]
+    with pytest.raises(StoreError, match=r"^the change was not saved: the disk failed \(disk I/O error\); "
+                                         r"is it full or failing\?$"):
+        store.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", fingerprint="f")
+    assert store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "doing"
 
 
 def test_a_failed_profile_write_is_the_same_clear_error(store: Store) -> None:

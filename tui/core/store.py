@@ -246,6 +246,8 @@ class Store:
     def _cannot_write(cls, path: Path, exc: sqlite3.Error, warnings: list[str]) -> OpenedStore:
         if _is_full(exc):
             return cls._read_only(path, f"the disk is full ({exc})", warnings, full=True)
+        if _is_io_error(exc):
+            return cls._read_only(path, f"the disk failed ({exc}); is it full or failing?", warnings)
         if _is_locked(exc):
             return cls._read_only(path, f"the progress store is locked ({exc})", warnings)
         return cls._read_only(path, f"cannot open {path}: {exc}", warnings)
@@ -562,16 +564,29 @@ def _user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+SQLITE_FULL = 13
+SQLITE_IOERR = 10
+SQLITE_IOERR_SHMSIZE = 10 | (19 << 8)  # the WAL index (-shm) cannot grow: what a full disk gives at open
+
+
+def _extended_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; before, the message is all there is
+    return code if isinstance(code, int) else None
+
+
 def _errorcode(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
-    return code & 0xFF if isinstance(code, int) else None
+    code = _extended_code(exc)
+    return code & 0xFF if code is not None else None
 
 
 def _is_full(exc: sqlite3.Error) -> bool:
-    """SQLITE_FULL, or an I/O error writing (the WAL index cannot grow on a full disk)."""
-    code = _errorcode(exc)
-    text = str(exc)
-    return code in (13, 10) or "database or disk is full" in text or "disk I/O error" in text
+    """SQLITE_FULL, or the -shm file failing to grow (SQLite's own answer to a full disk at open)."""
+    return _errorcode(exc) == SQLITE_FULL or _extended_code(exc) == SQLITE_IOERR_SHMSIZE or \
+        "database or disk is full" in str(exc)
+
+
+def _is_io_error(exc: sqlite3.Error) -> bool:
+    return _errorcode(exc) == SQLITE_IOERR or "disk I/O error" in str(exc)
 
 
 def _is_locked(exc: sqlite3.Error) -> bool:
@@ -581,6 +596,8 @@ def _is_locked(exc: sqlite3.Error) -> bool:
 def _not_saved(exc: sqlite3.Error) -> StoreError:
     if _is_full(exc):
         return StoreError(FULL)
+    if _is_io_error(exc):
+        return StoreError(f"the change was not saved: the disk failed ({exc}); is it full or failing?")
     if _is_locked(exc):
         return StoreError(f"not saved: the progress store is busy ({exc}); try again")
     return StoreError(f"not saved: {exc}")
