@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,25 @@ def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
     ids = [it.id for it in load_default_catalog(policy).get("university").items][:16]
     data = tmp_path / "empty"
     env = dict(os.environ, PYTHONPATH=str(REPO), XDG_DATA_HOME=str(data))
-    # Each process waits for the go file, so that all 16 open the empty folder at the same moment.
+    # Each process imports bj30, loads the policy and the checklists, then waits for the go file:
+    # all 16 then open the empty folder within a few milliseconds of each other.
     go = tmp_path / "go"
+    ready = tmp_path / "ready"
+    ready.mkdir()
     script = ("import os, sys, time\n"
-              f"while not os.path.exists({str(go)!r}): time.sleep(0.002)\n"
               "from tui.cli import main\n"
+              "from tui.core.policy_loader import load_policy\n"
+              "from tui.core.checklist_loader import load_default_catalog\n"
+              "load_default_catalog(load_policy())\n"
+              f"open(os.path.join({str(ready)!r}, str(os.getpid())), 'w').close()\n"
+              f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
               "sys.exit(main(sys.argv[1:]))\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, "mark", "university", item_id, "done"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
              for item_id in ids]
+    deadline = time.monotonic() + 120
+    while len(list(ready.iterdir())) < len(procs) and time.monotonic() < deadline:
+        time.sleep(0.05)
     go.write_text("go")
     results = [(p.wait(timeout=120), p.stderr.read().decode() if p.stderr else "") for p in procs]
     for p in procs:
