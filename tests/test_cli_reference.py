@@ -61,12 +61,23 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("arg, message", [
     ("31", "bj30: no measure 31: measures are numbered 1-30"),
     ("0", "bj30: no measure 0: measures are numbered 1-30"),
-    ("seventeen", "bj30: not a measure number: 'seventeen'; type a number 1-30"),
+    ("seventeen", "bj30: 'seventeen' is not in the policy; "
+                  "try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+    ("abc", "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+    ("VI", "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
 ])
 def test_show_errors_are_one_line(capsys: pytest.CaptureFixture[str], arg: str, message: str) -> None:
     code, out, err = run_cli(capsys, "show", arg)
     assert code == 1 and out == ""
     assert err.strip() == message
+
+
+def test_show_takes_a_part_numeral_as_its_first_measure(capsys: pytest.CaptureFixture[str]) -> None:
+    _, by_part, _ = run_cli(capsys, "show", "III")
+    _, by_number, _ = run_cli(capsys, "show", "10")
+    assert by_part == by_number and "Part III." in by_part and "Measure 10." in by_part
+    _, out, _ = run_cli(capsys, "show", "part v", "--format", "json")
+    assert json.loads(out)["number"] == 22
 
 
 def test_paths_honour_xdg(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:

@@ -100,18 +100,36 @@ async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path, m
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("g")
         assert isinstance(app.screen, GotoDialog)
-        for bad in ("31", "abc", "0", ""):
+        for bad, says in (("31", "no measure 31: measures are numbered 1-30"),
+                          ("abc", "'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
+                                  "notice or preamble"),
+                          ("VI", "'VI' is not in the policy"), ("0", "no measure 0"), ("", "nothing typed; try")):
             app.screen.query_one("#goto-input").value = bad
             await pilot.press("enter")
             assert isinstance(app.screen, GotoDialog), bad
-            error = plain(app.screen.query_one("#goto-error"))
-            assert "measure" in error and "1-30" in error, (bad, error)
+            assert says in plain(app.screen.query_one("#goto-error")), bad
         app.screen.query_one("#goto-input").value = ""
         await pilot.press("1", "7", "enter")
         assert reader(app).place == 17
         assert "17. Increase Incentives" in shown(app)
         await pilot.press("g", "escape")
         assert reader(app).place == 17
+
+
+@pytest.mark.parametrize("typed, place, text", [
+    ("notice", NOTICE, "are hereby issued to you"),
+    ("preamble", PREAMBLE, "This document is formulated"),
+    ("III", 10, "10. Promote the Development of Key Industries"),
+    ("part v", 22, "22. Improve the Incentive Mechanism"),
+])
+async def test_goto_takes_notice_preamble_and_part_numerals(tmp_path: Path, make_app, typed: str, place: object,
+                                                            text: str) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        reader(app).open(17)
+        await pilot.press("g", *typed, "enter")
+        assert isinstance(app.screen, ReaderScreen)
+        assert reader(app).place == place and text in shown(app)
 
 
 async def test_back_and_forward_walk_the_history(tmp_path: Path, make_app) -> None:
@@ -167,7 +185,8 @@ async def test_help_is_generated_from_bindings(tmp_path: Path, make_app) -> None
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
         table = plain(app.screen.query_one("#help-table"))
-        for expected in ("Next", "Prev", "Go to measure", "Back", "Forward", "Show or hide the contents",
+        for expected in ("Next", "Prev", "Go to a measure, a part, the notice or the preamble", "Back", "Forward",
+                         "Show or hide the contents",
                          "Copy citation", "Quit", "Role lens", "Checklists", "Search", "Who acts in each clause"):
             assert expected in table
         assert "[ / alt+" in table

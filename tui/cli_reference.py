@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui import locations
 from tui.core.markdown import escape_inline
+from tui.core.places import read_place
 from tui.core.policy import Measure, Policy
 from tui.core.policy_loader import load_policy
 from tui.core.safe_text import json_text, visible
@@ -26,7 +27,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     toc.set_defaults(handler=cmd_toc)
 
     show = commands.add_parser("show", help="print one measure, or the notice or preamble")
-    show.add_argument("what", metavar="N", help="a measure number 1-30, 'notice' or 'preamble'")
+    show.add_argument("what", metavar="N",
+                      help="a measure number 1-30, a part numeral I-V (its first measure), 'notice' or 'preamble'")
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
 
@@ -83,10 +85,10 @@ def cmd_toc(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     policy = load_policy()
-    what = args.what.strip().lower()
-    if what in ("notice", "preamble"):
-        return _show_front_matter(policy, what, args.format)
-    m = policy.parse_measure(args.what)
+    place = read_place(policy, args.what)  # the same words as the app's go-to dialog (`g`)
+    if isinstance(place, str):
+        return _show_front_matter(policy, place, args.format)
+    m = policy.measure(place)
     if args.format == "json":
         print_json(measure_json(policy, m))
     elif args.format == "md":

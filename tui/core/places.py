@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
+from tui.core.errors import UnknownMeasure
 from tui.core.policy import Policy
 
 NOTICE = "notice"
@@ -51,3 +52,31 @@ def parse_place(policy: Policy, value: object) -> Place | None:
     if isinstance(value, int) and not isinstance(value, bool) and policy.first <= value <= policy.last:
         return value
     return None
+
+
+def accepted_places(policy: Policy) -> str:
+    """What `read_place` accepts, said in one line (the go-to dialog's hint and its errors)."""
+    parts = policy.parts
+    return (f"a measure {policy.first}-{policy.last}, a part {parts[0].numeral}-{parts[-1].numeral} "
+            f"(its first measure), notice or preamble")
+
+
+def read_place(policy: Policy, text: str) -> Place:
+    """The place a person typed: the go-to dialog (`g`) and `bj30 show` share this.
+
+    Accepts a measure ("17", "measure 17", "#17"), "notice", "preamble", and a part's numeral
+    ("III", "part iii"), which stands for the part's first measure. Anything else raises
+    UnknownMeasure with one line that says what is accepted.
+    """
+    cleaned = " ".join(text.split()).lower()
+    if cleaned in (NOTICE, PREAMBLE):
+        return cleaned
+    numeral = cleaned.removeprefix("part").strip().upper()
+    for part in policy.parts:
+        if numeral == part.numeral and part.measures:
+            return part.measures[0].number
+    digits = cleaned.removeprefix("measure").strip().lstrip("#").strip()
+    if digits.isascii() and digits.isdigit():
+        return policy.measure(int(digits)).number  # out of range: "no measure 31: measures are numbered 1-30"
+    what = f"{text.strip()[:40]!r} is not in the policy" if text.strip() else "nothing typed"
+    raise UnknownMeasure(f"{what}; try {accepted_places(policy)}")

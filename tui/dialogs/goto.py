@@ -1,4 +1,4 @@
-"""The "Go to measure" dialog: a number 1-30 and Enter; anything else is refused in place."""
+"""The "Go to" dialog: a measure, a part, the notice or the preamble, as `bj30 show` takes them."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from tui.core.errors import UnknownMeasure
+from tui.core.places import Place, accepted_places, read_place
 from tui.core.policy import Policy
 from tui.dialogs.base import Dialog
 
 
 class GotoDialog(Dialog):
-    """Dismisses with the measure number chosen, or None when cancelled."""
+    """Dismisses with the place chosen, or None when cancelled. Bad input is refused in place."""
 
     def __init__(self, policy: Policy) -> None:
         super().__init__()
@@ -21,18 +22,20 @@ class GotoDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="goto-box", classes="dialog"):
-            yield Label(f"Go to measure ({self.policy.first}-{self.policy.last})", classes="dialog-title")
-            yield Input(placeholder="e.g. 17", id="goto-input", max_length=40)
+            yield Label("Go to", classes="dialog-title")
+            yield Input(placeholder="e.g. 17, III, notice", id="goto-input", max_length=40)
             yield Static("", id="goto-error", classes="dialog-error", markup=False)
+            yield Static(Content(f"Type {accepted_places(self.policy)}; enter goes, escape cancels."),
+                         classes="dialog-hint", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            measure = self.policy.parse_measure(event.value)
+            place: Place = read_place(self.policy, event.value)
         except UnknownMeasure as exc:
             self.query_one("#goto-error", Static).update(Content(str(exc)))
             return
-        self.dismiss(measure.number)
+        self.dismiss(place)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#goto-error", Static).update("")

@@ -29,7 +29,8 @@ class ReaderScreen(Bj30Screen[None]):
     BINDINGS = [
         Binding("n", "next", "Next", id="reader.next"),
         Binding("p", "previous", "Prev", id="reader.previous"),
-        Binding("g", "goto", "Go to", tooltip="Go to measure", id="reader.goto"),
+        Binding("g", "goto", "Go to", tooltip="Go to a measure, a part, the notice or the preamble",
+                id="reader.goto"),
         Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="reader.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="reader.forward"),
         Binding("t", "toggle_contents", "TOC", tooltip="Show or hide the contents", id="reader.toggle_contents"),
@@ -190,9 +191,9 @@ class ReaderScreen(Bj30Screen[None]):
     def action_goto(self) -> None:
         from tui.dialogs.goto import GotoDialog
 
-        def chosen(number: int | None) -> None:
-            if number is not None:
-                self.open(number)
+        def chosen(place: Place | None) -> None:
+            if place is not None:
+                self.open(place)
 
         self.app.push_screen(GotoDialog(self.policy), chosen)
 
