@@ -15,7 +15,7 @@ from tui.core.policy import Policy
 from tui.dialogs.goto import GotoDialog
 from tui.dialogs.help import HelpDialog
 from tui.screens.reader import ReaderScreen
-from tui.widgets.contents import ContentsTree
+from tui.widgets.contents import ContentsList
 from tui.widgets.measure_view import MeasureView
 
 NARROW = (80, 24)
@@ -38,21 +38,20 @@ async def test_first_run_opens_the_preamble_with_contents_by_width(tmp_path: Pat
     async with app.run_test(size=NARROW):
         assert reader(app).place == PREAMBLE
         assert "This document is formulated" in shown(app)
-        assert not app.screen.query(ContentsTree)  # not even built until asked for
+        assert not app.screen.query(ContentsList)  # not even built until asked for
     app = make_app(folder=tmp_path / "wide")
     async with app.run_test(size=WIDE) as pilot:
-        assert app.screen.query_one(ContentsTree).display
-        tree = app.screen.query_one(ContentsTree)
+        assert app.screen.query_one(ContentsList).display
+        tree = app.screen.query_one(ContentsList)
         assert app.focused is tree
-        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert tree.cursor_node is not None and tree.cursor_node.data == PREAMBLE
+        assert tree.cursor_row.place == PREAMBLE
 
 
 async def test_contents_arrows_jk_and_enter_open_a_measure(tmp_path: Path, make_app) -> None:
     app = make_app()
     async with app.run_test(size=WIDE) as pilot:
-        tree = app.screen.query_one(ContentsTree)
+        tree = app.screen.query_one(ContentsList)
         tree.show_place(NOTICE)
         await pilot.press("down", "down", "j", "k", "j", "enter")
         # notice -> preamble -> part I -> 1 -> part I -> 1
@@ -64,9 +63,9 @@ async def test_opening_from_contents_on_a_narrow_terminal_hides_them(tmp_path: P
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("t")
-        tree = app.screen.query_one(ContentsTree)
+        tree = app.screen.query_one(ContentsList)
         assert tree.display and app.focused is tree
-        assert tree.cursor_node is not None and tree.cursor_node.data == PREAMBLE
+        assert tree.cursor_row.place == PREAMBLE
         await pilot.press("j", "j", "enter")
         assert reader(app).place == 1
         assert not tree.display
@@ -240,7 +239,8 @@ async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy
         assert "[b]Title[/b]" in shown(app)
         await pilot.click(MeasureView, offset=(10, 4))
         assert app.is_running
-        assert "[b]Title[/b]" in str(app.screen.query_one(ContentsTree).get_node_at_line(3).label)
+        contents = app.screen.query_one(ContentsList)
+        assert "1. [b]Title[/b]" in "".join(segment.text for segment in contents.render_line(3))
 
 
 @pytest.mark.parametrize("query", ["measure 17", "17"])
@@ -304,3 +304,62 @@ async def test_help_closes_with_q_and_question_mark_too(tmp_path: Path, make_app
             assert isinstance(app.screen, HelpDialog)
             await pilot.press(key)
             assert isinstance(app.screen, ReaderScreen) and app.is_running
+
+
+def contents_shown(app: Bj30App) -> bool:
+    found = app.screen.query(ContentsList)
+    return bool(found) and found.first().display
+
+
+async def test_the_contents_follow_the_terminal_as_it_is_resized(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        reader(app).open(17)
+        assert contents_shown(app) and isinstance(app.focused, ContentsList)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not contents_shown(app)
+        assert isinstance(app.focused, MeasureView)  # focus does not stay on a hidden panel
+        await pilot.resize_terminal(99, 30)
+        await pilot.pause()
+        assert not contents_shown(app)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert contents_shown(app)
+        assert app.screen.query_one(ContentsList).cursor_row.place == 17  # still where the reader is
+
+
+async def test_t_overrides_the_width_until_the_width_crosses_the_line(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("t")
+        assert contents_shown(app)
+        await pilot.resize_terminal(70, 24)  # narrower still: what the user asked for holds
+        await pilot.pause()
+        assert contents_shown(app)
+        await pilot.resize_terminal(120, 40)  # wide: shown anyway
+        await pilot.pause()
+        assert contents_shown(app)
+        await pilot.press("t")  # hidden although wide
+        assert not contents_shown(app)
+        await pilot.resize_terminal(130, 40)
+        await pilot.pause()
+        assert not contents_shown(app)
+        await pilot.resize_terminal(80, 24)  # crossing the line: the width decides again
+        await pilot.pause()
+        assert not contents_shown(app)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert contents_shown(app)
+
+
+async def test_a_resize_under_another_screen_applies_on_return(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash")
+        assert not isinstance(app.screen, ReaderScreen)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen) and not contents_shown(app)

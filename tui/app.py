@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeVar
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from tui import locations
 from tui.core.errors import Bj30Error
@@ -89,14 +90,18 @@ class Bj30App(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
         self.notices.append(Notice(message, severity))
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The reader is the bottom of the stack itself, not pushed over Textual's blank default
+        # screen: one screen less to style, lay out and resize at start-up.
         from tui.screens.reader import ReaderScreen
 
+        start: Place = parse_place(self.policy, self.ui_state.last_place) or PREAMBLE
+        return ReaderScreen(self.policy, start)
+
+    def on_mount(self) -> None:
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        start: Place = parse_place(self.policy, self.ui_state.last_place) or PREAMBLE
-        self.push_screen(ReaderScreen(self.policy, start))
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", timeout=8)
         # Off the start-up path: after the first screen is drawn, in a thread.

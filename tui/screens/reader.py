@@ -17,9 +17,11 @@ from tui.screens.base import Bj30Screen
 from tui.widgets.measure_view import Lens, MeasureView
 
 if TYPE_CHECKING:
-    from tui.widgets.contents import ContentsTree
+    from tui.widgets.contents import ContentsList
 
-# At this width and wider the contents panel shows at start; narrower, the text gets the room.
+# At this width and wider the contents show beside the text; narrower, the text gets the room.
+# The layout follows the terminal as it is resized; `t` overrides it until the width next
+# crosses this line.
 WIDE_ENOUGH_FOR_CONTENTS = 100
 
 
@@ -47,31 +49,69 @@ class ReaderScreen(Bj30Screen[None]):
         self.history: History[Place] = History()
         self.last_find = ""
         self._start = start
+        self._was_wide: bool | None = None
+        # The user's `t`: shown (True) or hidden (False) whatever the width, until the width next
+        # crosses WIDE_ENOUGH_FOR_CONTENTS; None lets the width decide.
+        self._contents_choice: bool | None = None
+
+    def _wide(self) -> bool:
+        return self.app.size.width >= WIDE_ENOUGH_FOR_CONTENTS
 
     def compose(self) -> ComposeResult:
+        self._was_wide = self._wide()
         with Horizontal(id="reader"):
+            if self._was_wide:
+                # Composed with the screen, cursor already on the start place: one layout pass
+                # draws the first frame, contents included.
+                from tui.widgets.contents import ContentsList
+
+                yield ContentsList(self.policy, self._start, id="contents")
             yield MeasureView(self.policy, id="measure")
         yield Footer()
 
     def on_mount(self) -> None:
         self.open(self._start)
-        if self.bj30.size.width >= WIDE_ENOUGH_FOR_CONTENTS:
+        if self._contents_shown():
             self.contents().focus()
         else:
             self.query_one(MeasureView).focus()
 
-    def contents(self) -> ContentsTree:
-        """The contents tree, built on first need: a narrow start never pays for it (nor its import)."""
-        from tui.widgets.contents import ContentsTree
+    def contents(self) -> ContentsList:
+        """The contents, built on first need: a narrow start never pays for them (nor their import)."""
+        from tui.widgets.contents import ContentsList
 
         found = self.query("#contents")
         if found:
-            return found.first(ContentsTree)
-        tree = ContentsTree(self.policy, id="contents")
-        self.query_one("#reader").mount(tree, before=0)
-        if self.place is not None:
-            self.call_after_refresh(tree.show_place, self.place)
-        return tree
+            return found.first(ContentsList)
+        contents = ContentsList(self.policy, self.place, id="contents")
+        self.query_one("#reader").mount(contents, before=0)
+        return contents
+
+    def _contents_shown(self) -> bool:
+        found = self.query("#contents")
+        return bool(found) and found.first().display
+
+    def _show_contents(self, show: bool) -> None:
+        if show == self._contents_shown():
+            return
+        if show:
+            self.contents().display = True
+            return
+        contents = self.contents()
+        if contents.has_focus:
+            self.query_one(MeasureView).focus()
+        contents.display = False
+
+    def _fit_to_width(self) -> None:
+        """Show or hide the contents for the terminal's width, unless `t` said otherwise."""
+        wide = self._wide()
+        if wide != self._was_wide:
+            self._contents_choice = None  # crossing the line: the layout follows the terminal again
+        self._was_wide = wide
+        self._show_contents(wide if self._contents_choice is None else self._contents_choice)
+
+    def on_resize(self) -> None:
+        self._fit_to_width()
 
     # Navigation -------------------------------------------------------------------
 
@@ -109,7 +149,8 @@ class ReaderScreen(Bj30Screen[None]):
         return self.bj30.attempt(find)
 
     def on_screen_resume(self) -> None:
-        # Back from a checklist or a dialog: statuses and the lens may have changed.
+        # Back from a checklist or a dialog: statuses and the lens may have changed. (A resize
+        # while another screen was on top reaches on_resize as the reader is laid out again.)
         if self.place is not None and self.is_mounted:
             self.query_one(MeasureView).update_lens(self._lens(self.place))
 
@@ -151,11 +192,12 @@ class ReaderScreen(Bj30Screen[None]):
 
         choose_role_lens(self.bj30, on_done=lambda: self.open(self.place, record=False) if self.place else None)
 
-    def on_contents_tree_opened(self, event: ContentsTree.Opened) -> None:
+    def on_contents_list_opened(self, event: ContentsList.Opened) -> None:
         self.open(event.place)
-        if self.bj30.size.width < WIDE_ENOUGH_FOR_CONTENTS:
+        if not self._wide():
             # On a narrow terminal the contents were only a way there: give the text the room.
-            self.contents().display = False
+            self._contents_choice = None
+            self._show_contents(False)
             self.query_one(MeasureView).focus()
 
     def _step(self, delta: int) -> None:
@@ -198,12 +240,10 @@ class ReaderScreen(Bj30Screen[None]):
         self.app.push_screen(GotoDialog(self.policy), chosen)
 
     def action_toggle_contents(self) -> None:
-        if not self.query("#contents"):
-            self.contents().focus()
-            return
-        contents = self.contents()
-        contents.display = not contents.display
-        (contents if contents.display else self.query_one(MeasureView)).focus()
+        show = not self._contents_shown()
+        self._contents_choice = show
+        self._show_contents(show)
+        (self.contents() if show else self.query_one(MeasureView)).focus()
 
     def action_copy_citation(self) -> None:
         if self.place is None:
