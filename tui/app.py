@@ -60,7 +60,8 @@ class Bj30App(App[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", id="app.search"),
         Binding("l", "checklists", "Checklists", id="app.checklists"),
-        Binding("question_mark", "help", "Help", id="app.help"),
+        # f1 too: where `?` is typed into a search box, help is still one key away.
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
         # q works everywhere and is in the help; the footer keeps its room at 80 columns.
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
@@ -81,6 +82,12 @@ class Bj30App(App[None]):
         # What the app told the user lately (newest last), after the toasts have gone.
         self.notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
         self.last_query = ""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # On the search screen `/` would only search again: not offered there (nor in its footer).
+        if action == "search" and not getattr(self.screen, "offers_search", True):
+            return False
+        return True
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:

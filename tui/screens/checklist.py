@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.export import item_facts
@@ -18,6 +18,7 @@ from tui.core.store import ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen
+from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 from tui.widgets.progress_text import item_line, progress_line
 from tui.widgets.vim_list import VimOptionList
@@ -81,7 +82,7 @@ class ChecklistScreen(Bj30Screen[None]):
         yield VimOptionList(id="items", markup=False)
         with VerticalScroll(id="item-detail"):
             yield Static("", id="item-detail-text", markup=False)
-        yield Footer()
+        yield KeysLine()
 
     def on_mount(self) -> None:
         self.bj30.last_role = self.role  # the list is filled by on_screen_resume, which follows

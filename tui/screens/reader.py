@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer
 
 from tui.core.citation import citation
 from tui.core.history import History
 from tui.core.places import Place, body_text, place_label, step
 from tui.core.policy import Policy, Span
 from tui.screens.base import Bj30Screen
+from tui.widgets.keys_line import KeysLine
 from tui.widgets.measure_view import Lens, MeasureView
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class ReaderScreen(Bj30Screen[None]):
 
                 yield ContentsList(self.policy, self._start, id="contents")
             yield MeasureView(self.policy, id="measure")
-        yield Footer()
+        yield KeysLine()
 
     def on_mount(self) -> None:
         self.open(self._start)

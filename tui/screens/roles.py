@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.progress import ChecklistState
 from tui.screens.base import Bj30Screen
+from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 from tui.widgets.progress_text import progress_line
 from tui.widgets.vim_list import VimOptionList
@@ -51,7 +52,7 @@ class RolesScreen(Bj30Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="checklists-header", markup=False)
         yield VimOptionList(id="roles", markup=False)
-        yield Footer()
+        yield KeysLine()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.core.search import MAX_QUERY_CHARS, SearchHit
 from tui.screens.base import Bj30Screen
 from tui.widgets.hit_list import HitList
+from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 
 # Wait this long after a keystroke before searching: typing never waits for a search,
@@ -37,6 +38,7 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
     """Dismisses with the query and the chosen hit (None on Escape)."""
 
     help_title = "Search"
+    offers_search = False  # already here: the app's `/` is not offered (see Bj30App.check_action)
 
     DEFAULT_CSS = """
     #search-input {
@@ -73,7 +75,7 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
                     id="search-input", max_length=MAX_QUERY_CHARS)
         yield Static("", id="search-status", markup=False)
         yield HitList(id="search-hits")
-        yield Footer()
+        yield KeysLine()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
