@@ -82,6 +82,8 @@ class Bj30App(App[None]):
         # What the app told the user lately (newest last), after the toasts have gone.
         self.notices: deque[Notice] = deque(maxlen=MAX_NOTICES)
         self.last_query = ""
+        # What the header lines say about the profile: its institution once known (learn_profile).
+        self.profile_words = f"profile {profile}" if profile else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the search screen `/` would only search again: not offered there (nor in its footer).
@@ -252,6 +254,38 @@ class Bj30App(App[None]):
     def set_role_lens(self, role: str | None) -> None:
         self.ui_state.role = role
         self._save_state()
+        self.refresh_headers()
+
+    # The header line ----------------------------------------------------------------
+
+    def header_right(self) -> str:
+        """The right side of every header line: the institution and the role lens."""
+        lens = f"lens: {self.ui_state.role}" if self.ui_state.role else ""
+        return " · ".join(w for w in (self.profile_words, lens) if w)
+
+    def learn_profile(self) -> None:
+        """Find what the headers say about the profile: from the workbench once it is open (the
+        profile may have just been switched or edited), else by a read-only peek at the store.
+        The reader's start never opens the store for this (see tui/core/profile.py)."""
+        from tui.core.profile import DEFAULT_PROFILE, Profile, peek_profile
+
+        name = self._profile or DEFAULT_PROFILE
+        profile: Profile | None
+        if self._workbench is not None:
+            workbench = self._workbench
+            name = workbench.profile_name
+            profile = self.attempt(workbench.check_profile)
+        else:
+            profile = peek_profile(self._store_path or locations.store_path(), name)
+        self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
+        self.refresh_headers()
+
+    def refresh_headers(self) -> None:
+        if not self.is_running:
+            return  # drawn with the right words when the screens first show
+        for screen in self.screen_stack:
+            for header in screen.query("HeaderLine"):
+                header.refresh()
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpDialog, describe_bindings
@@ -269,6 +303,7 @@ def run_app(profile: str | None = None) -> int:
         app = Bj30App(profile=profile)
         if profile:
             app.workbench.use_profile(profile)  # an unknown profile is refused before the screen opens
+            app.learn_profile()  # the store is open now: the header names the institution at once
     except Bj30Error as exc:
         print(f"bj30: {exc}", file=sys.stderr)
         return 1

@@ -27,6 +27,16 @@ def place_label(policy: Policy, place: Place) -> str:
     return policy.measure(int(place)).label
 
 
+def where_label(policy: Policy, place: Place) -> str:
+    """Where the reader is, as the header line says it: "Measure 17 · Part IV", "Notice"."""
+    if place == NOTICE:
+        return "Notice"
+    if place == PREAMBLE:
+        return "Preamble"
+    m = policy.measure(int(place))
+    return f"Measure {m.number} · Part {m.part}"
+
+
 def body_text(policy: Policy, place: Place) -> str:
     """The text that search spans of `place` refer to."""
     if place == NOTICE:

@@ -29,10 +29,10 @@ from pathlib import Path
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
 from tui.core.files import kind
+from tui.core.profile import DEFAULT_PROFILE, Profile  # noqa: F401 (re-exported: callers import them from here)
 from tui.core.safe_text import text_problem
 from tui.core.status import STATUSES
 
-DEFAULT_PROFILE = "default"
 BUSY_TIMEOUT_MS = 10_000
 MAX_NOTE_CHARS = 20_000
 MAX_FIELD_CHARS = 200  # owner, institution, department
@@ -129,18 +129,6 @@ class HistoryEntry:
     old: str
     new: str
     at: str
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    name: str
-    institution: str = ""
-    department: str = ""
-
-    def label(self, sep: str = " · ") -> str:
-        """The institution (and department) as people read it, or a clear placeholder."""
-        label = self.institution or "(institution not set)"
-        return f"{label}{sep}{self.department}" if self.department else label
 
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"

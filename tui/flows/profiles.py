@@ -36,6 +36,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
                 app.push_screen(ProfileDialog(p.name, p.institution, p.department, editing=True), edited)
         elif app.attempt(lambda: workbench.use_profile(value)) is not None:
             app.notify(f"Profile: {value}")
+            app.learn_profile()
             on_done()
 
     def created(form: ProfileForm | None) -> None:
@@ -48,6 +49,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
 
         if app.attempt(create) is not None:
             app.notify(f"Created and switched to profile {form.name} ({form.institution})")
+            app.learn_profile()
             on_done()
 
     def edited(form: ProfileForm | None) -> None:
@@ -55,6 +57,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
             return
         if app.attempt(lambda: workbench.update_profile(workbench.profile_name, form.institution,
                                                         form.department)) is not None:
+            app.learn_profile()
             on_done()
 
     app.push_screen(ChoiceDialog(f"Profile (now: {current})", choices, current), chosen)

@@ -18,6 +18,7 @@ from tui.core.store import ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen
+from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 from tui.widgets.progress_text import item_line, progress_line
@@ -77,6 +78,7 @@ class ChecklistScreen(Bj30Screen[None]):
         self._select = select  # an item to show first (opened from a search hit)
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine(f"Checklist {self.role}")
         yield Static("", id="checklist-title", markup=False)
         yield Static("", id="checklist-progress", markup=False)
         yield VimOptionList(id="items", markup=False)
@@ -136,8 +138,10 @@ class ChecklistScreen(Bj30Screen[None]):
             extra.append(f"{len(self.state.orphans)} kept from retired items")
         if workbench.read_only:
             extra.append("READ-ONLY")
-        self.query_one("#checklist-title", Static).update(Content.assemble(
-            literal(c.title).stylize("bold"), literal(f"   profile {workbench.profile_name}").stylize("dim")))
+        counts = self.state.counts
+        self.query_one(HeaderLine).show_where(
+            f"Checklist {c.role} · {counts.done}/{counts.applicable} done ({counts.percent}%)")
+        self.query_one("#checklist-title", Static).update(literal(c.title).stylize("bold"))
         self.query_one("#checklist-progress", Static).update(Content.assemble(
             progress_line(self.state.counts, 16), Content(f" · filter: {self.filter}").stylize("dim"),
             Content("".join(f" · {e}" for e in extra)).stylize("$warning")))

@@ -10,9 +10,10 @@ from textual.containers import Horizontal
 
 from tui.core.citation import citation
 from tui.core.history import History
-from tui.core.places import Place, body_text, place_label, step
+from tui.core.places import Place, body_text, place_label, step, where_label
 from tui.core.policy import Policy, Span
 from tui.screens.base import Bj30Screen
+from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.measure_view import Lens, MeasureView
 
@@ -59,6 +60,7 @@ class ReaderScreen(Bj30Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._was_wide = self._wide()
+        yield HeaderLine(where_label(self.policy, self._start))
         with Horizontal(id="reader"):
             if self._was_wide:
                 # Composed with the screen, cursor already on the start place: one layout pass
@@ -71,6 +73,8 @@ class ReaderScreen(Bj30Screen[None]):
 
     def on_mount(self) -> None:
         self.open(self._start)
+        # The institution for the header: a read-only peek at the store, after the first frame.
+        self.call_after_refresh(self.bj30.learn_profile)
         if self._contents_shown():
             self.contents().focus()
         else:
@@ -128,6 +132,7 @@ class ReaderScreen(Bj30Screen[None]):
         if self.query("#contents"):  # only once built: a narrow start never builds it
             self.contents().show_place(place)
         self.sub_title = place_label(self.policy, place)
+        self.query_one(HeaderLine).show_where(where_label(self.policy, place))
         self.bj30.remember_place(place)
 
     def _lens(self, place: Place) -> Lens | None:

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.progress import ChecklistState
 from tui.screens.base import Bj30Screen
+from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 from tui.widgets.progress_text import progress_line
@@ -50,6 +51,7 @@ class RolesScreen(Bj30Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Checklists")
         yield Static("", id="checklists-header", markup=False)
         yield VimOptionList(id="roles", markup=False)
         yield KeysLine()

@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from tui.core.search import MAX_QUERY_CHARS, SearchHit
 from tui.screens.base import Bj30Screen
+from tui.widgets.header_line import HeaderLine
 from tui.widgets.hit_list import HitList
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
@@ -71,6 +72,7 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
+        yield HeaderLine("Search")
         yield Input(value=self.initial_query, placeholder="Search the 30 Measures, checklists and notes",
                     id="search-input", max_length=MAX_QUERY_CHARS)
         yield Static("", id="search-status", markup=False)

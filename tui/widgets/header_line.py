@@ -1,0 +1,60 @@
+"""The header line on every screen: the app, where you are, the institution and the role lens.
+
+    bj30 · Measure 17 · Part IV                  Peking University · lens: university
+
+Where you are is the screen's to say (`show_where`); the institution and the lens are the
+app's, read from it whenever the line is drawn (the app redraws every header when they change).
+Too narrow for both, the right side is cut at a word and then dropped; where you are stays.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.content import Content
+from textual.widget import Widget
+
+from tui.core.fit import ellipsize
+from tui.core.safe_text import visible
+from tui.screens.base import app_of
+
+APP = "bj30"
+MIN_RIGHT = 12  # narrower than this, the institution and lens are dropped rather than cut to nothing
+
+
+def header_text(where: str, right: str, width: int) -> Content:
+    """The line for `width` cells: `APP · where` on the left, `right` flush right.
+
+    Both may hold user text (a checklist's role, an institution): shown literally, control
+    characters made visible (tui/core/safe_text.py), and on one line whatever they hold.
+    """
+    where, right = (" ".join(visible(text).split()) for text in (where, right))
+    left = f"{APP} · {where}" if where else APP
+    left = ellipsize(left, width - 2, cell_len)
+    room = width - 2 - cell_len(left) - 3
+    shown_right = ellipsize(right, room, cell_len) if right and room >= MIN_RIGHT else ""
+    pad = width - 2 - cell_len(left) - cell_len(shown_right)
+    name, rest = (APP, left[len(APP):]) if left.startswith(APP) else ("", left)
+    return Content.assemble(" ", Content(name).stylize("bold $accent"), Content(rest),
+                            " " * max(1, pad), Content(shown_right).stylize("$text-muted"), " ")
+
+
+class HeaderLine(Widget):
+    DEFAULT_CSS = """
+    HeaderLine {
+        dock: top;
+        height: 1;
+        background: $panel;
+    }
+    """
+
+    def __init__(self, where: str = "") -> None:
+        super().__init__()
+        self.where = where
+
+    def show_where(self, where: str) -> None:
+        if where != self.where:
+            self.where = where
+            self.refresh()
+
+    def render(self) -> Content:
+        return header_text(self.where, app_of(self).header_right(), self.size.width)
