@@ -13,7 +13,7 @@ from tui.app import Bj30App
 from tui.core.places import NOTICE, PREAMBLE
 from tui.core.policy import Policy
 from tui.dialogs.goto import GotoDialog
-from tui.dialogs.help import HelpDialog
+from tui.dialogs.help import HelpDialog, KeyTable
 from tui.screens.reader import ReaderScreen
 from tui.widgets.contents import ContentsList
 from tui.widgets.measure_view import MeasureView
@@ -183,7 +183,7 @@ async def test_help_is_generated_from_bindings(tmp_path: Path, make_app) -> None
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
-        table = plain(app.screen.query_one("#help-table"))
+        table = app.screen.query_one(KeyTable).text
         for expected in ("Next", "Prev", "Go to a measure, a part, the notice or the preamble", "Back", "Forward",
                          "Show or hide the contents",
                          "Copy citation", "Quit", "Role lens", "Checklists", "Search", "Who acts in each clause"):
@@ -363,3 +363,35 @@ async def test_a_resize_under_another_screen_applies_on_return(tmp_path: Path, m
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and not contents_shown(app)
+
+
+async def test_help_lists_every_key_of_the_reader_whichever_panel_has_focus(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=WIDE) as pilot:
+        tables = []
+        for panel in (ContentsList, MeasureView):
+            app.screen.query_one(panel).focus()
+            await pilot.pause()
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpDialog)
+            tables.append(app.screen.query_one(KeyTable).text)
+            await pilot.press("escape")
+        assert tables[0] == tables[1]  # the same help in every focus
+        table = tables[0]
+        assert "space" in table and "Page down the text" in table
+        assert "In the contents" in table and "Open the highlighted entry (a part opens its first measure)" in table
+        assert "In the text" in table and "Top of the text" in table
+        for expected in ("Next", "Go to a measure", "Who acts", "Role lens", "Find in measure", "? / f1"):
+            assert expected in table, expected
+
+
+async def test_space_pages_the_text_from_the_contents_too(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 24)) as pilot:
+        reader(app).open(28)
+        await pilot.pause()
+        view = app.screen.query_one(MeasureView)
+        assert isinstance(app.focused, ContentsList) and view.scroll_y == 0
+        await pilot.press("space")
+        await pilot.wait_for_scheduled_animations()
+        assert view.scroll_y > 0 and isinstance(app.focused, ContentsList)

@@ -36,6 +36,8 @@ class ReaderScreen(Bj30Screen[None]):
                 id="reader.goto"),
         Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="reader.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="reader.forward"),
+        # The reader's, not the text panel's: space pages the text from the contents too.
+        Binding("space", "page_down", "Page down", tooltip="Page down the text", show=False, id="reader.page_down"),
         Binding("t", "toggle_contents", "TOC", tooltip="Show or hide the contents", id="reader.toggle_contents"),
         Binding("c", "copy_citation", "Copy citation", show=False, id="reader.copy_citation"),
         Binding("r", "role_lens", "Role lens", show=False, id="reader.role_lens"),
@@ -249,6 +251,9 @@ class ReaderScreen(Bj30Screen[None]):
         self._contents_choice = show
         self._show_contents(show)
         (self.contents() if show else self.query_one(MeasureView)).focus()
+
+    def action_page_down(self) -> None:
+        self.query_one(MeasureView).action_page_down()
 
     def action_copy_citation(self) -> None:
         if self.place is None:

@@ -43,6 +43,7 @@ def contents_rows(policy: Policy) -> list[Row]:
 class ContentsList(ScrollView, can_focus=True):
     """The policy's contents. Enter or a click posts ContentsList.Opened; the cursor follows show_place."""
 
+    HELP_SECTION = "In the contents"
     COMPONENT_CLASSES = {"contents--heading", "contents--cursor"}
 
     DEFAULT_CSS = """

@@ -30,10 +30,16 @@ class MeasureView(VerticalScroll, can_focus=True):
     title share one, and the translation notes and the role lens are mounted when first needed.
     """
 
+    HELP_SECTION = "In the text"
+    # The scroll keys VerticalScroll has, given ids and words so the help lists them. (`space`
+    # pages down from anywhere in the reader: it is the reader's binding, not this panel's.)
     BINDINGS = [
-        Binding("j", "scroll_down", "Scroll down", show=False, id="measure.down"),
-        Binding("k", "scroll_up", "Scroll up", show=False, id="measure.up"),
-        Binding("space", "page_down", "Page down", show=False, id="measure.page_down"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="measure.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="measure.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="measure.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="measure.page_up"),
+        Binding("home", "scroll_home", "Top", tooltip="Top of the text", show=False, id="measure.top"),
+        Binding("end", "scroll_end", "End", tooltip="End of the text", show=False, id="measure.end"),
     ]
 
     def __init__(self, policy: Policy, *, id: str | None = None) -> None:
