@@ -244,7 +244,7 @@ async def test_profiles_can_be_created_and_switched(tmp_path: Path, make_app) ->
         await pilot.pause()
         assert isinstance(app.screen, RolesScreen)
         assert app.workbench.profile_name == "pku"
-        assert "profile pku (Peking University)" in plain(app.screen.query_one("#checklists-header"))
+        assert "Profile pku (Peking University)" in plain(app.screen.query_one("#checklists-header"))
 
 
 async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: Path, make_app) -> None:
@@ -358,7 +358,7 @@ async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: P
         form.query_one("#profile-institution", Input).value = "Tsinghua University"
         await pilot.press("enter")
         await pilot.pause()
-        assert "profile default (Tsinghua University)" in plain(app.screen.query_one("#checklists-header"))
+        assert "Profile default (Tsinghua University)" in plain(app.screen.query_one("#checklists-header"))
 
 
 async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path, make_app) -> None:

@@ -27,6 +27,11 @@ class Dialog(ModalScreen):
         padding: 0 1;
     }
 
+    /* Prompts and hints wrap inside the box rather than run off its edge (60 columns). */
+    .dialog Label {
+        width: 100%;
+    }
+
     .dialog-title {
         text-style: bold;
         width: 100%;

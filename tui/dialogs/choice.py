@@ -18,7 +18,7 @@ class ChoiceDialog(Dialog):
     DEFAULT_CSS = """
     #choices {
         height: auto;
-        max-height: 16;
+        max-height: 60vh;  /* the title and the hint stay in view on a short terminal */
     }
     """
 

@@ -39,7 +39,7 @@ class WhoDialog(Dialog):
 
     #who-box VerticalScroll {
         height: auto;
-        max-height: 28;
+        max-height: 60vh;  /* the title and the hint stay in view on a short terminal */
     }
     """
 

@@ -21,7 +21,7 @@ from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
-from tui.widgets.progress_text import item_line, progress_line
+from tui.widgets.progress_text import bar_width, item_line, progress_line
 from tui.widgets.vim_list import VimOptionList
 
 POLL_SECONDS = 2.0
@@ -122,6 +122,10 @@ class ChecklistScreen(Bj30Screen[None]):
         self._fill(item_id)
         self._header()
 
+    def on_resize(self) -> None:
+        if self.state is not None:
+            self._header()  # the bar's width follows the terminal's
+
     def watch_filter(self) -> None:
         if self.state is not None:
             self._fill(self.current_id)
@@ -143,7 +147,8 @@ class ChecklistScreen(Bj30Screen[None]):
             f"Checklist {c.role} · {counts.done}/{counts.applicable} done ({counts.percent}%)")
         self.query_one("#checklist-title", Static).update(literal(c.title).stylize("bold"))
         self.query_one("#checklist-progress", Static).update(Content.assemble(
-            progress_line(self.state.counts, 16), Content(f" · filter: {self.filter}").stylize("dim"),
+            progress_line(self.state.counts, bar_width(self.app.size.width, 16)),
+            Content(f" · filter: {self.filter}").stylize("dim"),
             Content("".join(f" · {e}" for e in extra)).stylize("$warning")))
 
     def _fill(self, keep: str | None) -> None:

@@ -14,16 +14,16 @@ from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
-from tui.widgets.progress_text import progress_line
+from tui.widgets.progress_text import bar_width, progress_line
 from tui.widgets.vim_list import VimOptionList
 
 
-def role_prompt(state: ChecklistState) -> Content:
+def role_prompt(state: ChecklistState, bar: int = 20) -> Content:
     c = state.checklist
     origin = "" if c.is_builtin else f"   (your file: {c.source})"
     review = f"   · {len(state.needing_review)} to review" if state.needing_review else ""
     return Content.assemble(literal(c.title).stylize("bold"), literal(f"   {c.role}{origin}").stylize("dim"), "\n",
-                            progress_line(state.counts), Content(review).stylize("$warning"))
+                            progress_line(state.counts, bar), Content(review).stylize("$warning"))
 
 
 class RolesScreen(Bj30Screen[None]):
@@ -50,6 +50,11 @@ class RolesScreen(Bj30Screen[None]):
         Binding("r", "role_lens", "Role lens", id="checklists.role_lens"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._states: list[ChecklistState] | None = None
+        self._bar = 0
+
     def compose(self) -> ComposeResult:
         yield HeaderLine("Checklists")
         yield Static("", id="checklists-header", markup=False)
@@ -63,6 +68,10 @@ class RolesScreen(Bj30Screen[None]):
         # On first showing, and on coming back: progress may have changed in a checklist.
         self.refresh_roles()
 
+    def on_resize(self) -> None:
+        if self._states is not None and bar_width(self.app.size.width) != self._bar:
+            self._show_roles(self._states)  # the bars' width follows the terminal's
+
     def refresh_roles(self) -> None:
         app = self.bj30
         workbench = app.workbench
@@ -72,12 +81,18 @@ class RolesScreen(Bj30Screen[None]):
         states, profile = loaded
         who = profile.institution or "no institution yet: P sets it"
         lens = app.ui_state.role or "none"
+        # "Checklists" itself is in the header line above.
         self.query_one("#checklists-header", Static).update(Content.assemble(
-            Content("Checklists").stylize("bold"), literal(f" · profile {profile.name} ({who})"),
-            literal(f" · lens: {lens}").stylize("dim")))
+            literal(f"Profile {profile.name} ({who})"), literal(f" · lens: {lens}").stylize("dim")))
+        self._states = states
+        self._show_roles(states)
+
+    def _show_roles(self, states: list[ChecklistState]) -> None:
+        app = self.bj30
         options = self.query_one(OptionList)
         keep = options.highlighted
-        options.set_options(Option(role_prompt(s), id=s.checklist.role) for s in states)
+        bar = self._bar = bar_width(self.app.size.width)
+        options.set_options(Option(role_prompt(s, bar), id=s.checklist.role) for s in states)
         if states:
             options.highlighted = keep if keep is not None and keep < len(states) else 0
             last = app.last_role

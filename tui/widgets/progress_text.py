@@ -20,6 +20,12 @@ def bar(counts: Counts, width: int = 20) -> Content:
     return Content.assemble(("█" * filled, "$success"), ("░" * (width - filled), "dim"))
 
 
+def bar_width(columns: int, wide: int = 20) -> int:
+    """A progress bar's width for a terminal `columns` wide: narrower below 80 columns, so that
+    the bar and its counts still share one line at 60."""
+    return wide if columns >= 80 else 6
+
+
 def progress_line(counts: Counts, width: int = 20) -> Content:
     return Content.assemble(bar(counts, width), " ", Content(counts.summary))
 
