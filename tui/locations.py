@@ -11,6 +11,7 @@ so tests point both at temporary folders and never touch the real home.
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -67,3 +68,17 @@ def ui_state_path() -> Path:
     """Small UI state (last measure read, theme, role lens), written atomically."""
     return data_dir() / "ui-state.json"
 
+
+
+def screenshot_dir() -> Path:
+    """Where the palette's Screenshot saves: the current folder (as exports do) when it can be
+    written, else bj30's data folder. Never ~/Downloads, which Textual assumes and which many
+    servers reached over SSH do not have."""
+    here = Path.cwd()
+    if _writable(here):
+        return here
+    return data_dir() / "screenshots"
+
+
+def _writable(folder: Path) -> bool:
+    return os.access(folder, os.W_OK)
