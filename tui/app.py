@@ -86,6 +86,7 @@ class Bj30App(App[None]):
         self.last_query = ""
         # What the header lines say about the profile: its institution once known (learn_profile).
         self.profile_words = f"profile {profile}" if profile else ""
+        self._profile_learned = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the search screen `/` would only search again: not offered there (nor in its footer).
@@ -318,7 +319,13 @@ class Bj30App(App[None]):
         else:
             profile = peek_profile(self._store_path or locations.store_path(), name)
         self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
+        self._profile_learned = True
         self.refresh_headers()
+
+    def learn_profile_once(self) -> None:
+        """learn_profile, unless done already: each header line asks after its screen's first frame."""
+        if not self._profile_learned:
+            self.learn_profile()
 
     def refresh_headers(self) -> None:
         if not self.is_running:

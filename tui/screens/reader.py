@@ -75,8 +75,6 @@ class ReaderScreen(Bj30Screen[None]):
 
     def on_mount(self) -> None:
         self.open(self._start)
-        # The institution for the header: a read-only peek at the store, after the first frame.
-        self.call_after_refresh(self.bj30.learn_profile)
         if self._contents_shown():
             self.contents().focus()
         else:

@@ -51,6 +51,11 @@ class HeaderLine(Widget):
         super().__init__()
         self.where = where
 
+    def on_mount(self) -> None:
+        # The institution: read once, after this screen's first frame (never delaying it). Asked
+        # by every header, not only the reader's, in case another screen covers the reader first.
+        self.call_after_refresh(app_of(self).learn_profile_once)
+
     def show_where(self, where: str) -> None:
         if where != self.where:
             self.where = where
