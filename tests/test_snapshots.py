@@ -1,4 +1,4 @@
-"""Snapshot tests of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+"""Snapshot tests of the main screens at 60x20, 80x24 and 120x40 (pytest-textual-snapshot).
 
 Regenerate after a deliberate visual change with: pytest tests/test_snapshots.py --snapshot-update
 """
@@ -20,15 +20,19 @@ def app_at(make_app, tmp_path: Path, place: int | str | None = None) -> Bj30App:
     return make_app()
 
 
+SIZES = [(60, 20), (80, 24), (120, 40)]
+SIZE_IDS = ["60x20", "80x24", "120x40"]
+
+
 async def settle(pilot) -> None:
-    """Let deferred work finish (the contents tree moves its cursor after its first refresh)."""
+    """Let deferred work finish (the header learns the institution after the first frame)."""
     for _ in range(3):
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_reader(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     assert snap_compare(app_at(make_app, tmp_path, 17), terminal_size=size, run_before=settle)
 
@@ -41,7 +45,7 @@ def test_reader_contents_shown_at_80x24(snap_compare, tmp_path: Path, make_app) 
     assert snap_compare(app_at(make_app, tmp_path, 17), terminal_size=(80, 24), run_before=show_contents)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_help(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     async def open_help(pilot) -> None:
         await settle(pilot)
@@ -51,8 +55,18 @@ def test_help(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> 
     assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=size, run_before=open_help)
 
 
-def test_goto_refuses_bad_input(snap_compare, tmp_path: Path, make_app) -> None:
-    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=(80, 24), press=["g", "4", "2", "enter"])
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+def test_goto_refuses_bad_input(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=size, press=["g", "4", "2", "enter"])
+
+
+def test_reader_after_resizing_from_120_to_80_columns(snap_compare, tmp_path: Path, make_app) -> None:
+    async def shrink(pilot) -> None:
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+
+    assert snap_compare(app_at(make_app, tmp_path, 17), terminal_size=(120, 40), run_before=shrink)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
@@ -86,6 +100,7 @@ def seeded(tmp_path: Path, make_app) -> Bj30App:
 
     checklist = load_default_catalog(load_policy()).get("university")
     store = Store.open(tmp_path / "progress.sqlite3").store
+    store.update_profile("default", "Peking University")  # the header line names it
     for item_id, status, note in (("uni-031", "done", "Joint lab with two SOEs"), ("uni-001", "doing", ""),
                                   ("uni-033", "na", "We seek no such support"), ("uni-017", "done", "")):
         store.update("default", "university", item_id, status=status, note=note,
@@ -96,18 +111,30 @@ def seeded(tmp_path: Path, make_app) -> Bj30App:
     return make_app()
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_checklists_screen(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
     assert snap_compare(seeded(tmp_path, make_app), terminal_size=size, press=["l"])
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def open_university(pilot) -> None:
+    await pilot.press("l")
+    roles = pilot.app.screen.query_one("#roles")
+    roles.highlighted = [o.id for o in roles.options].index("university")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_checklist_screen(snap_compare, tmp_path: Path, make_app, size: tuple[int, int]) -> None:
-    async def open_university(pilot) -> None:
-        await pilot.press("l")
-        roles = pilot.app.screen.query_one("#roles")
-        roles.highlighted = [o.id for o in roles.options].index("university")
-        await pilot.press("enter")
+    assert snap_compare(seeded(tmp_path, make_app), terminal_size=size, run_before=open_university)
+
+
+def test_export_dialog_at_60x20(snap_compare, tmp_path: Path, make_app) -> None:
+    async def open_export(pilot) -> None:
+        await open_university(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        pilot.app.screen.query_one("#export-path").value = "university-report.md"  # not today's date or folder
         await pilot.pause()
 
-    assert snap_compare(seeded(tmp_path, make_app), terminal_size=size, run_before=open_university)
+    assert snap_compare(seeded(tmp_path, make_app), terminal_size=(60, 20), run_before=open_export)
