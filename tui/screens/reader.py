@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 
 from tui.core.citation import citation
 from tui.core.history import History
@@ -52,6 +51,7 @@ class ReaderScreen(Bj30Screen[None]):
         self.history: History[Place] = History()
         self.last_find = ""
         self._start = start
+        self._shown = False  # on_screen_resume comes once at the start too, after on_mount
         self._was_wide: bool | None = None
         # The user's `t`: shown (True) or hidden (False) whatever the width, until the width next
         # crosses WIDE_ENOUGH_FOR_CONTENTS; None lets the width decide.
@@ -62,15 +62,16 @@ class ReaderScreen(Bj30Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._was_wide = self._wide()
+        # The screen lays its children out side by side (app.tcss): no container of its own
+        # to style and lay out; the header and the keys are docked above and below.
         yield HeaderLine(where_label(self.policy, self._start))
-        with Horizontal(id="reader"):
-            if self._was_wide:
-                # Composed with the screen, cursor already on the start place: one layout pass
-                # draws the first frame, contents included.
-                from tui.widgets.contents import ContentsList
+        if self._was_wide:
+            # Composed with the screen, cursor already on the start place: one layout pass
+            # draws the first frame, contents included.
+            from tui.widgets.contents import ContentsList
 
-                yield ContentsList(self.policy, self._start, id="contents")
-            yield MeasureView(self.policy, id="measure")
+            yield ContentsList(self.policy, self._start, id="contents")
+        yield MeasureView(self.policy, id="measure")
         yield KeysLine()
 
     def on_mount(self) -> None:
@@ -88,7 +89,7 @@ class ReaderScreen(Bj30Screen[None]):
         if found:
             return found.first(ContentsList)
         contents = ContentsList(self.policy, self.place, id="contents")
-        self.query_one("#reader").mount(contents, before=0)
+        self.mount(contents, before=self.query_one(MeasureView))
         return contents
 
     def _contents_shown(self) -> bool:
@@ -156,8 +157,9 @@ class ReaderScreen(Bj30Screen[None]):
     def on_screen_resume(self) -> None:
         # Back from a checklist or a dialog: statuses and the lens may have changed. (A resize
         # while another screen was on top reaches on_resize as the reader is laid out again.)
-        if self.place is not None and self.is_mounted:
+        if self._shown and self.place is not None:
             self.query_one(MeasureView).update_lens(self._lens(self.place))
+        self._shown = True
 
     def action_find(self) -> None:
         from tui.dialogs.find import FindDialog
