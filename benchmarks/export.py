@@ -49,9 +49,9 @@ def main() -> None:
             times["baseline"].append((time.perf_counter() - start) * 1000)
             for fmt in FORMATS:
                 start = time.perf_counter()
-                text = render(build_export(policy, store, DEFAULT_PROFILE, checklist), fmt)
+                text = render(build_export(policy, store, DEFAULT_PROFILE, [checklist]), fmt)
                 times[fmt].append((time.perf_counter() - start) * 1000)
-                sizes[fmt] = len(text.encode("utf-8"))
+                sizes[fmt] = len(text)
         store.close()
     base = statistics.median(times["baseline"])
     print(f"checklist {checklist.role}: {len(checklist.items)} items, {history_rows} history rows")

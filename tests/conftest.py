@@ -38,3 +38,17 @@ def make_app(tmp_path: Path):
         return Bj30App(policy, state_path=where / "ui-state.json", store_path=where / "progress.sqlite3")
 
     return make
+
+
+@pytest.fixture
+def local_zone(monkeypatch: pytest.MonkeyPatch):
+    """Sets the process's time zone (TZ) for one test, as an office in that zone would have it."""
+    import time
+
+    def set_zone(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()

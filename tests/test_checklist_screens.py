@@ -273,7 +273,8 @@ async def test_export_from_a_checklist_writes_and_confirms_overwrite(tmp_path: P
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter", "y")
         await pilot.pause()
-        assert target.read_text().startswith("# Municipal technology-based")
+        assert target.read_text().startswith("# Compliance with the 30 Measures")
+        assert "Municipal technology-based state-owned enterprises (soe)" in target.read_text()
 
 
 async def test_read_only_store_refuses_ticks_with_a_reason(tmp_path: Path) -> None:

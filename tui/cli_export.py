@@ -7,18 +7,21 @@ import sys
 from pathlib import Path
 
 from tui.cli_checklists import profile_option, workbench
-from tui.core.export import FORMATS, format_for_path, write_export
+from tui.core.errors import Bj30Error
+from tui.core.export import BINARY_FORMATS, FORMATS, format_for, write_export
 from tui.core.importer import ImportRefused, read_export
 from tui.core.safe_text import visible
-from tui.core.textout import ascii_json, can_encode, emit, fail
+from tui.core.textout import ascii_json, can_encode, emit, fail, is_tty
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser("export", parents=[profile_option()],
-                                 help="a checklist with progress as a Markdown report, JSON or CSV")
-    export.add_argument("role", metavar="ROLE")
+                                 help="checklists with progress as a Markdown report, JSON, CSV or xlsx")
+    export.add_argument("roles", nargs="+", metavar="ROLE",
+                        help="one role, or several for one report across them (university medical-institution)")
     export.add_argument("--format", choices=FORMATS, default=None,
-                        help="md (default), json or csv; with -o, taken from the file's extension")
+                        help="md (default), json, csv or xlsx; with -o and no --format, the file's extension "
+                             "decides, and one that is not a format bj30 writes is refused")
     export.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                         help="write to FILE (atomically) instead of standard output")
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
@@ -31,36 +34,45 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    fmt = args.format or (format_for_path(str(args.output)) if args.output else "md")
+    fmt = format_for(args.output, args.format)
+    if args.output is None and fmt in BINARY_FORMATS and is_tty(sys.stdout):
+        raise Bj30Error(f"{fmt} is a binary file, not for the terminal: write it with -o FILE.{fmt}")
     with workbench(args) as wb:
         wb.check_profile()
-        text, count = wb.export(args.role, fmt)
+        data, count = wb.export(args.roles, fmt)
     if args.output is None:
+        if fmt in BINARY_FORMATS:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            return 0
+        text = data.decode("utf-8")
         sys.stdout.write(ascii_json(text) if fmt == "json" and not can_encode(text, sys.stdout) else text)
         return 0
-    write_export(args.output, text, args.force)
+    write_export(args.output, data, args.force)
     print(visible(f"wrote {args.output} ({fmt}, {count} items)", one_line=True), file=sys.stderr)
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    data = read_export(args.file)
-    role = data["checklist"]["role"]
+    exports = read_export(args.file)
+    lines: list[str] = []
     with workbench(args) as wb:
         profile = wb.check_profile().name
-        try:
-            report = wb.import_progress(role, data, source=str(args.file))
-            args.committed = f"the import of {args.file}"
-        except ImportRefused as exc:
-            for line in exc.problems:
-                fail(line)
-            raise
-    lines = [f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
-             f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired items "
-             f"restored, {report.history_added} history entries added ({report.history_present} already there) "
-             f"(profile {profile})"]
-    lines += [f"  restored {line}" for line in report.applied]
-    lines += [f"  kept {line}" for line in report.kept_newer]
-    lines += [f"  retired {line}" for line in report.retired]
+        for data in exports:
+            role = data["checklist"]["role"]
+            try:
+                report = wb.import_progress(role, data, source=str(args.file))
+                args.committed = f"the import of {args.file}"
+            except ImportRefused as exc:
+                for line in exc.problems:
+                    fail(line)
+                raise
+            lines += [f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
+                      f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired "
+                      f"items restored, {report.history_added} history entries added ({report.history_present} "
+                      f"already there) (profile {profile})"]
+            lines += [f"  restored {line}" for line in report.applied]
+            lines += [f"  kept {line}" for line in report.kept_newer]
+            lines += [f"  retired {line}" for line in report.retired]
     emit("\n".join(visible(line, one_line=True) for line in lines))
     return 0

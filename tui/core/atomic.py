@@ -8,8 +8,9 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: str, *, encoding: str = "utf-8") -> None:
-    """Write `data` to `path` through a temporary file in the same folder and a rename.
+def write_atomic(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+    """Write `data` (text, or bytes as they are) to `path` through a temporary file in the same
+    folder and a rename.
 
     A crash leaves either the old file or the new one, never a torn mix.
     """
@@ -23,8 +24,9 @@ def write_atomic(path: Path, data: str, *, encoding: str = "utf-8") -> None:
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(data)
+        raw = data if isinstance(data, bytes) else data.encode(encoding)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -1,7 +1,12 @@
-"""Export a checklist with its progress as a Markdown report, JSON or CSV. Core: no Textual.
+"""Export checklists with their progress: a Markdown report, JSON, CSV or an Excel workbook. Core: no Textual.
 
-Everything a person typed (notes, owners, profile names) is escaped in Markdown so it
-can never create a list item, heading, table cell, link or raw HTML; CSV cells that a
+One export covers one role or several (an institution that is two at once, a university
+hospital, reports on both in one file). The format comes from `--format` when given, else
+from the file's extension; an extension bj30 does not write is refused, naming the formats,
+so that `-o report.pdf` never quietly holds Markdown.
+
+Everything a person typed (notes, owners, profile names) is escaped in Markdown so it can never
+create a list item, heading, table cell, link or raw HTML (report.py); CSV and xlsx cells that a
 spreadsheet would run as a formula are defused.
 """
 
@@ -13,6 +18,7 @@ import hashlib
 import io
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,26 +28,52 @@ from tui.core.atomic import write_atomic
 from tui.core.checklist import Checklist, ChecklistItem
 from tui.core.errors import Bj30Error
 from tui.core.files import kind
-from tui.core.markdown import escape_block, escape_inline
+from tui.core.localtime import iso_local
 from tui.core.policy import Policy
-from tui.core.progress import ChecklistState, ItemState, checklist_state
+from tui.core.progress import ChecklistState, Counts, ItemState, checklist_state
 from tui.core.safe_text import json_text, visible
-from tui.core.status import STATUS_WORD
 from tui.core.store import TIMESTAMP_FORMAT, HistoryEntry, Profile, Store
 
-FORMATS = ("md", "json", "csv")
+FORMATS = ("md", "json", "csv", "xlsx")
+# What each format is for, in the words the refusal of an unknown extension uses.
+FORMAT_USES = {"md": "a report", "json": "for bj30 import", "csv": "spreadsheets", "xlsx": "Excel"}
+EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
+BINARY_FORMATS = frozenset({"xlsx"})
 SCHEMA = "bj30-checklist-export"
 SCHEMA_VERSION = 1
+# Several roles in one JSON file: one export per role, as bj30 import reads them.
+BUNDLE_SCHEMA = "bj30-checklist-exports"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One role's checklist in an export: its items with their progress, and its history."""
+
+    state: ChecklistState
+    history: list[HistoryEntry]
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.state.checklist
 
 
 @dataclass(frozen=True)
 class ExportInput:
     policy: Policy
-    state: ChecklistState
     profile: Profile
-    history: list[HistoryEntry]
+    sections: tuple[Section, ...]
     exported: dt.datetime
     store_id: str = ""  # lets an import into the same store compare revisions, not clocks
+
+    @property
+    def items(self) -> int:
+        return sum(len(s.state.items) for s in self.sections)
+
+    @property
+    def counts(self) -> Counts:
+        """All sections together."""
+        parts = [s.state.counts for s in self.sections]
+        return Counts(*(sum(getattr(c, f) for c in parts) for f in ("total", "done", "doing", "todo", "na")))
 
 
 def policy_fingerprint(policy: Policy) -> str:
@@ -54,11 +86,41 @@ def policy_fingerprint(policy: Policy) -> str:
     return h.hexdigest()[:16]
 
 
-def build_export(policy: Policy, store: Store, profile: str, checklist: Checklist,
+def build_export(policy: Policy, store: Store, profile: str, checklists: Sequence[Checklist],
                  when: dt.datetime | None = None) -> ExportInput:
-    return ExportInput(policy, checklist_state(store, profile, checklist), store.profile(profile),
-                       store.history(profile, checklist.role), when or dt.datetime.now(dt.timezone.utc),
+    if not checklists:
+        raise Bj30Error("name at least one role to export")
+    sections = tuple(Section(checklist_state(store, profile, c), store.history(profile, c.role)) for c in checklists)
+    return ExportInput(policy, store.profile(profile), sections, when or dt.datetime.now(dt.timezone.utc),
                        store.store_id)
+
+
+# Formats and files --------------------------------------------------------------------
+
+
+def formats_sentence() -> str:
+    return ", ".join(f".{fmt} ({use})" for fmt, use in FORMAT_USES.items())
+
+
+def format_for(path: Path | str | None, fmt: str | None = None) -> str:
+    """The format to write: `fmt` when given, else the file's extension, else Markdown (no file).
+
+    An extension that is not a format bj30 writes (.pdf, .docx, none at all) is refused with
+    the formats there are: a file named report.pdf holding Markdown would not open where sent.
+    """
+    if fmt:
+        if fmt not in FORMATS:
+            raise Bj30Error(f"unknown format {fmt!r}; bj30 writes: {', '.join(FORMATS)}")
+        return fmt
+    if path is None:
+        return "md"
+    name = Path(path).name
+    suffix = Path(name).suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    what = f"{suffix} files" if suffix else "files without an extension"
+    raise Bj30Error(f"{name}: bj30 does not write {what}; it writes {formats_sentence()}. "
+                    f"Name the file with one of these extensions, or choose the format with --format")
 
 
 def export_target_problem(path: Path) -> str | None:
@@ -84,7 +146,7 @@ def export_target_exists(path: Path) -> bool:
     return path.is_symlink() or path.exists()
 
 
-def write_export(path: Path, text: str, force: bool = False) -> None:
+def write_export(path: Path, data: bytes, force: bool = False) -> None:
     """Write atomically (temp file, fsync, rename); never overwrite without `force`, never replace
     a device, FIFO or socket, never create folders."""
     problem = export_target_problem(path)
@@ -96,29 +158,32 @@ def write_export(path: Path, text: str, force: bool = False) -> None:
                             f"add --force to replace the link")
         raise Bj30Error(f"{path} exists; add --force to overwrite it")
     try:
-        write_atomic(path, text)
+        write_atomic(path, data)
     except OSError as exc:
         raise Bj30Error(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def default_export_name(role: str, profile: str, fmt: str, when: dt.date) -> str:
+def default_export_name(roles: Sequence[str], profile: str, fmt: str, when: dt.date) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in profile)[:40] or "profile"
-    return f"bj30-{role}-{safe}-{when.isoformat()}.{fmt}"
+    return f"bj30-{'+'.join(roles)}-{safe}-{when.isoformat()}.{fmt}"
 
 
-def render(data: ExportInput, fmt: str) -> str:
+def render(data: ExportInput, fmt: str) -> bytes:
+    """The export as the bytes of a file: UTF-8 text, CSV with a byte order mark, or an xlsx workbook."""
     if fmt == "md":
-        return to_markdown(data)
+        from tui.core.report import to_markdown
+
+        return to_markdown(data).encode("utf-8")
     if fmt == "json":
-        return json_text(to_json(data)) + "\n"
+        return (json_text(to_json(data)) + "\n").encode("utf-8")
     if fmt == "csv":
-        return to_csv(data)
-    raise ValueError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        # The BOM makes Excel (a Chinese Windows desktop too) read the file as UTF-8, not GBK.
+        return to_csv(data).encode("utf-8-sig")
+    if fmt == "xlsx":
+        from tui.core.xlsx import to_xlsx
 
-
-def format_for_path(path: str, default: str = "md") -> str:
-    suffix = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    return {"md": "md", "markdown": "md", "json": "json", "csv": "csv"}.get(suffix, default)
+        return to_xlsx(data)
+    raise Bj30Error(f"unknown format {fmt!r}; bj30 writes: {', '.join(FORMATS)}")
 
 
 # JSON -------------------------------------------------------------------------------
@@ -126,7 +191,7 @@ def format_for_path(path: str, default: str = "md") -> str:
 
 def item_facts(it: ChecklistItem) -> list[tuple[str, str]]:
     """What an officer needs beside the statement, as (label, text): the same words everywhere."""
-    facts = [("Evidence", it.evidence), ("Usually owned by", it.owner_hint),
+    facts = [("Evidence to keep", it.evidence), ("Usually owned by", it.owner_hint),
              ("Departments named", "; ".join(it.departments)), ("Provisions", ", ".join(it.provisions))]
     return [(label, value) for label, value in facts if value]
 
@@ -142,149 +207,87 @@ def item_json(s: ItemState) -> dict[str, Any]:
             "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review, "revision": p.revision}
 
 
-def to_json(data: ExportInput) -> dict[str, Any]:
-    state, info, counts = data.state, data.policy.info, data.state.counts
+def _profile_json(profile: Profile) -> dict[str, str]:
+    return {"name": profile.name, "institution": profile.institution, "department": profile.department}
+
+
+def section_json(data: ExportInput, section: Section) -> dict[str, Any]:
+    """One role's export: what `bj30 import` reads."""
+    state, info = section.state, data.policy.info
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
-        "exported": data.exported.strftime(TIMESTAMP_FORMAT),
+        "exported": data.exported.astimezone(dt.timezone.utc).strftime(TIMESTAMP_FORMAT),
         "bj30_version": __version__,
         "store_id": data.store_id,
         "policy": {"short_title": info.short_title, "title": info.title, "issuer": info.issuer,
                    "date_issued": info.date_issued.isoformat(), "content_version": info.content_version,
                    "text_fingerprint": policy_fingerprint(data.policy)},
-        "profile": {"name": data.profile.name, "institution": data.profile.institution,
-                    "department": data.profile.department},
+        "profile": _profile_json(data.profile),
         "checklist": {"role": state.checklist.role, "title": state.checklist.title, "source": state.checklist.source},
-        "summary": counts.as_dict(),
+        "summary": state.counts.as_dict(),
         "items": [item_json(s) for s in state.items],
         "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
                      "changed": o.changed, "completed": o.completed, "marked_fingerprint": o.fingerprint,
                      "revision": o.revision} for o in state.orphans],
         "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at}
-                    for h in data.history],
+                    for h in section.history],
+    }
+
+
+def to_json(data: ExportInput) -> dict[str, Any]:
+    """One role: its export. Several: a bundle holding one export per role (bj30 import reads both)."""
+    if len(data.sections) == 1:
+        return section_json(data, data.sections[0])
+    return {
+        "schema": BUNDLE_SCHEMA,
+        "schema_version": 1,
+        "exported": data.exported.astimezone(dt.timezone.utc).strftime(TIMESTAMP_FORMAT),
+        "bj30_version": __version__,
+        "profile": _profile_json(data.profile),
+        "summary": data.counts.as_dict(),
+        "exports": [section_json(data, s) for s in data.sections],
     }
 
 
 # CSV --------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["id", "measures", "status", "note", "owner", "due", "completed", "changed", "needs_review",
-               "category", "text", "quote", "evidence", "owner_hint", "departments", "provisions"]
+CSV_COLUMNS = ["institution", "role", "id", "measures", "measure_title", "text", "status", "owner", "due",
+               "completed", "changed", "note", "needs_review", "category", "quote", "evidence_to_keep",
+               "owner_hint", "departments", "provisions"]
 
 
-def _cell(value: str) -> str:
+def defuse(value: str) -> str:
     # Control characters shown, not sent (a CSV file is often read with cat); newlines stay.
     value = visible(value)
     # A cell starting with = + - @ (or a tab) runs as a formula in spreadsheets: keep it text.
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t") else value
 
 
+def rows(data: ExportInput) -> list[list[str]]:
+    """One row per item (CSV_COLUMNS), every role of the export, in the app's order.
+
+    Times are local with their offset (`2026-11-27T10:19:59+08:00`), as the office reads them.
+    """
+    from tui.core.actions import in_app_order
+
+    institution = data.profile.label(", ") if data.profile.institution else ""
+    out: list[list[str]] = []
+    for section in data.sections:
+        role = section.checklist.role
+        for s in in_app_order(section.state):
+            it, p = s.item, s.progress
+            out.append([
+                institution, role, it.id, " ".join(str(n) for n in it.measures), data.policy.measure(it.measure).title,
+                it.text, p.status, p.owner, p.due, iso_local(p.completed) if p.completed else "",
+                iso_local(p.changed) if p.changed else "", p.note, "yes" if s.needs_review else "", it.category,
+                it.quote, it.evidence, it.owner_hint, "; ".join(it.departments), " ".join(it.provisions)])
+    return out
+
+
 def to_csv(data: ExportInput) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for s in data.state.items:
-        it, p = s.item, s.progress
-        writer.writerow([_cell(v) for v in (
-            it.id, " ".join(str(n) for n in it.measures), p.status, p.note, p.owner, p.due, p.completed,
-            p.changed, "yes" if s.needs_review else "", it.category, it.text, it.quote, it.evidence, it.owner_hint,
-            "; ".join(it.departments), " ".join(it.provisions))])
+    writer.writerows([defuse(v) for v in row] for row in rows(data))
     return out.getvalue()
-
-
-# Markdown ---------------------------------------------------------------------------
-
-
-def _when(stamp: str) -> str:
-    """A stored time for people: to the second ("2026-11-26 12:00:00 UTC"); the JSON keeps it all."""
-    if not stamp:
-        return ""
-    return stamp[:19].replace("T", " ") + (" UTC" if stamp.endswith("Z") else "")
-
-
-def _task_line(s: ItemState) -> list[str]:
-    it, p = s.item, s.progress
-    box = "[x]" if p.status == "done" else "[ ]"
-    word = {"doing": " *(doing)*", "na": " *(N/A)*", "todo": "", "done": ""}[p.status]
-    review = " **(review)**" if s.needs_review else ""
-    lines = [f"- {box} **{escape_inline(it.id)}**{word}{review} {escape_inline(it.text)}"]
-    facts = []
-    if p.completed and p.status == "done":
-        facts.append(f"Completed: {escape_inline(_when(p.completed))}")
-    if p.owner:
-        facts.append(f"Owner: {escape_inline(p.owner)}")
-    if p.due:
-        facts.append(f"Due: {escape_inline(p.due)}")
-    if facts:
-        lines.append("  - " + " · ".join(facts))
-    lines += [f"  - {label}: {escape_inline(value)}" for label, value in item_facts(it)]
-    note_lines = [line for line in escape_block(p.note) if line]
-    if note_lines:
-        label = "Reason (N/A)" if p.status == "na" else "Note"
-        # A trailing backslash is a hard line break: the note keeps its lines, and each
-        # line is escaped, so none of them can start a list, heading or quote.
-        lines.append(f"  - {label}: " + "\\\n    ".join(note_lines))
-    cited = ", ".join(str(n) for n in it.measures)
-    lines.append("")
-    lines.append(f"  > “{escape_inline(it.quote)}” — Measure {cited}")
-    lines.append("")
-    return lines
-
-
-def to_markdown(data: ExportInput) -> str:
-    policy, state, profile = data.policy, data.state, data.profile
-    info, c, counts = policy.info, data.state.checklist, data.state.counts
-    out = [
-        f"# {escape_inline(c.title)}: compliance with {escape_inline(info.short_title)}",
-        "",
-        f"- **Institution:** {escape_inline(profile.label(', '))}",
-        f"- **Profile:** {escape_inline(profile.name)}",
-        f"- **Checklist:** {escape_inline(c.role)} ({'built-in' if c.is_builtin else 'user checklist'})",
-        f"- **Exported:** {data.exported.strftime('%Y-%m-%d %H:%M')} UTC by bj30 {escape_inline(__version__)}",
-        f"- **Policy:** {escape_inline(info.title)}, {escape_inline(info.issuer)}, "
-        f"{info.date_issued.isoformat()}",
-        f"- **Content version:** {escape_inline(info.content_version)} · text fingerprint "
-        f"`{policy_fingerprint(policy)}`",
-        "",
-        "## Summary",
-        "",
-        "| Status | Items |",
-        "| --- | --- |",
-        f"| Done | {counts.done} of {counts.applicable} applicable ({counts.percent}%) |",
-        f"| Doing | {counts.doing} |",
-        f"| To do | {counts.todo} |",
-        f"| N/A | {counts.na} |",
-        "",
-    ]
-    review = state.needing_review
-    if review:
-        out += ["## Flagged for review", "",
-                "The quote or the measure's text changed after these items were marked:", ""]
-        out += [f"- **{escape_inline(s.item.id)}** {escape_inline(s.item.text)}" for s in review]
-        out.append("")
-    out += ["## Items", ""]
-    last_part = None
-    for number, states in state.by_measure().items():
-        m = policy.measure(number)
-        if m.part != last_part:
-            last_part = m.part
-            out += [f"### Part {escape_inline(policy.part_of(m).label)}", ""]
-        out += [f"#### Measure {m.number}\\. {escape_inline(m.title)}", ""]
-        for s in states:
-            out += _task_line(s)
-    if state.orphans:
-        out += ["## Progress kept for retired items", "",
-                "These ids are no longer in the checklist; their progress is kept, not dropped.", ""]
-        out += [f"- **{escape_inline(o.item_id)}**: {STATUS_WORD[o.status]}"
-                + (f" · {escape_inline(o.note)}" if o.note else "") for o in state.orphans]
-        out.append("")
-    out += ["## Appendix: history of changes", ""]
-    if data.history:
-        out += ["| When | Item | Field | Old | New |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| {escape_inline(_when(h.at))} | {escape_inline(h.item_id)} | {escape_inline(h.field)} | "
-                f"{escape_inline(h.old) or '—'} | {escape_inline(h.new) or '—'} |" for h in data.history]
-    else:
-        out.append("No changes recorded.")
-    out += ["", "## Sign-off", "", "| | |", "| --- | --- |", "| Name | |", "| Role | |", "| Date | |",
-            "| Signature | |", ""]
-    return "\n".join(out)

@@ -27,7 +27,7 @@ from typing import Any
 from tui.core.checklist import Checklist
 from tui.core.checklist_loader import ID_PATTERN
 from tui.core.errors import Bj30Error
-from tui.core.export import SCHEMA, SCHEMA_VERSION
+from tui.core.export import BUNDLE_SCHEMA, SCHEMA, SCHEMA_VERSION
 from tui.core.files import parse_json, read_text
 from tui.core.safe_text import text_problem, visible
 from tui.core.status import STATUSES
@@ -76,25 +76,35 @@ class _Entry:
     where: str
 
 
-def read_export(path: Path) -> dict[str, Any]:
+def read_export(path: Path) -> list[dict[str, Any]]:
+    """The exports a JSON file holds: one role's, or each role's of a several-role export."""
     try:
         data = parse_json(read_text(path))
     except ValueError as exc:
         raise Bj30Error(f"{path}: {exc}") from None
+    if isinstance(data, dict) and data.get("schema") == BUNDLE_SCHEMA:
+        exports = data.get("exports")
+        if not isinstance(exports, list) or not exports:
+            raise Bj30Error(f"{path}: exports: expected a list of checklist exports")
+        return [_check_export(f"{path}: exports[{i}]", e) for i, e in enumerate(exports)]
+    return [_check_export(str(path), data)]
+
+
+def _check_export(where: str, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise Bj30Error(f"{path}: not a bj30 checklist export (schema should be {SCHEMA!r})")
+        raise Bj30Error(f"{where}: not a bj30 checklist export (schema should be {SCHEMA!r})")
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= SCHEMA_VERSION:
         shown = visible(repr(version)[:40], one_line=True)
-        raise Bj30Error(f"{path}: schema_version {shown} is not one this bj30 reads (1-{SCHEMA_VERSION})")
+        raise Bj30Error(f"{where}: schema_version {shown} is not one this bj30 reads (1-{SCHEMA_VERSION})")
     checklist = data.get("checklist")
     if not isinstance(checklist, dict) or not isinstance(checklist.get("role"), str):
-        raise Bj30Error(f"{path}: checklist.role: missing")
+        raise Bj30Error(f"{where}: checklist.role: missing")
     if not isinstance(data.get("items"), list):
-        raise Bj30Error(f"{path}: items: expected a list")
+        raise Bj30Error(f"{where}: items: expected a list")
     for key in ("orphans", "history"):
         if not isinstance(data.get(key, []), list):
-            raise Bj30Error(f"{path}: {key}: expected a list")
+            raise Bj30Error(f"{where}: {key}: expected a list")
     return data
 
 

@@ -8,15 +8,18 @@ end and prints them on stderr. Tests drive it directly against a temporary store
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.core.actions import Action, open_actions
 from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.export import build_export, render
 from tui.core.importer import ImportReport, import_progress
+from tui.core.localtime import today
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store
@@ -188,10 +191,21 @@ class Workbench:
         self._seen_version = version
         return changed
 
-    def export(self, role: str, fmt: str) -> tuple[str, int]:
-        """The rendered export of a role's checklist for the current profile, and its item count."""
-        data = build_export(self.policy, self.store, self.profile_name, self.checklist(role))
-        return render(data, fmt), len(data.state.items)
+    def export(self, roles: Sequence[str], fmt: str) -> tuple[bytes, int]:
+        """The export of one or more roles' checklists for the current profile (the bytes of the
+        file), and its item count. A role named twice is exported once."""
+        unique = list(dict.fromkeys(roles))
+        data = build_export(self.policy, self.store, self.profile_name, [self.checklist(r) for r in unique])
+        return render(data, fmt), data.items
+
+    def open_actions(self, *, owner: str | None = None, due_before: dt.date | None = None, overdue: bool = False,
+                     roles: Sequence[str] | None = None, sort: str = "due") -> list[Action]:
+        """Every item to do or in progress, across the profile's checklists (see core/actions.py)."""
+        if roles:
+            for role in roles:
+                self.checklist(role)  # an unknown role is an error listing the roles
+        return open_actions(self.states(), today(), owner=owner, due_before=due_before, overdue=overdue,
+                            roles=roles or None, sort=sort)
 
     def import_progress(self, role: str, data: dict[str, Any], source: str) -> ImportReport:
         """Restore progress for `role` from a parsed JSON export (see importer.read_export)."""

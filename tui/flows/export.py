@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.export import default_export_name, export_target_exists, format_for_path, write_export
+from tui.core.export import default_export_name, export_target_exists, format_for, write_export
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_path import ExportPathDialog
 
@@ -16,18 +16,18 @@ if TYPE_CHECKING:
 
 def export_checklist(app: Bj30App, role: str) -> None:
     workbench = app.workbench
-    default = Path.cwd() / default_export_name(role, workbench.profile_name, "md", dt.date.today())
+    default = Path.cwd() / default_export_name([role], workbench.profile_name, "md", dt.date.today())
 
     def write(path: Path, force: bool) -> None:
-        fmt = format_for_path(path.name)
+        def export() -> tuple[str, int]:
+            fmt = format_for(path)
+            data, count = workbench.export([role], fmt)
+            write_export(path, data, force=force)
+            return fmt, count
 
-        def export() -> int:
-            text, count = workbench.export(role, fmt)
-            write_export(path, text, force=force)
-            return count
-
-        count = app.attempt(export)
-        if count is not None:
+        done = app.attempt(export)
+        if done is not None:
+            fmt, count = done
             # In a browser (bj30 serve) the file is on the serving machine, not the reader's: say so.
             where = " on the machine serving bj30" if app.is_web else ""
             app.notify(f"Wrote {count} items ({fmt}) to {path}{where}", title="Exported", timeout=10)
