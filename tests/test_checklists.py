@@ -187,6 +187,44 @@ def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert any(line.startswith(f"{tmp_path / 'missing.toml'}: cannot read") for line in lines)
 
 
+def test_validate_says_what_the_loader_will_do_with_a_taken_role(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                                  isolated_home: Path) -> None:
+    shadow = tmp_path / "shadow.toml"
+    shadow.write_text(HEADER.replace('"my-lab"', '"university"') + GOOD_ITEM, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "validate", str(shadow))
+    assert code == 1 and "ok" not in out
+    assert out.strip() == (f"{shadow}: role: 'university' is a built-in role, so bj30 will not load this file: "
+                           f"built-in roles win, because progress is recorded per role and item id; give the file "
+                           f"its own role id")
+    # Another file in the checklists folder holding the role first: that one loads, this one does not.
+    user = isolated_home / "config" / "bj30" / "checklists"
+    user.mkdir(parents=True)
+    (user / "a-lab.toml").write_text(HEADER + GOOD_ITEM, encoding="utf-8")
+    (user / "b-lab.toml").write_text(HEADER + GOOD_ITEM, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "validate", str(user / "a-lab.toml"), str(user / "b-lab.toml"))
+    assert code == 1
+    assert out.splitlines() == [f"{user / 'a-lab.toml'}: ok (my-lab, 1 items)",
+                                f"{user / 'b-lab.toml'}: role: 'my-lab' is already used by {user / 'a-lab.toml'}, "
+                                f"which loads instead of this file; give the file its own role id"]
+
+
+def test_one_id_rule_in_the_readme_and_the_validator(policy: Policy) -> None:
+    from tui.core.ids import ITEM_ID_RULE, NAME_RULE
+
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    assert f"a `role` uses {NAME_RULE}" in readme and f"an item `id` uses {ITEM_ID_RULE}" in readme
+    for bad_role in ("My-Lab", "my_lab", "my.lab", "-lab"):
+        problems = [str(p) for p in validate_text(HEADER.replace('"my-lab"', f'"{bad_role}"') + GOOD_ITEM, "x.toml",
+                                                  policy).problems]
+        assert problems == [f"x.toml: role: use {NAME_RULE}"], bad_role
+    for good_id in ("x-1", "x.1", "x_1", "1x"):
+        assert validate_text(HEADER + GOOD_ITEM.replace('"x-1"', f'"{good_id}"'), "x.toml", policy).ok, good_id
+    for bad_id in ("X-1", "-x", "x 1", "x/1"):
+        problems = [str(p) for p in validate_text(HEADER + GOOD_ITEM.replace('"x-1"', f'"{bad_id}"'), "x.toml",
+                                                  policy).problems]
+        assert problems == [f"x.toml: items[0].id: use {ITEM_ID_RULE}"], bad_id
+
+
 def test_readme_item_counts_match_the_checklists(policy: Policy) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     catalog = load_default_catalog(policy)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tui.cli_reference import FORMATS, print_json
-from tui.core.checklist_loader import validate_file
+from tui.core.checklist_loader import loader_verdict, validate_file
 from tui.core.errors import Bj30Error
 from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
@@ -199,11 +199,19 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    policy = load_policy()
+    """Valid, and what the loader will do with it: a valid file whose role is taken does not load."""
+    with workbench(args) as wb:
+        catalog = wb.catalog
+        wb.take_warnings()  # problems of other files in the checklists folder are not this command's answer
     failed = False
     for path in args.files:
-        result = validate_file(path, policy)
+        result = validate_file(path, wb.policy)
         if result.ok and result.checklist is not None:
+            refused = loader_verdict(result.checklist, path, catalog)
+            if refused:
+                failed = True
+                print(visible(refused, one_line=True))
+                continue
             print(visible(f"{path}: ok ({result.checklist.role}, {len(result.checklist.items)} items)", one_line=True))
             for warning in result.warnings:
                 print(visible(f"{warning} (warning)", one_line=True))

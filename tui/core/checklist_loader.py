@@ -6,7 +6,6 @@ naming the file, the item id and the field.
 
 from __future__ import annotations
 
-import re
 import reprlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,11 +27,10 @@ from tui.core.coverage import uncovered
 from tui.core.errors import Bj30Error, ContentError
 from tui.core.fields import Fields
 from tui.core.files import FileProblem, parse_toml, read_text
+from tui.core.ids import MAX_ROLE, item_id_problem, name_problem
 from tui.core.policy import Policy
 from tui.core.provisions import Register, load_register, overlaps
 
-ROLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,60}$")
 TOP_KEYS = {"role", "title", "audience", "description", "items", "excluded", "retired", "follows"}
 ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category", "provisions", "evidence", "owner_hint"}
 # A quote must identify its place in the measure: one word or a comma would match anywhere.
@@ -75,8 +73,9 @@ def _validate(data: dict[str, Any], source: str, policy: Policy, origin: str | N
     root = Fields(source, "", data, problems=problems)
     root.reject_unknown(TOP_KEYS)
     top = {key: root.get(key, str).strip() for key in ("role", "title", "audience", "description")}
-    if top["role"] and not ROLE_PATTERN.match(top["role"]):
-        root.fail("role", "use lower-case letters, digits and hyphens, e.g. 'my-lab'")
+    role_problem = name_problem(top["role"], MAX_ROLE) if top["role"] else None
+    if role_problem:
+        root.fail("role", role_problem)
 
     items: list[ChecklistItem] = []
     seen: set[str] = set()
@@ -128,7 +127,7 @@ def _exclusions(root: Fields, register: Register, covered: set[str]) -> tuple[Ex
 def _item_key(raw: Any, index: int) -> str:
     """Problems name the item by its id once it has a usable one, else by its place."""
     item_id = raw.get("id") if isinstance(raw, dict) else None
-    return f"item {item_id}" if isinstance(item_id, str) and ID_PATTERN.match(item_id) else f"items[{index}]"
+    return f"item {item_id}" if isinstance(item_id, str) and not item_id_problem(item_id) else f"items[{index}]"
 
 
 def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -> ChecklistItem | None:
@@ -136,8 +135,9 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
         return None
     f.reject_unknown(ITEM_KEYS)
     item_id = f.get("id", str)
-    if item_id and not ID_PATTERN.match(item_id):
-        f.fail("id", "use lower-case letters, digits, '.', '_' or '-', e.g. 'uni-001'")
+    id_problem = item_id_problem(item_id) if item_id else None
+    if id_problem:
+        f.fail("id", id_problem)
     elif item_id in seen:
         f.fail("id", "duplicate id; ids are unique and never reused")
     seen.add(item_id)
@@ -298,6 +298,21 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
                                 f"provisions are neither covered nor excluded (run: bj30 validate {path})")
             checklists.append(result.checklist)
     return Catalog(checklists, problems)
+
+
+def loader_verdict(checklist: Checklist, path: Path, catalog: Catalog) -> str | None:
+    """Why load_catalog would not load this valid file, or None when it would (`bj30 validate`
+    says what the loader will do, not only whether the file parses)."""
+    taken = catalog.get(checklist.role)
+    if taken is None:
+        return None
+    if taken.is_builtin:
+        return (f"{path}: role: {checklist.role!r} is a built-in role, so bj30 will not load this file: built-in "
+                f"roles win, because progress is recorded per role and item id; give the file its own role id")
+    if Path(taken.source).resolve() == path.resolve():
+        return None
+    return (f"{path}: role: {checklist.role!r} is already used by {taken.source}, which loads instead of this "
+            f"file; give the file its own role id")
 
 
 def load_default_catalog(policy: Policy) -> Catalog:

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from tui.core.checklist import Checklist
-from tui.core.checklist_loader import ID_PATTERN
 from tui.core.errors import Bj30Error
 from tui.core.export import BUNDLE_SCHEMA, SCHEMA, SCHEMA_VERSION
 from tui.core.files import parse_json, read_text
+from tui.core.ids import item_id_problem
 from tui.core.safe_text import text_problem, visible
 from tui.core.status import STATUSES
 from tui.core.store import (
@@ -156,7 +156,7 @@ def _entry(raw: Any, index: int, key: str, checklist: Checklist, seen: set[str],
         problems.add(where, "expected an object")
         return None
     item_id = raw.get("id")
-    if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
+    if not isinstance(item_id, str) or item_id_problem(item_id) is not None:
         problems.add(where, f"id {str(item_id)[:70]!r} is not an item id")
         return None
     where = f"{where} ({item_id})"
@@ -205,7 +205,7 @@ def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> 
         return None
     before = len(problems.lines)
     item_id = raw.get("item_id")
-    if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
+    if not isinstance(item_id, str) or item_id_problem(item_id) is not None:
         problems.add(where, f"item_id {str(item_id)[:70]!r} is not an item id")
     name = raw.get("field")
     if not isinstance(name, str) or name not in HISTORY_FIELDS:
