@@ -97,3 +97,35 @@ def test_mark_as_a_subprocess_exits_zero_only_when_committed(tmp_path: Path) -> 
     assert result.returncode == 0, result.stderr
     store = Store.open(locations.store_path()).store
     assert store.item("default", "soe", "soe-003").status == "doing"
+
+
+def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(
+        capsys: pytest.CaptureFixture[str], local_zone) -> None:
+    from tui.core.actions import in_app_order
+    from tui.core.checklist_loader import load_default_catalog
+    from tui.core.policy_loader import load_policy
+    from tui.core.progress import checklist_state
+    from tui.core.store import Store
+
+    local_zone("Asia/Shanghai")
+    run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University")
+    run_cli(capsys, "--profile", "pku", "mark", "university", "uni-034", "doing", "--owner", "Wang Li",
+            "--due", "2000-01-31", "--note", "Asked the research office")
+    run_cli(capsys, "--profile", "pku", "mark", "university", "uni-033", "done")
+    code, out, _ = run_cli(capsys, "--profile", "pku", "checklist", "university")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2].startswith("Peking University (profile pku): 1/")
+    # Items in the app's order (part, then measure), not the file's.
+    catalog = load_default_catalog(load_policy())
+    expected = [s.item.id for s in in_app_order(checklist_state(Store.in_memory(), "default",
+                                                                catalog.require("university")))]
+    shown = [line[4:].split()[0] for line in lines if line[:3] in ("[ ]", "[x]", "[~]", "[-]")]
+    assert shown == expected
+    assert "Part I. Strengthen the Overall Planning of Scientific and Technological Innovation" in lines
+    block = out.split("uni-034", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert block[2] == "    Status: doing · owner Wang Li · due 2000-01-31 (overdue)"
+    assert block[3] == "    Note: Asked the research office"
+    assert block[4].startswith('    > "')  # the quote after status, owner, due and note
+    done = out.split("uni-033", 1)[1].splitlines()[2]
+    assert done.startswith("    Status: done · completed 20")

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tui.cli_reference import FORMATS, print_json
+from tui.core import localtime
+from tui.core.actions import is_overdue
 from tui.core.checklist_loader import loader_verdict, validate_file
 from tui.core.errors import Bj30Error
 from tui.core.export import item_facts, item_json
 from tui.core.policy_loader import load_policy
-from tui.core.progress import ChecklistState
+from tui.core.progress import ChecklistState, ItemState
 from tui.core.safe_text import visible
-from tui.core.status import STATUS_BOX, STATUSES
-from tui.core.store import DEFAULT_PROFILE, READ_ONLY, ProgressHidden, ReadOnlyStore
+from tui.core.status import STATUS_BOX, STATUS_WORD, STATUSES
+from tui.core.store import DEFAULT_PROFILE, READ_ONLY, Profile, ProgressHidden, ReadOnlyStore
 from tui.core.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import Workbench
 
@@ -70,6 +73,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate.set_defaults(handler=cmd_validate)
 
 
+def profile_heading(profile: Profile) -> str:
+    """How CLI text names the profile in its heading: the institution, and the profile's id."""
+    if not profile.institution:
+        return f"Profile {profile.name} (no institution set)"
+    return f"{profile.label()} (profile {profile.name})"
+
+
 @contextmanager
 def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
     """The same workbench the app drives, for --profile. Problems with user checklist files and
@@ -90,7 +100,7 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
 
 def cmd_checklists(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
-        wb.check_profile()
+        profile = wb.check_profile()
         try:
             states: list[ChecklistState] | None = wb.states()
         except ProgressHidden as exc:
@@ -110,7 +120,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
                      "na": st.counts.na, "percent": st.counts.percent} for st in states])
         return 0
     width = width_for(sys.stdout)
-    lines = []
+    lines = [wrap(profile_heading(profile), width)]
     for i, c in enumerate(checklists):
         origin = "" if c.is_builtin else f"  [{c.source}]"
         if states is None:
@@ -129,35 +139,58 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 def cmd_checklist(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         checklist = wb.checklist(args.role)
-        profile = wb.check_profile().name
+        profile = wb.check_profile()
         state = wb.state(checklist.role)
     for orphan in state.orphans:
         warn(f"{checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
              f"has, is kept ({orphan.status})")
     if args.format == "json":
         print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
-                    "description": checklist.description, "source": checklist.source, "profile": profile,
+                    "description": checklist.description, "source": checklist.source, "profile": profile.name,
                     "summary": state.counts.as_dict(),
                     "items": [item_json(s) for s in state.items],
                     "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans]})
         return 0
     width = width_for(sys.stdout)
     lines = [bold(checklist.title, sys.stdout), wrap(checklist.description, width),
-             visible(f"Profile {profile}: {state.counts.summary}", one_line=True), ""]
-    for s in state.items:
-        it, p = s.item, s.progress
-        cited = ", ".join(str(n) for n in it.measures)
-        flag = "  (review: the text changed since it was marked)" if s.needs_review else ""
-        lines.append(f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}")
-        lines.append(wrap(it.text, width, indent="    "))
-        lines.append(wrap(f'"{it.quote}"', width, indent="    > "))
-        for label, value in item_facts(it):
-            lines.append(wrap(f"{label}: {value}", width, indent="    "))
-        if p.note:
-            lines.append(wrap(f"Note: {' '.join(p.note.split())}", width, indent="    "))
-    emit("\n".join(lines))
+             wrap(f"{profile_heading(profile)}: {state.counts.summary}", width), ""]
+    today = localtime.today()
+    last_part = None
+    for number, states in state.by_measure().items():  # the app's order: part, then measure
+        m = wb.policy.measure(number)
+        if m.part != last_part:
+            last_part = m.part
+            lines += [bold(wrap(f"Part {wb.policy.part_of(m).label}", width), sys.stdout), ""]
+        lines += [wrap(f"Measure {m.number}. {m.title}", width), ""]
+        for s in states:
+            lines += _item_lines(s, width, today) + [""]
+    emit("\n".join(lines).rstrip("\n"))
     return 0
 
+
+def _item_lines(s: ItemState, width: int | None, today: dt.date) -> list[str]:
+    """An item as the detail pane shows it: status, owner, due and note before the quote."""
+    it, p = s.item, s.progress
+    cited = ", ".join(str(n) for n in it.measures)
+    flag = "  (review: the text changed since it was marked)" if s.needs_review else ""
+    lines = [f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}",
+             wrap(it.text, width, indent="    ")]
+    facts = [f"Status: {STATUS_WORD[p.status]}"]
+    if p.status == "done" and p.completed:
+        facts.append(f"completed {localtime.local_date(p.completed)}")
+    if p.owner:
+        facts.append(f"owner {p.owner}")
+    if p.due:
+        late = p.status in ("todo", "doing") and is_overdue(p.due, today)
+        facts.append(f"due {p.due}" + (" (overdue)" if late else ""))
+    lines.append(wrap(" · ".join(facts), width, indent="    "))
+    if p.note:
+        label = "Reason (N/A)" if p.status == "na" else "Note"
+        lines.append(wrap(f"{label}: {' '.join(p.note.split())}", width, indent="    "))
+    lines.append(wrap(f'"{it.quote}"', width, indent="    > "))
+    for label, value in item_facts(it):
+        lines.append(wrap(f"{label}: {value}", width, indent="    "))
+    return lines
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
