@@ -16,7 +16,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_checklists, cli_export, cli_provisions, cli_reference, cli_serve
+    from tui import cli_actions, cli_checklists, cli_export, cli_provisions, cli_reference, cli_serve
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_reference.register(commands)
     cli_checklists.register(commands)
+    cli_actions.register(commands)
     cli_export.register(commands)
     cli_provisions.register(commands)
     cli_serve.register(commands)

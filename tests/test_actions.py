@@ -1,0 +1,102 @@
+"""Open actions: one list for `bj30 actions`, the actions screen and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests.helpers import run_cli
+from tui.core.actions import is_overdue, open_actions, owners
+from tui.core.checklist import Checklist
+from tui.core.checklist_loader import load_default_catalog
+from tui.core.policy import Policy
+from tui.core.progress import checklist_state
+from tui.core.store import Store
+
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture
+def checklists(policy: Policy) -> tuple[Checklist, Checklist]:
+    catalog = load_default_catalog(policy)
+    return catalog.require("university"), catalog.require("medical-institution")
+
+
+def office_store(university: Checklist, medical: Checklist) -> Store:
+    store = Store.in_memory()
+    u, m = university.items, medical.items
+
+    def mark(checklist: Checklist, item, **changes: str) -> None:
+        store.update("default", checklist.role, item.id, fingerprint=item.fingerprint, **changes)
+
+    mark(university, u[0], status="doing", owner="Wang Li", due="2026-12-15")
+    mark(university, u[1], status="todo", owner="Zhang San", due="2026-11-20")
+    mark(university, u[2], status="done", owner="Wang Li", due="2026-11-01")  # done: not open
+    mark(university, u[3], status="na", note="not ours", due="2026-11-01")  # N/A: not open
+    mark(medical, m[0], status="doing", owner="wang  li", due="2026-11-27")  # due today: not overdue yet
+    mark(medical, m[1], status="todo", owner="Li Si")
+    return store
+
+
+def test_open_items_across_checklists_by_due_date_undated_last(checklists) -> None:
+    university, medical = checklists
+    store = office_store(university, medical)
+    states = [checklist_state(store, "default", c) for c in checklists]
+    found = open_actions(states, TODAY)
+    assert len(found) == len(university.items) - 2 + len(medical.items)
+    first = [(a.item_id, a.due, a.overdue) for a in found[:3]]
+    assert first == [(university.items[1].id, "2026-11-20", True), (medical.items[0].id, "2026-11-27", False),
+                     (university.items[0].id, "2026-12-15", False)]
+    assert found[3].item_id == medical.items[1].id  # undated but owned, before the unowned undated ones
+    assert {a.status for a in found} == {"todo", "doing"}
+
+
+def test_filters_owner_due_before_overdue_role(checklists) -> None:
+    university, medical = checklists
+    states = [checklist_state(office_store(university, medical), "default", c) for c in checklists]
+    wang = open_actions(states, TODAY, owner="WANG LI")
+    assert [a.item_id for a in wang] == [medical.items[0].id, university.items[0].id]  # spacing and case aside
+    assert [a.item_id for a in open_actions(states, TODAY, due_before=dt.date(2026, 11, 27))] == [
+        university.items[1].id]
+    assert [a.item_id for a in open_actions(states, TODAY, overdue=True)] == [university.items[1].id]
+    assert {a.role for a in open_actions(states, TODAY, roles=["medical-institution"])} == {"medical-institution"}
+    by_owner = open_actions(states, TODAY, sort="owner")
+    assert [a.owner for a in by_owner[:4]] == ["Li Si", "wang li", "Wang Li", "Zhang San"]
+    assert owners(states) == ["Li Si", "Wang Li", "Zhang San"]  # each person once
+
+
+def test_overdue_is_due_before_today() -> None:
+    assert is_overdue("2026-11-26", TODAY) and not is_overdue("2026-11-27", TODAY)
+    assert not is_overdue("", TODAY) and not is_overdue("soon", TODAY)
+
+
+def test_cli_actions_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(capsys, "profile", "create", "pku-hospital", "--institution", "Peking University Third Hospital")
+    for args in (("university", "uni-034", "doing", "--owner", "Wang Li", "--due", "2000-01-01"),
+                 ("university", "uni-035", "todo", "--owner", "Zhang San", "--due", "2999-12-10"),
+                 ("medical-institution", "med-015", "doing", "--owner", "Wang Li"),
+                 ("university", "uni-033", "done", "--owner", "Wang Li")):
+        assert run_cli(capsys, "--profile", "pku-hospital", "mark", *args)[0] == 0
+    code, out, err = run_cli(capsys, "actions", "--profile", "pku-hospital", "--owner", "wang li")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Peking University Third Hospital (profile pku-hospital) · 2 open actions on ")
+    assert lines[0].endswith(", 1 overdue")
+    assert lines[1].split() == ["DUE", "OWNER", "STATUS", "ROLE", "ITEM", "WHAT"]
+    assert lines[2].startswith("2000-01-01  Wang Li  doing   university") and "uni-034  OVERDUE The university" in lines[2]
+    assert lines[3].startswith("-           Wang Li  doing   medical-institution  med-015")
+    code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--overdue", "--format", "json")
+    data = json.loads(out)
+    assert [(a["role"], a["item"], a["owner"], a["due"], a["overdue"]) for a in data] == [
+        ("university", "uni-034", "Wang Li", "2000-01-01", True)]
+    code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--due-before", "2999-12-31",
+                           "--role", "university", "--format", "json")
+    assert [a["item"] for a in json.loads(out)] == ["uni-034", "uni-035"]
+    code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--owner", "nobody")
+    assert code == 0 and out.splitlines()[-1] == "Nothing open matches."
+    code, _, err = run_cli(capsys, "actions", "--role", "nope")
+    assert code == 1 and "no checklist for role 'nope'" in err
+    code, _, err = run_cli(capsys, "actions", "--due-before", "tomorrow")
+    assert code == 2 and "'tomorrow' is not a date like 2026-12-31" in err
