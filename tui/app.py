@@ -202,6 +202,11 @@ class Bj30App(App[None]):
             self.ui_state.last_place = place
             self._save_state()
 
+    def remember_export_dir(self, folder: Path) -> None:
+        if self.ui_state.export_dir != str(folder):
+            self.ui_state.export_dir = str(folder)
+            self._save_state()
+
     def _theme_changed(self, theme: object) -> None:
         if self.ui_state.theme != self.theme:
             self.ui_state.theme = self.theme
@@ -291,6 +296,13 @@ class Bj30App(App[None]):
         if self.last_role and self.workbench.catalog.get(self.last_role):
             # Back where the officer was: `l` after opening a measure from a checklist returns to it.
             self.push_screen(ChecklistScreen(self.last_role))
+
+    def action_open_actions(self) -> None:
+        from tui.screens.actions import ActionsScreen
+
+        if isinstance(self.screen, ActionsScreen) or self.screen.is_modal:
+            return
+        self.push_screen(ActionsScreen())
 
     def set_role_lens(self, role: str | None) -> None:
         self.ui_state.role = role

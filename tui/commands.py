@@ -62,7 +62,7 @@ class WorkbenchProvider(Provider):
     """Checklists, export, profiles and the role lens from the palette."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
-        from tui.flows.export import export_checklist
+        from tui.flows.export import export_checklist, export_report
         from tui.flows.profiles import choose_profile, choose_role_lens
         from tui.screens.checklist import ChecklistScreen
 
@@ -70,6 +70,9 @@ class WorkbenchProvider(Provider):
         workbench = app.workbench
         commands: list[tuple[str, str, Callable[[], None]]] = [
             ("Checklists", "Every role with its progress", app.action_checklists),
+            ("Open actions", "Every item to do or in progress, by due date or owner", app.action_open_actions),
+            ("Export a report…", "One report across one or more roles (a university hospital: both)",
+             partial(export_report, app, [])),
             ("Switch profile…", "Choose, create or edit the institution profile",
              partial(choose_profile, app, lambda: None)),
             ("Role lens…", "Mark the provisions that concern one role in the reader",

@@ -11,6 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tui.core.progress import ChecklistState, ItemState
+from tui.core.status import is_overdue
+
+__all__ = ["Action", "OPEN", "SORTS", "in_app_order", "is_overdue", "open_actions", "owners", "same_person"]
 
 OPEN = ("todo", "doing")
 SORTS = ("due", "owner")
@@ -39,16 +42,6 @@ class Action:
     @property
     def due(self) -> str:
         return self.state.progress.due
-
-
-def is_overdue(due: str, today: dt.date) -> bool:
-    """Due before today (a local date): the day it is due, it is not overdue yet."""
-    if not due:
-        return False
-    try:
-        return dt.date.fromisoformat(due) < today
-    except ValueError:
-        return False
 
 
 def same_person(a: str, b: str) -> bool:

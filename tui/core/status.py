@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 STATUSES = ("todo", "doing", "done", "na")
 # A box for lists (plain text and the TUI); a word for sentences and reports.
 STATUS_BOX = {"todo": "[ ]", "doing": "[~]", "done": "[x]", "na": "[-]"}
@@ -14,3 +16,13 @@ FILTERS: dict[str, frozenset[str]] = {
     "done": frozenset({"done"}),
     "N/A": frozenset({"na"}),
 }
+
+
+def is_overdue(due: str, today: dt.date) -> bool:
+    """Due before today (a local date): on the day it is due, it is not overdue yet."""
+    if not due:
+        return False
+    try:
+        return dt.date.fromisoformat(due) < today
+    except ValueError:
+        return False

@@ -1,4 +1,4 @@
-"""Small UI state remembered across runs: last place read, theme, role lens.
+"""Small UI state remembered across runs: last place read, theme, role lens, export folder.
 
 A damaged state file is moved aside (never deleted) and the app starts fresh,
 with a message saying where the old file went.
@@ -20,6 +20,7 @@ class UiState:
     last_place: Any = None
     theme: str | None = None
     role: str | None = None
+    export_dir: str | None = None  # the folder the last export went to: the next one starts there
 
 
 @dataclass
@@ -45,10 +46,12 @@ def load_ui_state(path: Path) -> LoadedState:
         return _moved_aside(path, str(exc))
     theme = data.get("theme")
     role = data.get("role")
+    export_dir = data.get("export_dir")
     return LoadedState(UiState(
         last_place=data.get("last_place"),
         theme=theme if isinstance(theme, str) else None,
         role=role if isinstance(role, str) else None,
+        export_dir=export_dir if isinstance(export_dir, str) else None,
     ))
 
 

@@ -1,4 +1,4 @@
-"""Asks where to write an export; the extension chooses the format."""
+"""Asks where to write an export; the extension chooses the format, and one bj30 does not write is refused."""
 
 from __future__ import annotations
 
@@ -9,12 +9,30 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
-from tui.core.export import export_target_problem
+from tui.core.errors import Bj30Error
+from tui.core.export import export_target_problem, format_for
 from tui.dialogs.base import Dialog
+
+FORMATS_HINT = "File: .md report, .json for import, .csv or .xlsx for spreadsheets"
+
+
+def check_export_path(raw: str) -> Path:
+    """The file to write, or a Bj30Error saying what is wrong with `raw` (the same rule as the CLI's -o)."""
+    raw = raw.strip()
+    if not raw:
+        raise Bj30Error("Give a file name.")
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    problem = export_target_problem(path)  # the CLI refuses the same paths with the same words
+    if problem:
+        raise Bj30Error(problem)
+    format_for(path)  # .pdf, .docx, no extension: refused, naming the formats
+    return path
 
 
 class ExportPathDialog(Dialog):
-    """Asks where to write; the extension chooses the format (.md, .json, .csv)."""
+    """Asks where to write; the extension chooses the format (.md, .json, .csv, .xlsx)."""
 
     def __init__(self, role: str, default: Path) -> None:
         super().__init__()
@@ -24,22 +42,16 @@ class ExportPathDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-box"):
             yield Label(Content(f"Export the {self.role} checklist"), classes="dialog-title")
-            yield Label("File (.md report, .json for import, .csv for spreadsheets):")
+            yield Label(FORMATS_HINT + ":")
             yield Input(value=str(self.default), id="export-path")
             yield Static("", classes="dialog-error", markup=False)
             yield Label("enter writes · escape cancels", classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        raw = event.value.strip()
-        if not raw:
-            self.show_error("Give a file name.")
-            return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = Path.cwd() / path
-        problem = export_target_problem(path)  # the CLI refuses the same paths with the same words
-        if problem:
-            self.show_error(problem)
+        try:
+            path = check_export_path(event.value)
+        except Bj30Error as exc:
+            self.show_error(str(exc))
             return
         self.dismiss(path)

@@ -1,8 +1,9 @@
-"""The export flow: ask for a path (with a sensible default), confirm before overwriting, say where."""
+"""The export flows: ask for a file (in the folder last used), confirm before overwriting, say where."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,31 +15,63 @@ if TYPE_CHECKING:
     from tui.app import Bj30App
 
 
-def export_checklist(app: Bj30App, role: str) -> None:
-    workbench = app.workbench
-    default = Path.cwd() / default_export_name([role], workbench.profile_name, "md", dt.date.today())
+def export_folder(app: Bj30App) -> Path:
+    """The folder the last export went to (remembered across runs), else the working folder."""
+    last = app.ui_state.export_dir
+    if last and Path(last).is_dir():
+        return Path(last)
+    return Path.cwd()
 
-    def write(path: Path, force: bool) -> None:
+
+def _write(app: Bj30App, roles: Sequence[str], path: Path) -> None:
+    workbench = app.workbench
+
+    def write(force: bool) -> None:
         def export() -> tuple[str, int]:
             fmt = format_for(path)
-            data, count = workbench.export([role], fmt)
+            data, count = workbench.export(roles, fmt)
             write_export(path, data, force=force)
             return fmt, count
 
         done = app.attempt(export)
         if done is not None:
             fmt, count = done
+            app.remember_export_dir(path.parent)
             # In a browser (bj30 serve) the file is on the serving machine, not the reader's: say so.
             where = " on the machine serving bj30" if app.is_web else ""
             app.notify(f"Wrote {count} items ({fmt}) to {path}{where}", title="Exported", timeout=10)
 
+    if export_target_exists(path):  # a dangling link too
+        app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
+                        lambda yes: write(True) if yes else app.notify("Not exported."))
+    else:
+        write(False)
+
+
+def export_checklist(app: Bj30App, role: str) -> None:
+    default = export_folder(app) / default_export_name([role], app.workbench.profile_name, "md", dt.date.today())
+
     def chosen(path: Path | None) -> None:
-        if path is None:
-            return
-        if export_target_exists(path):  # a dangling link too
-            app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
-                            lambda yes: write(path, True) if yes else app.notify("Not exported."))
-        else:
-            write(path, False)
+        if path is not None:
+            _write(app, [role], path)
 
     app.push_screen(ExportPathDialog(role, default), chosen)
+
+
+def export_report(app: Bj30App, roles: Sequence[str]) -> None:
+    """One report across the roles ticked (those given start ticked)."""
+    from tui.dialogs.report import ReportChoice, ReportDialog
+
+    checklists = app.attempt(lambda: app.workbench.catalog.checklists)
+    if checklists is None:
+        return
+    folder, profile = export_folder(app), app.workbench.profile_name
+
+    def name_for(chosen: list[str]) -> Path:
+        return folder / default_export_name(chosen or ["report"], profile, "md", dt.date.today())
+
+    def chosen(choice: ReportChoice | None) -> None:
+        if choice is not None:
+            _write(app, choice.roles, choice.path)
+
+    app.push_screen(ReportDialog([(c.role, c.title) for c in checklists], list(roles), name_for), chosen)

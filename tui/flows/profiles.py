@@ -22,6 +22,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
     if profiles is None:
         return
     current = workbench.profile_name
+
     choices = [(p.name, f"{p.name} · {p.label()}") for p in profiles]
     choices += [(EDIT, f"Edit the institution of {current}…"), (NEW, "New profile…")]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,8 +12,9 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.export import item_facts
+from tui.core.localtime import local_date, today
 from tui.core.progress import ChecklistState, ItemState
-from tui.core.status import FILTERS, STATUS_WORD
+from tui.core.status import FILTERS, STATUS_WORD, is_overdue
 from tui.core.store import ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
@@ -26,6 +27,15 @@ from tui.widgets.vim_list import VimOptionList
 
 POLL_SECONDS = 2.0
 FILTER_NAMES = tuple(FILTERS)
+# From this width the rows show each item's owner and due date in columns.
+WIDE_ENOUGH_FOR_COLUMNS = 110
+
+
+class ItemList(VimOptionList):
+    """The checklist's items; enter (in the footer as Open) opens the item's measure."""
+
+    BINDINGS = [Binding("enter", "select", "Open", tooltip="Open the item's measure in the reader, quote marked",
+                        id="checklist.open")]
 
 
 class ChecklistScreen(Bj30Screen[None]):
@@ -45,8 +55,8 @@ class ChecklistScreen(Bj30Screen[None]):
     }
 
     #item-detail {
-        height: 9;
-        max-height: 45%;
+        height: 40%;
+        min-height: 9;
         border-top: hkey $panel;
         padding: 0 1;
         scrollbar-size-vertical: 1;
@@ -56,13 +66,13 @@ class ChecklistScreen(Bj30Screen[None]):
     BINDINGS = [
         Binding("space", "toggle_done", "Done", tooltip="Toggle done", id="checklist.toggle_done"),
         Binding("d", "set('doing')", "Doing", tooltip="Mark doing", id="checklist.doing"),
+        Binding("u", "set('todo')", "To do", tooltip="Back to to do", id="checklist.todo"),
         Binding("a", "not_applicable", "N/A", tooltip="Not applicable (asks why)", id="checklist.na"),
-        Binding("u", "set('todo')", "To do", tooltip="Back to to do", show=False, id="checklist.todo"),
         Binding("e", "edit_note", "Note", tooltip="Edit note, owner and due date", id="checklist.note"),
         Binding("f", "cycle_filter", "Filter", tooltip="Filter: all, open, done, N/A", id="checklist.filter"),
-        Binding("x", "export", "Export", tooltip="Export as .md, .json or .csv", id="checklist.export"),
-        Binding("escape", "back", "Back", tooltip="Back to the checklists", show=False, id="checklist.back"),
-        # Still work here, but off the footer so that `? Help` fits at 80 columns.
+        Binding("x", "export", "Export", tooltip="Export as .md, .json, .csv or .xlsx", id="checklist.export"),
+        Binding("escape", "back", "Back", tooltip="Back to the checklists", id="checklist.back"),
+        # They work here too; the footer keeps to what this screen does (the help lists them).
         Binding("slash", "app.search", "Search", show=False, id="checklist.search"),
         Binding("l", "app.checklists", "Checklists", show=False, id="checklist.checklists"),
     ]
@@ -76,12 +86,14 @@ class ChecklistScreen(Bj30Screen[None]):
         self.role = role
         self.state: ChecklistState | None = None
         self._select = select  # an item to show first (opened from a search hit)
+        self._columns = False
+        self._id_width = 0
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(f"Checklist {self.role}")
         yield Static("", id="checklist-title", markup=False)
         yield Static("", id="checklist-progress", markup=False)
-        yield VimOptionList(id="items", markup=False)
+        yield ItemList(id="items", markup=False)
         with VerticalScroll(id="item-detail"):
             yield Static("", id="item-detail-text", markup=False)
         yield KeysLine()
@@ -98,7 +110,17 @@ class ChecklistScreen(Bj30Screen[None]):
             self.reload()
 
     def on_screen_resume(self) -> None:
+        self._columns = self.size.width >= WIDE_ENOUGH_FOR_COLUMNS
         self.reload()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.state is None:
+            return
+        self._header()  # the bar's width follows the terminal's
+        columns = event.size.width >= WIDE_ENOUGH_FOR_COLUMNS
+        if columns != self._columns:
+            self._columns = columns
+            self._fill(self.current_id)
 
     # Building the view ----------------------------------------------------------------
 
@@ -108,6 +130,7 @@ class ChecklistScreen(Bj30Screen[None]):
         if state is None:
             return
         self.state = state
+        self._id_width = max((len(i.item.id) for i in state.items), default=0)  # once, not per row
         keep, self._select = keep or self._select or self.current_id, None
         self._fill(keep)
         self._header()
@@ -122,9 +145,6 @@ class ChecklistScreen(Bj30Screen[None]):
         self._fill(item_id)
         self._header()
 
-    def on_resize(self) -> None:
-        if self.state is not None:
-            self._header()  # the bar's width follows the terminal's
 
     def watch_filter(self) -> None:
         if self.state is not None:
@@ -164,7 +184,7 @@ class ChecklistScreen(Bj30Screen[None]):
             head = Content.assemble(Content(f"Part {m.part} · ").stylize("dim"),
                                     Content(f"{m.number}. {m.title}").stylize("bold $accent"))
             options.append(Option(head, id=f"measure-{m.number}", disabled=True))
-            options += [Option(item_line(s), id=s.item.id) for s in shown]
+            options += [Option(self._row(s), id=s.item.id) for s in shown]
         listing = self.query_one("#items", OptionList)
         listing.set_options(options)
         ids = [o.id for o in options]
@@ -178,6 +198,10 @@ class ChecklistScreen(Bj30Screen[None]):
                 Content(f"No items match the filter '{self.filter}'. Press f to change it."))
         else:
             self._detail()
+
+    def _row(self, s: ItemState) -> Content:
+        """An item's row: with owner and due-date columns when the screen is wide enough."""
+        return item_line(s, columns=self._columns, id_width=self._id_width, today=today())
 
     @property
     def current_id(self) -> str | None:
@@ -196,31 +220,7 @@ class ChecklistScreen(Bj30Screen[None]):
         if s is None:
             target.update("")
             return
-        it, p = s.item, s.progress
-        cited = ", ".join(str(n) for n in it.measures)
-        lines: list[Content] = [
-            Content.assemble(Content(it.id).stylize("bold"), Content(
-                f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
-            literal(it.text),
-            literal(f"“{it.quote}”").stylize("italic dim"),
-        ]
-        state = [f"Status: {STATUS_WORD[p.status]}"]
-        if p.completed:
-            state.append(f"completed {p.completed[:10]}")
-        if p.owner:
-            state.append(f"owner {p.owner}")
-        if p.due:
-            state.append(f"due {p.due}")
-        lines.append(literal(" · ".join(state)).stylize("bold"))
-        if p.note:
-            lines.append(literal("Note: " + p.note))
-        if it.guidance:
-            lines.append(literal("Guidance: " + it.guidance).stylize("dim"))
-        lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
-        if s.needs_review:
-            lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
-                                 "check the mark still holds, then mark it again.").stylize("$warning"))
-        target.update(Content("\n").join(lines))
+        target.update(Content("\n").join(detail_lines(s)))
         self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#items")
@@ -249,7 +249,7 @@ class ChecklistScreen(Bj30Screen[None]):
         if shown is None:
             self._fill(progress.item_id)
         elif shown.status in FILTERS[self.filter]:
-            listing.replace_prompt(shown.item.id, item_line(shown))
+            listing.replace_prompt(shown.item.id, self._row(shown))
             self._detail()
         else:
             index = listing.get_option_index(shown.item.id)
@@ -317,3 +317,37 @@ class ChecklistScreen(Bj30Screen[None]):
     def action_back(self) -> None:
         self.bj30.last_role = None
         self.dismiss(None)
+
+
+def detail_lines(s: ItemState) -> list[Content]:
+    """The detail pane: what the officer recorded (status, owner, due, note) first, then the
+    statement (the row shows its start) and its grounds (quote, guidance, facts): an N/A reason
+    or a note's last line is never below the fold, at 80x24 either."""
+    it, p = s.item, s.progress
+    cited = ", ".join(str(n) for n in it.measures)
+    lines: list[Content] = [
+        Content.assemble(Content(it.id).stylize("bold"), Content(
+            f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
+    ]
+    state = [Content(f"Status: {STATUS_WORD[p.status]}").stylize("bold")]
+    if p.completed and p.status == "done":
+        state.append(Content(f"completed {local_date(p.completed)}"))
+    state.append(literal(f"owner {p.owner}") if p.owner else Content("no owner").stylize("dim"))
+    if p.due:
+        late = p.status in ("todo", "doing") and is_overdue(p.due, today())
+        state.append(Content(f"due {p.due}" + (" (overdue)" if late else "")).stylize("bold $error" if late else ""))
+    else:
+        state.append(Content("no due date").stylize("dim"))
+    lines.append(Content(" · ").join(state))
+    if p.note:
+        label = "Reason (N/A): " if p.status == "na" else "Note: "
+        lines.append(Content.assemble(Content(label).stylize("bold"), literal(p.note)))
+    if s.needs_review:
+        lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
+                             "check the mark still holds, then mark it again.").stylize("$warning"))
+    lines.append(literal(it.text))
+    lines.append(literal(f"“{it.quote}”").stylize("italic dim"))
+    if it.guidance:
+        lines.append(literal("Guidance: " + it.guidance).stylize("dim"))
+    lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
+    return lines

@@ -46,8 +46,14 @@ class RolesScreen(Bj30Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="checklists.back"),
+        # This is the checklists screen: `l` would bring it back, so it stays off the footer here.
+        Binding("l", "app.checklists", "Checklists", show=False, id="checklists.checklists"),
         Binding("P", "profiles", "Profile", id="checklists.profiles"),
         Binding("r", "role_lens", "Role lens", id="checklists.role_lens"),
+        Binding("a", "app.open_actions", "Actions", tooltip="Open actions: every item to do or in progress, "
+                "by due date", id="checklists.actions"),
+        Binding("x", "report", "Report", tooltip="Export one report across one or more roles",
+                id="checklists.report"),
     ]
 
     def __init__(self) -> None:
@@ -115,6 +121,13 @@ class RolesScreen(Bj30Screen[None]):
         from tui.flows.profiles import choose_profile
 
         choose_profile(self.bj30, on_done=self.refresh_roles)
+
+    def action_report(self) -> None:
+        from tui.flows.export import export_report
+
+        listing = self.query_one(OptionList)
+        option = listing.highlighted_option
+        export_report(self.bj30, [option.id] if option is not None and option.id else [])
 
     def action_role_lens(self) -> None:
         from tui.flows.profiles import choose_role_lens

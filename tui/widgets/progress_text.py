@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from tui.core.status import STATUS_BOX
+from tui.core.status import STATUS_BOX, is_overdue
 from tui.widgets.literal import literal
 
 if TYPE_CHECKING:
@@ -34,8 +35,27 @@ def status_box(status: str) -> Content:
     return Content.styled(STATUS_BOX[status], STATUS_STYLE[status])
 
 
-def item_line(s: ItemState) -> Content:
-    """One item as a line: status box, id, review flag, statement (dim when N/A). Checklist and lens."""
+OWNER_COLUMN = 16
+DUE_COLUMN = 10
+
+
+def _fit(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
+
+
+def item_line(s: ItemState, *, columns: bool = False, id_width: int = 0, today: dt.date | None = None) -> Content:
+    """One item as a line: status box, id, review flag, statement (dim when N/A). Checklist and lens.
+
+    With `columns` (a wide terminal), the owner and the due date stand in columns between the id
+    and the statement; an overdue date of an open item shows in the error colour.
+    """
     flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
-    return Content.assemble(status_box(s.status), " ", Content(s.item.id).stylize("bold"), flag, "  ",
-                            literal(s.item.text).stylize("dim" if s.status == "na" else ""))
+    parts: list[Content | str] = [status_box(s.status), " ", Content(s.item.id.ljust(id_width)).stylize("bold")]
+    if columns:
+        p = s.progress
+        late = today is not None and s.status in ("todo", "doing") and is_overdue(p.due, today)
+        parts += ["  ", literal(_fit(p.owner, OWNER_COLUMN)).stylize("$text-muted"), " ",
+                  Content(_fit(p.due, DUE_COLUMN)).stylize("bold $error" if late else "$text-muted")]
+    parts += [flag, "  ", literal(s.item.text).stylize("dim" if s.status == "na" else "")]
+    return Content.assemble(*parts)
