@@ -15,6 +15,9 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         (home / sub).mkdir()
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
+    # Who makes changes falls back to the login name (getpass reads LOGNAME first): one name for
+    # every machine, so that snapshots and reports do not depend on who runs the tests.
+    monkeypatch.setenv("LOGNAME", "officer")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 

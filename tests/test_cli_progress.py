@@ -59,7 +59,7 @@ def test_na_with_a_reason_and_profiles(capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = run_cli(capsys, "checklist", "soe", "--format", "json")  # the default profile is separate
     assert all(i["status"] == "todo" for i in json.loads(out)["items"])
     code, out, _ = run_cli(capsys, "profiles", "--format", "json")
-    assert {"name": "pku", "institution": "Peking University", "department": "S&T Office"} in json.loads(out)
+    assert {"name": "pku", "institution": "Peking University", "department": "S&T Office", "active": False} in json.loads(out)
     code, _, err = run_cli(capsys, "profile", "create", "pku", "--institution", "Again")
     assert code == 1 and "already exists" in err
 

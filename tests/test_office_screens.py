@@ -239,13 +239,16 @@ async def test_export_dialog_refuses_a_format_it_does_not_write_and_starts_in_th
         assert Path(again.screen.query_one(Input).value).parent == out
 
 
-async def test_every_screen_has_a_header_line_with_institution_profile_and_lens(tmp_path: Path, make_app) -> None:
+async def test_every_screen_has_a_header_line_with_institution_profile_lens_and_who(tmp_path: Path, make_app,
+                                                                                     isolated_home: Path) -> None:
     seed(tmp_path)
+    (isolated_home / "config" / "bj30").mkdir(parents=True)
+    (isolated_home / "config" / "bj30" / "config.toml").write_text('name = "Wang Li"\n', encoding="utf-8")
     app = make_app()
     app.ui_state.role = "university"
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        expected = "Peking University Third Hospital · profile default · lens: university"
+        expected = "Peking University Third Hospital · profile default · lens: university · you: Wang Li"
         assert isinstance(app.screen, ReaderScreen)
         assert plain(app.screen.query_one(ContextLine)) == expected
         await pilot.press("slash")

@@ -166,6 +166,8 @@ class Bj30App(App[None]):
             self._workbench = Workbench.at_default_locations(self.policy, profile=self._profile,
                                                              store_path=self._store_path)
             self._workbench.on_warning = self.warn
+            for warning in self._workbench.take_warnings():  # a damaged config, read on creation
+                self.warn(warning)
         return self._workbench
 
     # The one channel for problems -----------------------------------------------------

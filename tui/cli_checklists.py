@@ -67,6 +67,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action.add_argument("--institution", required=name == "create", default=None)
         action.add_argument("--department", default="")
         action.set_defaults(handler=cmd_profile)
+    from tui import cli_profiles
+
+    cli_profiles.register_profile_actions(actions)
 
     validate = commands.add_parser("validate", help="check checklist files; exit 1 with one line per problem")
     validate.add_argument("files", nargs="+", metavar="FILE", type=Path)
@@ -211,10 +214,13 @@ def cmd_mark(args: argparse.Namespace) -> int:
 def cmd_profiles(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         profiles = wb.profiles()
+        active = wb.profile_name
     if args.format == "json":
-        print_json([{"name": p.name, "institution": p.institution, "department": p.department} for p in profiles])
+        print_json([{"name": p.name, "institution": p.institution, "department": p.department,
+                     "active": p.name == active} for p in profiles])
         return 0
-    emit("\n".join(visible(f"{p.name:<20} {p.label()}", one_line=True) for p in profiles))
+    emit("\n".join(visible(f"{'*' if p.name == active else ' '} {p.name:<20} {p.label()}", one_line=True)
+                    for p in profiles))
     return 0
 
 

@@ -56,6 +56,11 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def config_file() -> Path:
+    """The user's settings: their name and the profile chosen last (tui/core/config.py)."""
+    return config_dir() / "config.toml"
+
+
 def user_checklists_dir() -> Path:
     return config_dir() / "checklists"
 

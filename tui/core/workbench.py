@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING, Any
 from tui.core.actions import Action, open_actions
 from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
+from tui.core.config import KEYS as CONFIG_KEYS
+from tui.core.config import Config, ConfigError, check_person, load_config, save_config, who
+from tui.core.errors import Bj30Error
 from tui.core.export import build_export, render
+from tui.core.ids import MAX_PROFILE_NAME, name_problem
 from tui.core.importer import ImportReport, import_progress
 from tui.core.localtime import today
 from tui.core.policy import Policy
@@ -34,14 +38,22 @@ SEARCH_GROUPS = ("policy", "items", "notes")
 
 class Workbench:
     def __init__(self, policy: Policy, *, store_path: Path, builtin_dir: Path | Traversable,
-                 user_dir: Path | None, profile: str = DEFAULT_PROFILE) -> None:
+                 user_dir: Path | None, profile: str | None = None, config_path: Path | None = None,
+                 by: str | None = None) -> None:
+        """`profile`: the one asked for (--profile); None uses the one remembered in the config
+        (`bj30 profile use`, P in the app), else the default. `by`: who makes the changes (--by);
+        None uses the configured name, else the login name."""
         self.policy = policy
+        self.warnings: list[str] = []  # kept until taken, unless on_warning takes each as it comes
+        self.on_warning: Callable[[str], None] | None = None
         self.store_path = store_path
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
-        self.profile_name = profile
-        self.warnings: list[str] = []  # kept until taken, unless on_warning takes each as it comes
-        self.on_warning: Callable[[str], None] | None = None
+        self.config_path = config_path
+        self._config: Config | None = None
+        self._remembered = profile is None
+        self.profile_name = profile or self.config.get("profile") or DEFAULT_PROFILE
+        self.by = by
         self._store: Store | None = None
         self._catalog: Catalog | None = None
         self._seen_version: int | None = None
@@ -50,14 +62,14 @@ class Workbench:
         self._indexed_notes: list[tuple[str, str, str]] = []
 
     @classmethod
-    def at_default_locations(cls, policy: Policy, *, profile: str | None = None,
-                             store_path: Path | None = None) -> Workbench:
+    def at_default_locations(cls, policy: Policy, *, profile: str | None = None, store_path: Path | None = None,
+                             by: str | None = None) -> Workbench:
         """The workbench over the packaged checklists and the user's folders (tui/locations.py)."""
         from tui import locations
 
         return cls(policy, store_path=store_path or locations.store_path(),
                    builtin_dir=locations.builtin_checklists_dir(), user_dir=locations.user_checklists_dir(),
-                   profile=profile or DEFAULT_PROFILE)
+                   profile=profile, config_path=locations.config_file(), by=by)
 
     @property
     def store(self) -> Store:
@@ -66,7 +78,46 @@ class Workbench:
             for warning in opened.warnings:
                 self.warn(warning)
             self._store = opened.store
+            if self._remembered and self.profile_name != DEFAULT_PROFILE:
+                known = {p.name for p in self._store.profiles()}
+                if self.profile_name not in known:
+                    self.warn(f"the profile chosen last, {self.profile_name!r}, is not in the store "
+                              f"{self.store_path}; using {DEFAULT_PROFILE!r}")
+                    self.profile_name = DEFAULT_PROFILE
         return self._store
+
+    @property
+    def config(self) -> Config:
+        """The user's settings (name, profile chosen last); none when there is no config path (tests)."""
+        if self._config is None:
+            self._config = load_config(self.config_path) if self.config_path is not None else Config()
+            if self._config.warning:
+                self.warn(self._config.warning)
+        return self._config
+
+    def set_config(self, key: str, value: str) -> str:
+        """Set (or, with "", clear) a setting and save it; returns the value as kept."""
+        if key not in CONFIG_KEYS:
+            raise ConfigError(f"no setting {key!r}; settings are: {', '.join(CONFIG_KEYS)}")
+        if self.config_path is None:
+            raise ConfigError("no config folder: settings cannot be saved")
+        if key == "name" and value:
+            value = check_person(value)
+        if key == "profile" and value:
+            value = self.store.profile(value).name  # an unknown profile is an error listing them
+        config = self.config
+        if value:
+            config.values[key] = value
+        else:
+            config.values.pop(key, None)
+        config.path = self.config_path
+        save_config(config)
+        return value
+
+    @property
+    def who(self) -> str:
+        """Who makes the changes: --by, else `bj30 config set name`, else the login name."""
+        return who(self.by, self.config)
 
     @property
     def catalog(self) -> Catalog:
@@ -98,6 +149,12 @@ class Workbench:
         self.profile_name = name
         return profile
 
+    def remember_profile(self, name: str) -> Profile:
+        """Use `name` from now on, in this session and the next ones (`bj30 profile use`, P in the app)."""
+        profile = self.use_profile(name)
+        self.set_config("profile", "" if name == DEFAULT_PROFILE else name)
+        return profile
+
     def check_profile(self) -> Profile:
         """The current profile; an unknown one (a mistyped --profile) is an error, not an empty view."""
         return self.store.profile(self.profile_name)
@@ -106,7 +163,12 @@ class Workbench:
         return self.store.profiles()
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
-        return self.store.create_profile(name, institution, department)
+        """A new profile. Its name is an id (`pku-hospital`); the institution is what people read."""
+        problem = name_problem(name.strip(), MAX_PROFILE_NAME)
+        if problem:
+            raise Bj30Error(f"profile name {name.strip()[:60]!r}: {problem}; the institution "
+                            f"(--institution) is the name people read")
+        return self.store.create_profile(name.strip(), institution, department)
 
     def update_profile(self, name: str, institution: str | None = None, department: str | None = None) -> Profile:
         """Change a profile's institution or department; None keeps what it has."""

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from tui.core.ids import NAME_RULE, name_problem
 from tui.core.store import MAX_FIELD_CHARS, MAX_PROFILE_NAME
 from tui.dialogs.base import Dialog
 from tui.widgets.literal import as_saved, editable
@@ -32,8 +33,8 @@ class ProfileDialog(Dialog):
         name, institution, department = self.values
         with Vertical(classes="dialog"):
             yield Label("Edit profile" if self.editing else "New profile", classes="dialog-title")
-            yield Input(value=editable(name), placeholder="Short name, e.g. pku", id="profile-name", max_length=MAX_PROFILE_NAME,
-                        disabled=self.editing)
+            yield Input(value=editable(name), placeholder="Profile name: lower-case letters, digits, hyphens (pku-hospital)",
+                        id="profile-name", max_length=MAX_PROFILE_NAME, disabled=self.editing)
             yield Input(value=editable(institution), placeholder="Institution, e.g. Peking University",
                         id="profile-institution", max_length=MAX_FIELD_CHARS)
             yield Input(value=editable(department), placeholder="Department (optional)", id="profile-department",
@@ -51,7 +52,11 @@ class ProfileDialog(Dialog):
         name = as_saved(self.query_one("#profile-name", Input).value.strip(), old_name)
         institution = as_saved(self.query_one("#profile-institution", Input).value.strip(), old_institution)
         if not name:
-            self.show_error("A profile needs a short name.")
+            self.show_error(f"A profile needs a name: {NAME_RULE}.")
+            return
+        problem = None if self.editing else name_problem(name, MAX_PROFILE_NAME)
+        if problem:
+            self.show_error(f"Profile name: {problem}. The institution is the name people read.")
             return
         if not institution:
             self.show_error("Say which institution this profile is for; it goes into reports.")

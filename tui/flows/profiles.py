@@ -35,7 +35,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
             p = app.attempt(workbench.check_profile)
             if p is not None:
                 app.push_screen(ProfileDialog(p.name, p.institution, p.department, editing=True), edited)
-        elif app.attempt(lambda: workbench.use_profile(value)) is not None:
+        elif app.attempt(lambda: workbench.remember_profile(value)) is not None:
             app.notify(f"Profile: {value}")
             app.learn_profile()
             on_done()
@@ -46,7 +46,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
 
         def create() -> object:
             workbench.create_profile(form.name, form.institution, form.department)
-            return workbench.use_profile(form.name)
+            return workbench.remember_profile(form.name)
 
         if app.attempt(create) is not None:
             app.notify(f"Created and switched to profile {form.name} ({form.institution})")

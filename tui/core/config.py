@@ -1,0 +1,106 @@
+"""The user's settings, kept in the config folder: who they are and which profile they work in. Core: no Textual.
+
+`config.toml` (beside the user's checklists) holds two keys, both set by commands and both
+readable and editable by hand:
+
+    name = "Wang Li"          # who makes the changes: `bj30 config set name "Wang Li"`
+    profile = "pku-hospital"  # the profile chosen last: `bj30 profile use`, or P in the app
+
+The file is written atomically. A damaged one is moved aside (never deleted), the user is told
+where, and the defaults are used: no name (the login name stands in) and the default profile.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui.core import toml
+from tui.core.atomic import move_aside, write_atomic
+from tui.core.errors import Bj30Error
+
+KEYS = {"name": "who makes the changes (history, reports); else the login name",
+        "profile": "the profile used when none is given; set by `bj30 profile use` and P in the app"}
+MAX_NAME = 200
+
+
+class ConfigError(Bj30Error):
+    pass
+
+
+@dataclass
+class Config:
+    values: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+    warning: str | None = None  # a damaged file moved aside, or one that could not be read
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "")
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=path)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Config(path=path, warning=f"{path}: cannot read ({reason}); using no name and the default profile")
+    try:
+        data = toml.loads(raw)
+        values = {k: v.strip() for k, v in data.items() if k in KEYS and isinstance(v, str)}
+        bad = [k for k in data if k not in KEYS or not isinstance(data[k], str)]
+        if bad:
+            raise ValueError(f"unknown or non-text keys: {', '.join(sorted(bad))}")
+    except (toml.TOMLDecodeError, ValueError) as exc:
+        try:
+            moved = move_aside(path)
+        except OSError:
+            return Config(path=path, warning=f"{path}: damaged ({exc}); using the defaults")
+        return Config(path=path, warning=f"{path}: damaged ({exc}); moved aside to {moved}; using the defaults")
+    return Config(values, path)
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a TOML basic string, but for DEL, which TOML wants escaped too.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def save_config(config: Config) -> None:
+    assert config.path is not None
+    lines = ["# bj30 settings: `bj30 config set KEY VALUE` changes them (keys: name, profile)."]
+    lines += [f"{key} = {_toml_string(config.values[key])}" for key in KEYS if config.values.get(key)]
+    try:
+        write_atomic(config.path, "\n".join(lines) + "\n")
+    except OSError as exc:
+        raise ConfigError(f"cannot save {config.path}: {exc.strerror or exc}") from None
+
+
+def check_person(name: str) -> str:
+    """A person's name as typed: one line of text, spaces tidied, at most MAX_NAME characters."""
+    tidy = " ".join(name.split())
+    if not tidy:
+        raise ConfigError("a name needs at least one letter")
+    if len(tidy) > MAX_NAME:
+        raise ConfigError(f"a name is at most {MAX_NAME} characters")
+    if any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in tidy):
+        raise ConfigError("a name cannot hold control characters")
+    return tidy
+
+
+def login_name() -> str:
+    """Who is logged in, as the system says; "" when it cannot say (a container with no user entry)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return os.environ.get("USER", "") or os.environ.get("LOGNAME", "")
+
+
+def who(by: str | None, config: Config) -> str:
+    """Who makes a change: `--by` when given, else the configured name, else the login name."""
+    if by is not None and by.strip():
+        return check_person(by)
+    return config.get("name") or login_name()
