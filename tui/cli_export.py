@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tui.cli_checklists import profile_option, workbench
 from tui.core.errors import Bj30Error
-from tui.core.export import BINARY_FORMATS, FORMATS, format_for, write_export
+from tui.core.export import BINARY_FORMATS, FORMATS, export_target_problem, format_for, write_export
 from tui.core.importer import ImportRefused, read_export
 from tui.core.safe_text import visible
 from tui.core.textout import ascii_json, can_encode, emit, fail, is_tty
@@ -34,6 +34,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    problem = export_target_problem(args.output) if args.output is not None else None
+    if problem:  # a folder, a device: said before anything else about the name
+        raise Bj30Error(problem)
     fmt = format_for(args.output, args.format)
     if args.output is None and fmt in BINARY_FORMATS and is_tty(sys.stdout):
         raise Bj30Error(f"{fmt} is a binary file, not for the terminal: write it with -o FILE.{fmt}")

@@ -156,7 +156,7 @@ def test_profiles_refuse_nul_and_lone_surrogates(capsys, argv: tuple[str, ...]) 
     assert code == 1 and out == "" and err.startswith("bj30: ") and len(err.strip().splitlines()) == 1
     assert ("NUL" in err or "not valid UTF-8" in err) and control_chars(err) == []
     code, out, _ = run_cli(capsys, "profiles", "--format", "json")
-    assert json.loads(out) == [{"name": "default", "institution": "", "department": ""}]
+    assert json.loads(out) == [{"name": "default", "institution": "", "department": "", "active": True}]
 
 
 def test_profile_name_with_a_surrogate_is_an_error_not_a_traceback(capsys) -> None:

@@ -114,7 +114,7 @@ def test_a_mark_during_the_import_is_not_overwritten(tmp_path: Path, monkeypatch
     path = tmp_path / "progress.sqlite3"
     importing = Store.open(path).store
     importing.update(DEFAULT_PROFILE, "soe", "soe-001", status="doing", note="old", fingerprint=item.fingerprint)
-    data = to_json(build_export(policy, importing, DEFAULT_PROFILE, soe))
+    data = to_json(build_export(policy, importing, DEFAULT_PROFILE, [soe]))
     data["store_id"] = "elsewhere"
     _entry(data, "soe-001").update(note="from the file", changed="2026-01-01T00:00:00Z")
     importing._conn.execute("UPDATE progress SET changed = '2025-01-01T00:00:00.000000Z'")  # the file is newer

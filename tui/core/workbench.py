@@ -26,7 +26,7 @@ from tui.core.importer import ImportReport, import_progress
 from tui.core.localtime import today
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
-from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store
+from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store, check_text
 
 if TYPE_CHECKING:
     from tui.core.search import SearchHit, SearchIndex
@@ -164,6 +164,7 @@ class Workbench:
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
         """A new profile. Its name is an id (`pku-hospital`); the institution is what people read."""
+        check_text(name, "profile name")  # a NUL or a lone surrogate says so first
         problem = name_problem(name.strip(), MAX_PROFILE_NAME)
         if problem:
             raise Bj30Error(f"profile name {name.strip()[:60]!r}: {problem}; the institution "

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.content import Content
 from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.core.errors import Bj30Error
 from tui.dialogs.base import Dialog
 from tui.dialogs.export_path import FORMATS_HINT, check_export_path
+from tui.widgets.literal import literal
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class ReportDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="report-box"):
             yield Label("Export a report across one or more roles", classes="dialog-title")
-            yield SelectionList[str](*(Selection(Content(f"{title} ({role})"), role, role in self.chosen)
+            yield SelectionList[str](*(Selection(literal(f"{title} ({role})"), role, role in self.chosen)
                                        for role, title in self.roles), id="report-roles")
             yield Label(FORMATS_HINT + ":")
             yield Input(value=str(self._suggested), id="report-path")

@@ -14,6 +14,7 @@ from tui.core.status import STATUS_WORD
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
+from tui.widgets.literal import literal
 from tui.widgets.vim_list import VimOptionList
 
 POLL_SECONDS = 2.0
@@ -38,10 +39,10 @@ def action_row(a: Action, role_width: int, id_width: int, *, two_lines: bool = F
     due = Content(_fit(a.due or "—", 10)).stylize("bold $error" if a.overdue else ("" if a.due else "dim"))
     flag = Content(" overdue").stylize("bold $error") if a.overdue else Content("")
     return Content.assemble(
-        due, "  ", Content(_fit(a.owner or "—", OWNER_WIDTH)).stylize("" if a.owner else "dim"), "  ",
+        due, "  ", literal(_fit(a.owner or "—", OWNER_WIDTH)).stylize("" if a.owner else "dim"), "  ",
         Content(_fit(STATUS_WORD[a.status], 6)).stylize("bold $warning" if a.status == "doing" else ""), "  ",
-        Content(_fit(a.role, role_width)).stylize("dim"), "  ", Content(_fit(a.item_id, id_width)).stylize("bold"),
-        flag, "\n    " if two_lines else "  ", Content(" ".join(a.state.item.text.split())))
+        literal(_fit(a.role, role_width)).stylize("dim"), "  ", literal(_fit(a.item_id, id_width)).stylize("bold"),
+        flag, "\n    " if two_lines else "  ", literal(" ".join(a.state.item.text.split())))
 
 
 class ActionsScreen(Bj30Screen[None]):
@@ -115,7 +116,7 @@ class ActionsScreen(Bj30Screen[None]):
         self.query_one("#actions-header", Static).update(Content.assemble(
             Content("Open actions").stylize("bold"),
             f" · {len(self.actions)} open, ", Content(f"{late} overdue").stylize("bold $error" if late else ""),
-            Content(f" · owner: {who} · by {'due date' if self.sort == 'due' else 'owner'}").stylize("dim")))
+            literal(f" · owner: {who} · by {'due date' if self.sort == 'due' else 'owner'}").stylize("dim")))
         self.query_one("#actions-columns", Static).update(Content(
             f"{'DUE':<10}  {'OWNER':<{OWNER_WIDTH}}  {'STATUS':<6}  {'ROLE':<{role_width}}  {'ITEM':<{id_width}}"
             + ("" if self.size.width < WIDE_ENOUGH_FOR_ONE_LINE else "  WHAT")))
@@ -123,7 +124,7 @@ class ActionsScreen(Bj30Screen[None]):
         options = [Option(action_row(a, role_width, id_width, two_lines=self._two_lines), id=f"{a.role}/{a.item_id}")
                    for a in self.actions]
         if not options:
-            options = [Option(Content("Nothing open" + (f" for {self.owner}" if self.owner else "")
+            options = [Option(literal("Nothing open" + (f" for {self.owner}" if self.owner else "")
                                       + ": every applicable item is done."), disabled=True)]
         listing.set_options(options)
         ids = [o.id for o in options]

@@ -1,0 +1,63 @@
+"""Attach evidence to an item: a file (its path), a URL or a reference, with an optional note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, Static
+
+from tui.core.errors import Bj30Error
+from tui.core.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET
+from tui.dialogs.base import Dialog
+from tui.widgets.literal import literal
+
+
+class EvidenceDialog(Dialog):
+    """Calls `attach(target, note)` on enter; a Bj30Error it raises (a path to no file, a folder)
+    shows in the dialog, which stays open to correct it. Dismisses with what `attach` returned,
+    or None on escape. What the target is (file, URL, reference) is decided by the core."""
+
+    DEFAULT_CSS = """
+    #evidence-box {
+        width: 80;
+    }
+    """
+
+    def __init__(self, item_id: str, attach: Callable[[str, str], Any], hint: str = "") -> None:
+        super().__init__()
+        self.item_id = item_id
+        self.attach = attach
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="evidence-box"):
+            yield Label(Content(f"Evidence for {self.item_id}"), classes="dialog-title")
+            if self.hint:
+                yield Static(literal(f"To keep: {self.hint}").stylize("dim"), markup=False)
+            yield Label("A file (its path: size and SHA-256 are recorded), a URL, or a reference:")
+            yield Input(placeholder="~/minutes/2026-14.pdf · https://… · Minute 2026-14", id="evidence-target",
+                        max_length=MAX_TARGET)
+            yield Input(placeholder="Note (optional): what it shows", id="evidence-note", max_length=MAX_EVIDENCE_NOTE)
+            yield Static("", classes="dialog-error", markup=False)
+            yield Label("enter attaches · tab moves · escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#evidence-target", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        target = self.query_one("#evidence-target", Input).value.strip()
+        if not target:
+            self.show_error("Give a file, a URL or a reference.")
+            self.query_one("#evidence-target", Input).focus()
+            return
+        try:
+            attached = self.attach(target, self.query_one("#evidence-note", Input).value.strip())
+        except Bj30Error as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(attached)
