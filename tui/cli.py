@@ -16,7 +16,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_actions, cli_checklists, cli_export, cli_profiles, cli_provisions, cli_reference, cli_serve
+    from tui import cli_actions, cli_checklists, cli_evidence, cli_export, cli_profiles, cli_provisions, cli_reference, cli_serve
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_reference.register(commands)
     cli_checklists.register(commands)
     cli_actions.register(commands)
+    cli_evidence.register(commands)
     cli_profiles.register(commands)
     cli_export.register(commands)
     cli_provisions.register(commands)

@@ -32,6 +32,14 @@ def profile_option() -> argparse.ArgumentParser:
     return parent
 
 
+def by_option() -> argparse.ArgumentParser:
+    """--by NAME: who makes the change, when it is not the configured name (bj30 config set name)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--by", default=None, metavar="NAME",
+                        help="who makes the change (default: bj30 config set name, else the login name)")
+    return parent
+
+
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     with_profile = [profile_option()]
     lists = commands.add_parser("checklists", parents=with_profile,
@@ -45,7 +53,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     one.add_argument("--format", choices=FORMATS, default="text")
     one.set_defaults(handler=cmd_checklist)
 
-    mark = commands.add_parser("mark", parents=with_profile, help="set an item's status (and note); "
+    mark = commands.add_parser("mark", parents=[*with_profile, by_option()], help="set an item's status (and note); "
                                "exits 0 once the change is committed")
     mark.add_argument("role", metavar="ROLE")
     mark.add_argument("item", metavar="ITEM_ID")
@@ -87,7 +95,8 @@ def profile_heading(profile: Profile) -> str:
 def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
     """The same workbench the app drives, for --profile. Problems with user checklist files and
     the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
-    wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None))
+    wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None),
+                                        by=getattr(args, "by", None))
     refused = False
     try:
         yield wb

@@ -8,6 +8,7 @@ import sys
 from tui.cli_checklists import by_option, profile_heading, profile_option, workbench
 from tui.cli_reference import FORMATS, print_json
 from tui.core.evidence import Evidence
+from tui.core.export import evidence_json as export_evidence_json
 from tui.core.localtime import format_stamp
 from tui.core.textout import emit, width_for, wrap
 
@@ -50,11 +51,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def evidence_json(e: Evidence, number: int | None = None) -> dict[str, object]:
-    out: dict[str, object] = {} if number is None else {"n": number}
-    out.update({"kind": e.kind, "target": e.target, "note": e.note, "added": e.added, "by": e.by})
-    if e.kind == "file":
-        out.update({"size": e.size, "sha256": e.sha256, "mtime": e.mtime})
-    return out
+    """As the JSON export has it (export.evidence_json), with its number among the item's."""
+    return ({} if number is None else {"n": number}) | export_evidence_json(e)
 
 
 def evidence_lines(e: Evidence, number: int, width: int | None, indent: str = "    ") -> list[str]:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.cli_checklists import profile_option, workbench
+from tui.cli_checklists import by_option, profile_option, workbench
 from tui.core.errors import Bj30Error
 from tui.core.export import BINARY_FORMATS, FORMATS, export_target_problem, format_for, write_export
 from tui.core.importer import ImportRefused, read_export
@@ -27,9 +27,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     export.set_defaults(handler=cmd_export)
 
-    imp = commands.add_parser("import", parents=[profile_option()],
+    imp = commands.add_parser("import", parents=[profile_option(), by_option()],
                               help="restore progress from a JSON export (newer changes are kept)")
     imp.add_argument("file", metavar="FILE.json", type=Path)
+    imp.add_argument("--into", default=None, metavar="PROFILE",
+                     help="import into this profile, when it is not the profile the file was exported from")
     imp.set_defaults(handler=cmd_import)
 
 
@@ -60,7 +62,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     exports = read_export(args.file)
     lines: list[str] = []
     with workbench(args) as wb:
+        if args.into is not None:
+            wb.use_profile(args.into)
         profile = wb.check_profile().name
+        theirs = {e.get("profile", {}).get("name") for e in exports if isinstance(e.get("profile"), dict)}
+        other = sorted(str(t) for t in theirs if isinstance(t, str) and t != profile)
+        if other and args.into is None:
+            raise Bj30Error(f"{args.file} was exported from profile {other[0]!r}, and you are in {profile!r}: add "
+                            f"--into {profile} to import it into {profile!r} (or --into {other[0]} for its own)")
         for data in exports:
             role = data["checklist"]["role"]
             try:
@@ -73,7 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             lines += [f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
                       f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired "
                       f"items restored, {report.history_added} history entries added ({report.history_present} "
-                      f"already there) (profile {profile})"]
+                      f"already there), {report.evidence_added} evidence restored (profile {profile})"]
             lines += [f"  restored {line}" for line in report.applied]
             lines += [f"  kept {line}" for line in report.kept_newer]
             lines += [f"  retired {line}" for line in report.retired]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from tui.cli_checklists import workbench
 from tui.core.config import KEYS
+from tui.core.safe_text import visible
 from tui.core.textout import emit
 
 
@@ -13,6 +15,7 @@ def register_profile_actions(actions: argparse._SubParsersAction[argparse.Argume
     use = actions.add_parser("use", help="work in this profile from now on (remembered until changed)")
     use.add_argument("name", metavar="NAME")
     use.set_defaults(handler=cmd_profile_use)
+    register_more(actions)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,4 +56,34 @@ def cmd_config(args: argparse.Namespace) -> int:
             emit("\n".join(f"{key} = {shown[key] or '(not set)'}"
                            + (f"  (in use: {effective[key]})" if effective[key] != shown[key] else "")
                            for key in keys))
+    return 0
+
+
+def register_more(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    rename = actions.add_parser("rename", help="give a profile a new name (an id), with all it holds")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.set_defaults(handler=cmd_profile_rename)
+    delete = actions.add_parser("delete", help="delete a profile; one that holds progress needs --archive FILE.json")
+    delete.add_argument("name", metavar="NAME")
+    delete.add_argument("--archive", type=Path, default=None, metavar="FILE.json",
+                        help="write the profile's JSON export here first (bj30 import restores it)")
+    delete.add_argument("--force", action="store_true", help="overwrite the archive file if it exists")
+    delete.set_defaults(handler=cmd_profile_delete)
+
+
+def cmd_profile_rename(args: argparse.Namespace) -> int:
+    with workbench(args) as wb:
+        p = wb.rename_profile(args.old, args.new)
+        args.committed = f"the rename of profile {args.old}"
+    print(visible(f"profile {args.old!r} is now {p.name!r}: {p.label()}", one_line=True))
+    return 0
+
+
+def cmd_profile_delete(args: argparse.Namespace) -> int:
+    with workbench(args) as wb:
+        archived = wb.delete_profile(args.name, args.archive, args.force)
+        args.committed = f"the deletion of profile {args.name}"
+    where = f"; its export is in {archived} (bj30 import {archived} --into NAME restores it)" if archived else ""
+    print(visible(f"deleted profile {args.name!r}{where}", one_line=True))
     return 0

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import Bj30Error
+from tui.core.localtime import format_stamp
 
 KINDS = ("file", "url", "reference")
 MAX_TARGET = 2000
@@ -57,7 +58,7 @@ class Evidence:
         """The file's recorded size and digest, for lists and reports; "" for URLs and references."""
         if self.kind != "file":
             return ""
-        return f"{human_size(self.size)}, SHA-256 {self.sha256[:12]}…, modified {self.mtime.replace('T', ' ')[:16]} UTC"
+        return f"{human_size(self.size)}, SHA-256 {self.sha256[:12]}…, modified {format_stamp(self.mtime)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +141,11 @@ def check(e: Evidence) -> Check:
     except OSError as exc:
         return Check(e, "unreadable", f"cannot read {path}: {exc.strerror or exc}")
     if digest != e.sha256 or size != e.size:
-        return Check(e, "changed", f"{path}: now {human_size(size)}, modified {mtime.replace('T', ' ')[:16]} UTC "
-                                   f"(attached: {human_size(e.size)}, modified {e.mtime.replace('T', ' ')[:16]} UTC); "
-                                   f"its content differs from the file attached")
+        return Check(e, "changed", f"{path}: now {human_size(size)}, modified {format_stamp(mtime)} (attached: "
+                                   f"{human_size(e.size)}, modified {format_stamp(e.mtime)}); its content differs "
+                                   f"from the file attached")
     if mtime != e.mtime:
-        return Check(e, "ok", f"{path}: same content, touched since ({mtime.replace('T', ' ')[:16]} UTC)")
+        return Check(e, "ok", f"{path}: same content, touched since ({format_stamp(mtime)})")
     return Check(e, "ok")
 
 

@@ -19,7 +19,7 @@ import io
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from tui import __version__
 from tui.core.atomic import write_atomic
 from tui.core.checklist import Checklist, ChecklistItem
 from tui.core.errors import Bj30Error
+from tui.core.evidence import Evidence
 from tui.core.files import kind
 from tui.core.localtime import iso_local
 from tui.core.policy import Policy
@@ -40,7 +41,9 @@ FORMAT_USES = {"md": "a report", "json": "for bj30 import", "csv": "spreadsheets
 EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 BINARY_FORMATS = frozenset({"xlsx"})
 SCHEMA = "bj30-checklist-export"
-SCHEMA_VERSION = 1
+# 2: items carry their evidence, history entries who made them (`by`). A bj30 that reads only
+# version 1 refuses a version-2 file rather than import it without its evidence.
+SCHEMA_VERSION = 2
 # Several roles in one JSON file: one export per role, as bj30 import reads them.
 BUNDLE_SCHEMA = "bj30-checklist-exports"
 
@@ -51,10 +54,15 @@ class Section:
 
     state: ChecklistState
     history: list[HistoryEntry]
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # item id -> attached, in order
 
     @property
     def checklist(self) -> Checklist:
         return self.state.checklist
+
+    def by_of(self, item_id: str, field_name: str = "status") -> str:
+        """Who made the item's last change of `field_name` ("" if not recorded)."""
+        return next((h.by for h in reversed(self.history) if h.item_id == item_id and h.field == field_name), "")
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,13 @@ def build_export(policy: Policy, store: Store, profile: str, checklists: Sequenc
                  when: dt.datetime | None = None) -> ExportInput:
     if not checklists:
         raise Bj30Error("name at least one role to export")
-    sections = tuple(Section(checklist_state(store, profile, c), store.history(profile, c.role)) for c in checklists)
-    return ExportInput(policy, store.profile(profile), sections, when or dt.datetime.now(dt.timezone.utc),
+    sections = []
+    for c in checklists:
+        evidence: dict[str, list[Evidence]] = {}
+        for _, item_id, e in store.evidence(profile, c.role):
+            evidence.setdefault(item_id, []).append(e)
+        sections.append(Section(checklist_state(store, profile, c), store.history(profile, c.role), evidence))
+    return ExportInput(policy, store.profile(profile), tuple(sections), when or dt.datetime.now(dt.timezone.utc),
                        store.store_id)
 
 
@@ -196,7 +209,14 @@ def item_facts(it: ChecklistItem) -> list[tuple[str, str]]:
     return [(label, value) for label, value in facts if value]
 
 
-def item_json(s: ItemState) -> dict[str, Any]:
+def evidence_json(e: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": e.kind, "target": e.target, "note": e.note, "added": e.added, "by": e.by}
+    if e.kind == "file":
+        out.update({"size": e.size, "sha256": e.sha256, "mtime": e.mtime})
+    return out
+
+
+def item_json(s: ItemState, evidence: list[Evidence] | None = None) -> dict[str, Any]:
     """An item with its progress, as JSON: the export's items and `bj30 checklist --format json`."""
     it, p = s.item, s.progress
     return {"id": it.id, "text": it.text, "measures": list(it.measures), "quote": it.quote,
@@ -204,7 +224,8 @@ def item_json(s: ItemState) -> dict[str, Any]:
             "provisions": list(it.provisions), "evidence": it.evidence, "owner_hint": it.owner_hint,
             "departments": list(it.departments), "status": p.status, "note": p.note, "owner": p.owner,
             "due": p.due, "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
-            "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review, "revision": p.revision}
+            "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review, "revision": p.revision,
+            "attached_evidence": [evidence_json(e) for e in evidence or []]}
 
 
 def _profile_json(profile: Profile) -> dict[str, str]:
@@ -226,11 +247,11 @@ def section_json(data: ExportInput, section: Section) -> dict[str, Any]:
         "profile": _profile_json(data.profile),
         "checklist": {"role": state.checklist.role, "title": state.checklist.title, "source": state.checklist.source},
         "summary": state.counts.as_dict(),
-        "items": [item_json(s) for s in state.items],
+        "items": [item_json(s, section.evidence.get(s.item.id)) for s in state.items],
         "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
                      "changed": o.changed, "completed": o.completed, "marked_fingerprint": o.fingerprint,
                      "revision": o.revision} for o in state.orphans],
-        "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at}
+        "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at, "by": h.by}
                     for h in section.history],
     }
 
@@ -253,8 +274,8 @@ def to_json(data: ExportInput) -> dict[str, Any]:
 # CSV --------------------------------------------------------------------------------
 
 CSV_COLUMNS = ["institution", "role", "id", "measures", "measure_title", "text", "status", "owner", "due",
-               "completed", "changed", "note", "needs_review", "category", "quote", "evidence_to_keep",
-               "owner_hint", "departments", "provisions"]
+               "completed", "changed", "note", "evidence_count", "evidence_first", "needs_review", "category", "quote",
+               "evidence_to_keep", "owner_hint", "departments", "provisions"]
 
 
 def defuse(value: str) -> str:
@@ -277,10 +298,12 @@ def rows(data: ExportInput) -> list[list[str]]:
         role = section.checklist.role
         for s in in_app_order(section.state):
             it, p = s.item, s.progress
+            attached = section.evidence.get(it.id, [])
             out.append([
                 institution, role, it.id, " ".join(str(n) for n in it.measures), data.policy.measure(it.measure).title,
                 it.text, p.status, p.owner, p.due, iso_local(p.completed) if p.completed else "",
-                iso_local(p.changed) if p.changed else "", p.note, "yes" if s.needs_review else "", it.category,
+                iso_local(p.changed) if p.changed else "", p.note, str(len(attached)),
+                attached[0].target if attached else "", "yes" if s.needs_review else "", it.category,
                 it.quote, it.evidence, it.owner_hint, "; ".join(it.departments), " ".join(it.provisions)])
     return out
 

@@ -26,6 +26,8 @@ from typing import Any
 
 from tui.core.checklist import Checklist
 from tui.core.errors import Bj30Error
+from tui.core.evidence import KINDS as EVIDENCE_KINDS
+from tui.core.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET, Evidence
 from tui.core.export import BUNDLE_SCHEMA, SCHEMA, SCHEMA_VERSION
 from tui.core.files import parse_json, read_text
 from tui.core.ids import item_id_problem
@@ -44,7 +46,8 @@ from tui.core.store import (
 )
 
 FIELDS = ("status", "note", "owner", "due")
-HISTORY_FIELDS = {"status", "note", "owner", "due", "reviewed"}
+HISTORY_FIELDS = {"status", "note", "owner", "due", "reviewed", "evidence+", "evidence-"}
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
 FINGERPRINT = re.compile(r"^[0-9a-f]{0,64}$")
 # A time more than a day ahead of this clock is not a real change time ("9999-12-31..." would
 # otherwise beat every change ever made in the store).
@@ -67,12 +70,14 @@ class ImportReport:
     retired: list[str] = field(default_factory=list)  # "id: ..." progress for ids not in the checklist
     history_added: int = 0
     history_present: int = 0
+    evidence_added: int = 0  # evidence the store did not have (or had removed: then not added)
 
 
 @dataclass(frozen=True)
 class _Entry:
     progress: ItemProgress  # the file's state (revision: the file's, 0 if none)
     in_checklist: bool
+    evidence: tuple[Evidence, ...]
     where: str
 
 
@@ -192,10 +197,48 @@ def _entry(raw: Any, index: int, key: str, checklist: Checklist, seen: set[str],
     assert note is not None and owner is not None and due is not None and changed is not None
     assert completed is not None and isinstance(revision, int) and isinstance(status, str)
     # The fingerprint the item was marked against: restoring it keeps a review flag the file had.
+    evidence = _evidence(raw.get("attached_evidence", []), where, problems, latest)
+    if evidence is None:
+        return None
     fingerprint = marked or (item.fingerprint if item else "")
     progress = ItemProgress(item_id, status, note, " ".join(owner.split()), due, fingerprint, changed,
                             completed if status == "done" else "", revision)
-    return _Entry(progress, item is not None and key == "items", where)
+    return _Entry(progress, item is not None and key == "items", evidence, where)
+
+
+def _evidence(raw: Any, where: str, problems: _Problems, latest: dt.datetime) -> tuple[Evidence, ...] | None:
+    """An item's evidence in the file (schema 2): each checked like everything else."""
+    if not isinstance(raw, list):
+        problems.add(where, "attached_evidence: expected a list")
+        return None
+    out: list[Evidence] = []
+    before = len(problems.lines)
+    for index, e in enumerate(raw):
+        at = f"{where}.attached_evidence[{index}]"
+        if not isinstance(e, dict):
+            problems.add(at, "expected an object")
+            continue
+        kind = e.get("kind")
+        if kind not in EVIDENCE_KINDS:
+            problems.add(at, f"kind {str(kind)[:20]!r} is not one of: {', '.join(EVIDENCE_KINDS)}")
+        target = _text(e, "target", at, problems, limit=MAX_TARGET)
+        note = _text(e, "note", at, problems, limit=MAX_EVIDENCE_NOTE)
+        by = _text(e, "by", at, problems, limit=MAX_FIELD_CHARS)
+        added = _time(e, "added", at, problems, latest)
+        size = e.get("size", -1)
+        sha256 = e.get("sha256", "")
+        mtime = e.get("mtime", "")
+        if not isinstance(size, int) or isinstance(size, bool) or size < -1:
+            problems.add(at, f"size {str(size)[:20]!r} is not a number of bytes")
+        if kind == "file" and not (isinstance(sha256, str) and SHA256.match(sha256)):
+            problems.add(at, "sha256: expected 64 hexadecimal digits")
+        if not isinstance(mtime, str) or (mtime and parse_stamp(mtime) is None):
+            problems.add(at, f"mtime {str(mtime)[:30]!r} is not a time like 2026-11-26T12:00:00Z")
+        if target == "":
+            problems.add(at, "target: missing")
+        if len(problems.lines) == before and target and note is not None and by is not None and added is not None:
+            out.append(Evidence(str(kind), target, note, int(size), str(sha256), str(mtime), added, by))
+    return tuple(out) if len(problems.lines) == before else None
 
 
 def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> HistoryEntry | None:
@@ -217,8 +260,11 @@ def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> 
         problems.add(where, "at: missing")
     if len(problems.lines) > before:
         return None
+    by = _text(raw, "by", where, problems, limit=MAX_FIELD_CHARS)
+    if by is None:
+        return None
     assert isinstance(item_id, str) and isinstance(name, str) and old is not None and new is not None and at
-    return HistoryEntry(item_id, name, old, new, at)
+    return HistoryEntry(item_id, name, old, new, at, by)
 
 
 def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file"
@@ -243,8 +289,9 @@ def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file
 
 
 def import_progress(store: Store, profile: str, checklist: Checklist, data: dict[str, Any],
-                    source: str = "file") -> ImportReport:
-    """Restore the file's progress into `profile` (see the module's docstring); all or nothing."""
+                    source: str = "file", by: str = "") -> ImportReport:
+    """Restore the file's progress into `profile` (see the module's docstring); all or nothing.
+    `by`: who imports; the changes the import makes are recorded as theirs."""
     entries, history = check_import(checklist, data, source)
     same_store = isinstance(data.get("store_id"), str) and data["store_id"] == store.store_id != ""
     report = ImportReport()
@@ -252,12 +299,18 @@ def import_progress(store: Store, profile: str, checklist: Checklist, data: dict
     with store.batch():  # BEGIN IMMEDIATE: the comparisons below and the writes are one transaction
         store.profile(profile)  # a clear error for an unknown profile
         for entry in entries:
-            _restore(store, profile, role, entry, same_store, report)
+            _restore(store, profile, role, entry, same_store, report, by)
+            for e in entry.evidence:
+                # The file's history holds its "attached" entry; one removed here stays removed.
+                if not store.has_evidence(profile, role, entry.progress.item_id, e):
+                    store.add_evidence(profile, role, entry.progress.item_id, e, by=e.by, at=e.added, record=False)
+                    report.evidence_added += 1
         report.history_added, report.history_present = store.add_history(profile, role, history)
     return report
 
 
-def _restore(store: Store, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport) -> None:
+def _restore(store: Store, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport,
+             by: str = "") -> None:
     theirs = entry.progress
     ours = store.item(profile, role, theirs.item_id)
     differing = [f for f in FIELDS if getattr(ours, f) != getattr(theirs, f)]
@@ -268,7 +321,7 @@ def _restore(store: Store, profile: str, role: str, entry: _Entry, same_store: b
     if newer:
         report.kept_newer.append(f"{theirs.item_id}: {newer}; kept the store's {', '.join(differing)}")
         return
-    store.restore(profile, role, theirs)
+    store.restore(profile, role, theirs, by=by)
     what = ", ".join(f"status {ours.status} -> {theirs.status}" if f == "status" else f for f in differing)
     if entry.in_checklist:
         report.applied.append(f"{theirs.item_id}: {what}")

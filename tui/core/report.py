@@ -26,8 +26,9 @@ from itertools import groupby
 from tui import __version__
 from tui.core.actions import in_app_order, open_actions
 from tui.core.changes import sentence
+from tui.core.evidence import Evidence
 from tui.core.export import ExportInput, Section, item_facts, policy_fingerprint
-from tui.core.localtime import format_time, local, local_date, offset, parse
+from tui.core.localtime import format_stamp, format_time, local, local_date, offset, parse
 from tui.core.markdown import escape_block, escape_inline
 from tui.core.progress import Counts, ItemState
 from tui.core.status import STATUS_WORD
@@ -128,11 +129,12 @@ def _review(data: ExportInput) -> list[str]:
     return out + [""]
 
 
-def _status_line(s: ItemState, today: dt.date) -> str:
+def _status_line(s: ItemState, today: dt.date, by: str = "") -> str:
     from tui.core.actions import is_overdue
 
     p = s.progress
-    facts = [STATUS_SAID[p.status] + (f" on {local_date(p.completed)}" if p.status == "done" and p.completed else "")]
+    facts = [STATUS_SAID[p.status] + (f" on {local_date(p.completed)}" if p.status == "done" and p.completed else "")
+             + (f" by {escape_inline(by)}" if by and p.status != "todo" else "")]
     if p.owner:
         facts.append(f"Owner: {escape_inline(p.owner)}")
     if p.due:
@@ -150,13 +152,28 @@ def _note_lines(label: str, note: str) -> list[str]:
     return [f"  - {label}: " + "\\\n    ".join(lines)]
 
 
-def _task_line(s: ItemState, today: dt.date) -> list[str]:
+def _evidence_lines(attached: list[Evidence]) -> list[str]:
+    if not attached:
+        return []
+    lines = ["  - Evidence attached:"]
+    for e in attached:
+        facts = f" ({escape_inline(e.facts())})" if e.kind == "file" else ""
+        when = f", attached {format_stamp(e.added)}" if e.added else ""
+        who = f" by {escape_inline(e.by)}" if e.by else ""
+        note = f": {escape_inline(e.note)}" if e.note else ""
+        lines.append(f"    - {escape_inline(e.kind)} {escape_inline(e.target)}{facts}{when}{who}{note}")
+    return lines
+
+
+def _task_line(section: Section, s: ItemState, today: dt.date) -> list[str]:
     it, p = s.item, s.progress
     box = "[x]" if p.status == "done" else "[ ]"
     doing = " *(in progress)*" if p.status == "doing" else ""
     review = " **(review)**" if s.needs_review else ""
-    lines = [f"- {box} **{escape_inline(it.id)}**{doing}{review} {escape_inline(it.text)}", _status_line(s, today)]
+    lines = [f"- {box} **{escape_inline(it.id)}**{doing}{review} {escape_inline(it.text)}",
+             _status_line(s, today, section.by_of(it.id))]
     lines += _note_lines("Note", p.note)
+    lines += _evidence_lines(section.evidence.get(it.id, []))
     lines += [f"  - {label}: {escape_inline(value)}" for label, value in item_facts(it)]
     cited = ", ".join(str(n) for n in it.measures)
     return lines + ["", f"  > “{escape_inline(it.quote)}” — Measure {cited}", ""]
@@ -174,6 +191,10 @@ def _not_applicable(section: Section) -> list[str]:
         cited = ", ".join(str(n) for n in it.measures)
         out.append(f"- **{escape_inline(it.id)}** (measure {cited}) {escape_inline(it.text)}")
         out += _note_lines("Reason", s.progress.note)
+        by = section.by_of(it.id)
+        if by:
+            out.append(f"  - Marked not applicable by {escape_inline(by)}")
+        out += _evidence_lines(section.evidence.get(it.id, []))
     return out + [""]
 
 
@@ -194,7 +215,7 @@ def _items(data: ExportInput, section: Section, today: dt.date) -> list[str]:
             out += [f"### Part {escape_inline(policy.part_of(m).label)}", ""]
         out += [f"#### Measure {m.number}. {escape_inline(m.title)}", ""]
         for s in applicable:
-            out += _task_line(s, today)
+            out += _task_line(section, s, today)
     out += _not_applicable(section)
     if section.state.orphans:
         out += ["### Progress kept for retired items", "",
@@ -229,7 +250,7 @@ def _history(data: ExportInput) -> list[str]:
             if older > 0:
                 lines.append(f"- {escape_inline(item_id)}: {older} earlier "
                              f"{'change' if older == 1 else 'changes'}, in the JSON export")
-            lines += [f"- {_when(h.at, usual)} — {escape_inline(sentence(h.field, h.old, h.new, h.item_id))}"
+            lines += [f"- {_when(h.at, usual)} — {escape_inline(sentence(h.field, h.old, h.new, h.item_id, h.by))}"
                       for h in changes[-HISTORY_PER_ITEM:]]
         if not lines:
             continue

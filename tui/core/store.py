@@ -23,11 +23,12 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
+from tui.core.evidence import Evidence, history_text
 from tui.core.files import kind
 from tui.core.profile import DEFAULT_PROFILE, Profile  # noqa: F401 (re-exported: callers import them from here)
 from tui.core.safe_text import text_problem
@@ -86,6 +87,29 @@ MIGRATIONS: list[str] = [
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
     """,
+    # 3: who did what (issue 13): each history entry names who made the change; evidence per
+    # item (a file with its size, SHA-256 and modification time, a URL, a reference). Evidence
+    # removed is marked removed, never deleted: the history and an audit still find it.
+    """
+    ALTER TABLE history ADD COLUMN who TEXT NOT NULL DEFAULT '';
+    CREATE TABLE evidence (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile    TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        item_id    TEXT NOT NULL,
+        kind       TEXT NOT NULL CHECK (kind IN ('file', 'url', 'reference')),
+        target     TEXT NOT NULL,
+        note       TEXT NOT NULL DEFAULT '',
+        size       INTEGER NOT NULL DEFAULT -1,
+        sha256     TEXT NOT NULL DEFAULT '',
+        mtime      TEXT NOT NULL DEFAULT '',
+        added      TEXT NOT NULL,
+        added_by   TEXT NOT NULL DEFAULT '',
+        removed    TEXT NOT NULL DEFAULT '',
+        removed_by TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX evidence_by_item ON evidence (profile, role, item_id, id);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -129,6 +153,7 @@ class HistoryEntry:
     old: str
     new: str
     at: str
+    by: str = ""  # who made the change ("" before bj30 recorded it)
 
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -405,8 +430,10 @@ class Store:
         return row[0] if row else ""
 
     def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None) -> ItemProgress:
-        """Change an item; committed (durably) before this returns. Returns the new state."""
+               note: str | None = None, owner: str | None = None, due: str | None = None,
+               by: str = "") -> ItemProgress:
+        """Change an item; committed (durably) before this returns. Returns the new state.
+        `by`: who made the change, recorded in the history."""
         if status is not None and status not in STATUSES:
             raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
         if note is not None and len(note) > MAX_NOTE_CHARS:
@@ -443,8 +470,8 @@ class Store:
                 return old
             self._put(profile, role, new)
             conn.executemany(
-                "INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(profile, role, item_id, f, o, n, stamp) for f, o, n in changes])
+                "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(profile, role, item_id, f, o, n, stamp, by) for f, o, n in changes])
             return new
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
@@ -464,7 +491,7 @@ class Store:
             (profile, role, new.item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
              new.completed, new.revision))
 
-    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+    def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
         """Write an imported state over the stored one (the importer has decided it is newer).
 
         The item's revision goes up by one; its change time is the file's, unless that is not
@@ -479,8 +506,8 @@ class Store:
             self._put(profile, role, new)
             at = now()
             self._conn.executemany(
-                "INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(profile, role, new.item_id, f, getattr(old, f), getattr(new, f), at)
+                "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(profile, role, new.item_id, f, getattr(old, f), getattr(new, f), at, by)
                  for f in ("status", "note", "owner", "due") if getattr(old, f) != getattr(new, f)])
             return new
 
@@ -493,8 +520,9 @@ class Store:
                                 "AND old = ? AND new = ? AND at = ?",
                                 (profile, role, h.item_id, h.field, h.old, h.new, h.at)).fetchone():
                     continue
-                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)", (profile, role, h.item_id, h.field, h.old, h.new, h.at))
+                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             (profile, role, h.item_id, h.field, h.old, h.new, h.at, h.by))
                 added += 1
         return added, len(entries) - added
 
@@ -506,9 +534,109 @@ class Store:
         self._check_shown()
         # In time order (restored entries from an import come in among the others), then as written.
         rows = self._conn.execute(
-            "SELECT item_id, field, old, new, at FROM history WHERE profile = ? AND role = ? ORDER BY at, id",
+            "SELECT item_id, field, old, new, at, who FROM history WHERE profile = ? AND role = ? ORDER BY at, id",
             (profile, role)).fetchall()
         return [HistoryEntry(*row) for row in rows]
+
+    # Evidence -----------------------------------------------------------------------
+
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
+                 ) -> list[tuple[str, str, Evidence]]:
+        """(role, item id, evidence) attached and not removed, in the order attached."""
+        self._check_shown()
+        where, args = "profile = ? AND removed = ''", [profile]
+        if role is not None:
+            where, args = where + " AND role = ?", args + [role]
+        if item_id is not None:
+            where, args = where + " AND item_id = ?", args + [item_id]
+        rows = self._conn.execute(f"SELECT role, item_id, {_EVIDENCE_COLUMNS} FROM evidence WHERE {where} "
+                                  f"ORDER BY role, item_id, id", args).fetchall()
+        return [(r[0], r[1], _evidence(r[2:])) for r in rows]
+
+    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
+                     at: str | None = None, record: bool = True) -> Evidence:
+        """Attach `e` to an item; the history records it (unless not `record`: an import brings the
+        history entry with it). `at`: the time it was attached (an import keeps the original)."""
+        for value, name in ((e.target, "evidence"), (e.note, "evidence note"), (by, "name")):
+            check_text(value, name)
+        with self._write() as conn:
+            self.profile(profile)
+            stamp = at or now()
+            cursor = conn.execute(
+                "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
+                "added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, stamp, by))
+            if record:
+                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                             "VALUES (?, ?, ?, 'evidence+', '', ?, ?, ?)",
+                             (profile, role, item_id, history_text(e), stamp, by))
+            return replace(e, added=stamp, by=by, id=int(cursor.lastrowid or 0))
+
+    def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool:
+        """Whether this evidence (same kind, target, digest, time attached) is or was attached here."""
+        return self._conn.execute(
+            "SELECT 1 FROM evidence WHERE profile = ? AND role = ? AND item_id = ? AND kind = ? AND target = ? "
+            "AND sha256 = ? AND added = ?", (profile, role, item_id, e.kind, e.target, e.sha256, e.added)
+        ).fetchone() is not None
+
+    def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence:
+        """Remove an item's evidence number `number` (1 = the first attached of those still there).
+        Marked removed, never deleted; the history records it."""
+        with self._write() as conn:
+            attached = [e for _, _, e in self.evidence(profile, role, item_id)]
+            if not 1 <= number <= len(attached):
+                have = f"1-{len(attached)}" if attached else "none"
+                raise StoreError(f"{item_id} has no evidence {number}; its evidence is numbered: {have}")
+            e = attached[number - 1]
+            stamp = now()
+            conn.execute("UPDATE evidence SET removed = ?, removed_by = ? WHERE id = ?", (stamp, by, e.id))
+            conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                         "VALUES (?, ?, ?, 'evidence-', ?, '', ?, ?)",
+                         (profile, role, item_id, history_text(e), stamp, by))
+            return e
+
+    # Profiles: rename and delete ------------------------------------------------------
+
+    def holds_progress(self, name: str) -> bool:
+        """Whether a profile has anything recorded: progress, history or evidence."""
+        return any(self._conn.execute(f"SELECT 1 FROM {table} WHERE profile = ? LIMIT 1", (name,)).fetchone()
+                   for table in ("progress", "history", "evidence"))
+
+    def roles_of(self, name: str) -> set[str]:
+        """The roles a profile has anything recorded in."""
+        return {r for table in ("progress", "history", "evidence")
+                for (r,) in self._conn.execute(f"SELECT DISTINCT role FROM {table} WHERE profile = ?", (name,))}
+
+    def rename_profile(self, old: str, new: str) -> Profile:
+        """Give a profile a new name, with everything recorded under it, in one transaction."""
+        with self._write() as conn:
+            profile = self.profile(old)
+            if conn.execute("SELECT 1 FROM profiles WHERE name = ?", (new,)).fetchone():
+                raise StoreError(f"profile {new!r} already exists")
+            for table in ("progress", "history", "evidence"):
+                conn.execute(f"UPDATE {table} SET profile = ? WHERE profile = ?", (new, old))
+            conn.execute("UPDATE profiles SET name = ? WHERE name = ?", (new, old))
+            return replace(profile, name=new)
+
+    def delete_profile(self, name: str) -> None:
+        """Delete a profile and what is recorded under it. The caller has made sure nothing is lost
+        (it holds nothing, or its export was written first: `bj30 profile delete --archive`)."""
+        if name == DEFAULT_PROFILE:
+            raise StoreError(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress "
+                             f"under another name")
+        with self._write() as conn:
+            self.profile(name)
+            for table in ("progress", "history", "evidence"):
+                conn.execute(f"DELETE FROM {table} WHERE profile = ?", (name,))
+            conn.execute("DELETE FROM profiles WHERE name = ?", (name,))
+
+
+_EVIDENCE_COLUMNS = "kind, target, note, size, sha256, mtime, added, added_by, id"
+
+
+def _evidence(row: tuple) -> Evidence:
+    kind, target, note, size, sha256, mtime, added, by, row_id = row
+    return Evidence(kind, target, note, size, sha256, mtime, added, by, row_id)
 
 
 class _Damaged(Exception):

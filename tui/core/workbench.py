@@ -10,23 +10,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Action, open_actions
+from tui.core.actions import Action, in_app_order, open_actions
 from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.config import KEYS as CONFIG_KEYS
 from tui.core.config import Config, ConfigError, check_person, load_config, save_config, who
 from tui.core.errors import Bj30Error
-from tui.core.export import build_export, render
+from tui.core.evidence import Check, Evidence
+from tui.core.evidence import check as check_file
+from tui.core.evidence import make as make_evidence
+from tui.core.export import build_export, render, write_export
 from tui.core.ids import MAX_PROFILE_NAME, name_problem
 from tui.core.importer import ImportReport, import_progress
 from tui.core.localtime import today
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
-from tui.core.store import DEFAULT_PROFILE, ItemProgress, Profile, Store, check_text
+from tui.core.store import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, Store, check_text
 
 if TYPE_CHECKING:
     from tui.core.search import SearchHit, SearchIndex
@@ -34,6 +38,14 @@ if TYPE_CHECKING:
 # The search groups, as tui.core.search.GROUPS says (that module, with its stemmer, is
 # imported on the first search, not with the workbench).
 SEARCH_GROUPS = ("policy", "items", "notes")
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    role: str
+    item_id: str
+    number: int
+    check: Check
 
 
 class Workbench:
@@ -193,8 +205,54 @@ class Workbench:
         return [checklist_state(self.store, self.profile_name, c) for c in self.catalog.checklists]
 
     def update(self, role: str, item: ChecklistItem, **changes: str | None) -> ItemProgress:
-        """Commit a change to an item (status, note, owner, due); raises StoreError with the reason."""
-        return self.store.update(self.profile_name, role, item.id, fingerprint=item.fingerprint, **changes)
+        """Commit a change to an item (status, note, owner, due), recorded as made by `who`;
+        raises StoreError with the reason."""
+        return self.store.update(self.profile_name, role, item.id, fingerprint=item.fingerprint, by=self.who,
+                                 **changes)
+
+    def item(self, role: str, item_id: str) -> ChecklistItem:
+        """A role's item, or an error listing the ids there are."""
+        checklist = self.checklist(role)
+        item = checklist.item(item_id)
+        if item is None:
+            ids = sorted(it.id for it in checklist.items)
+            raise Bj30Error(f"no item {item_id!r} in {checklist.role}; items are: {', '.join(ids)}")
+        return item
+
+    def history(self, role: str, item_id: str | None = None) -> list[HistoryEntry]:
+        """A role's history in the current profile (one item's when given), oldest first."""
+        entries = self.store.history(self.profile_name, self.checklist(role).role)
+        return [h for h in entries if item_id is None or h.item_id == item_id]
+
+    # Evidence -----------------------------------------------------------------------
+
+    def evidence(self, role: str, item_id: str | None = None) -> dict[str, list[Evidence]]:
+        """Each item's evidence (those with any), in the app's order of the items."""
+        state = self.state(role)
+        found: dict[str, list[Evidence]] = {}
+        for _, iid, e in self.store.evidence(self.profile_name, state.checklist.role, item_id):
+            found.setdefault(iid, []).append(e)
+        order = {s.item.id: i for i, s in enumerate(in_app_order(state))}
+        return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+    def add_evidence(self, role: str, item: ChecklistItem, target: str, *, note: str = "",
+                     kind: str | None = None) -> tuple[Evidence, int]:
+        """Attach a file, a URL or a reference to an item (see core/evidence.py); its number among the item's."""
+        e = make_evidence(target, note=note, kind=kind)
+        stored = self.store.add_evidence(self.profile_name, role, item.id, e, by=self.who)
+        return stored, len(self.store.evidence(self.profile_name, role, item.id))
+
+    def remove_evidence(self, role: str, item: ChecklistItem, number: int) -> Evidence:
+        return self.store.remove_evidence(self.profile_name, role, item.id, number, by=self.who)
+
+    def check_evidence(self, role: str | None = None) -> list[EvidenceCheck]:
+        """Every attached file read again: changed, missing or unreadable since it was attached."""
+        roles = [self.checklist(role).role] if role else [c.role for c in self.catalog.checklists]
+        out: list[EvidenceCheck] = []
+        for r in roles:
+            for item_id, items in self.evidence(r).items():
+                out += [EvidenceCheck(r, item_id, n, check_file(e)) for n, e in enumerate(items, start=1)]
+        return out
 
     def items_citing(self, role: str, measure: int) -> list[ItemState]:
         return [s for s in self.state(role).items if measure in s.item.measures]
@@ -272,7 +330,53 @@ class Workbench:
 
     def import_progress(self, role: str, data: dict[str, Any], source: str) -> ImportReport:
         """Restore progress for `role` from a parsed JSON export (see importer.read_export)."""
-        return import_progress(self.store, self.profile_name, self.checklist(role), data, source=source)
+        return import_progress(self.store, self.profile_name, self.checklist(role), data, source=source, by=self.who)
+
+    # Profiles: rename and delete ------------------------------------------------------
+
+    def rename_profile(self, old: str, new: str) -> Profile:
+        """A new name for a profile, with everything recorded under it; the one in use follows."""
+        check_text(new, "profile name")
+        problem = name_problem(new.strip(), MAX_PROFILE_NAME)
+        if problem:
+            raise Bj30Error(f"profile name {new.strip()[:60]!r}: {problem}")
+        profile = self.store.rename_profile(old, new.strip())
+        if self.config.get("profile") == old:
+            self.set_config("profile", profile.name)
+        if self.profile_name == old:
+            self.profile_name = profile.name
+        return profile
+
+    def archive_profile(self, name: str) -> bytes:
+        """Everything a profile holds, as one JSON export of each checklist it has anything in."""
+        self.store.profile(name)
+        roles = self.store.roles_of(name)
+        known = [c for c in self.catalog.checklists if c.role in roles]
+        if len(known) < len(roles):
+            missing = ", ".join(sorted(roles - {c.role for c in known}))
+            raise Bj30Error(f"profile {name!r} holds progress for roles with no checklist here ({missing}); "
+                            f"load their checklists before archiving it, or nothing of theirs would be in the archive")
+        data = build_export(self.policy, self.store, name, known)
+        return render(data, "json")
+
+    def delete_profile(self, name: str, archive: Path | None = None, force: bool = False) -> Path | None:
+        """Delete a profile. One that holds anything is refused, unless `archive` names a file to
+        write its JSON export to first: written (and synced) before anything is deleted."""
+        if name == DEFAULT_PROFILE:
+            raise Bj30Error(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first "
+                            f"(bj30 profile rename default NEW) to keep its progress under another name")
+        self.store.profile(name)
+        if self.store.holds_progress(name):
+            if archive is None:
+                raise Bj30Error(f"profile {name!r} holds progress; nothing is deleted without its archive: add "
+                                f"--archive FILE.json to write its export first (bj30 import restores it)")
+            write_export(archive, self.archive_profile(name), force)
+        self.store.delete_profile(name)
+        if self.config.get("profile") == name:
+            self.set_config("profile", "")
+        if self.profile_name == name:
+            self.profile_name = DEFAULT_PROFILE
+        return archive if archive is not None and archive.exists() else None
 
     def close(self) -> None:
         if self._store is not None:

@@ -99,6 +99,8 @@ def to_xlsx(data: ExportInput) -> bytes:
         values: list[object] = list(row)
         for i in date_at:
             values[i] = _date(row[i])  # completed is local already: its first ten characters are the date
+        count = CSV_COLUMNS.index("evidence_count")
+        values[count] = int(row[count])
         body.append(values)
     _sheet(book, "Items", CSV_COLUMNS, body,
            {"institution": 24, "role": 20, "measure_title": 30, "text": 70, "note": 50, "quote": 60, "owner": 20,
