@@ -260,3 +260,55 @@ async def test_every_screen_has_a_header_line_with_institution_profile_lens_and_
         await pilot.press("escape", "a")
         await pilot.pause()
         assert plain(app.screen.query_one(ContextLine)) == expected
+
+
+async def test_evidence_is_attached_shown_and_removed_from_the_checklist(tmp_path: Path, make_app) -> None:
+    from tui.dialogs.confirm import ConfirmDialog
+    from tui.dialogs.evidence import EvidenceDialog
+
+    seed(tmp_path)
+    minutes = tmp_path / "minutes.pdf"
+    minutes.write_bytes(b"minutes of 14 May")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_checklist(app, pilot, "university")
+        select(screen, "uni-034")
+        await pilot.press("v")
+        dialog = app.screen
+        assert isinstance(dialog, EvidenceDialog)
+        dialog.query_one("#evidence-target", Input).value = str(tmp_path / "nope.pdf")
+        await pilot.press("enter")
+        assert isinstance(app.screen, EvidenceDialog)  # refused, saying why; the dialog stays
+        assert "no such file" in plain(dialog.query_one(".dialog-error"))
+        dialog.query_one("#evidence-target", Input).value = str(minutes)
+        dialog.query_one("#evidence-note", Input).value = "signed copy"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("v")
+        app.screen.query_one("#evidence-target", Input).value = "ref: report.docx"  # a reference on purpose
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = plain(screen.query_one("#item-detail-text")).splitlines()
+        quote = next(i for i, line in enumerate(lines) if line.startswith("“"))
+        evidence = [i for i, line in enumerate(lines) if "file minutes.pdf (17 bytes, SHA-256" in line]
+        assert evidence and evidence[0] < quote  # evidence before the quote
+        assert lines[evidence[0]].startswith("Evidence 1. file minutes.pdf") and "signed copy" in lines[evidence[0]]
+        assert any(line.strip() == "2. reference report.docx" for line in lines)
+        # The item's history, in words, with who.
+        history = lines[lines.index("History") + 1:]
+        assert history[0].endswith("officer attached reference report.docx to uni-034")
+        assert any(f"officer attached file {minutes} to uni-034" in h for h in history)
+        assert any(h.endswith("Marked uni-034 in progress") for h in history)  # seeded without a name
+        await pilot.press("V")
+        assert isinstance(app.screen, ChoiceDialog)
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        lines = plain(screen.query_one("#item-detail-text")).splitlines()
+        assert lines[lines.index("History") + 1].endswith(f"officer removed file {minutes} from uni-034")
+        assert any(line.startswith("Evidence 1. reference report.docx") for line in lines)
+        keys = {k.key for k in app.screen.query(FooterKey)}
+        assert {"v", "V"} <= keys

@@ -29,9 +29,9 @@ def what_changed(field: str, old: str, new: str, item_id: str) -> str:
     if field == "reviewed":
         return f"reviewed {item_id} against the changed text and marked it again"
     if field == "evidence+":
-        return f"attached {_clip(new)} to {item_id}"
+        return f"attached {_clip(new, 300)} to {item_id}"
     if field == "evidence-":
-        return f"removed {_clip(old)} from {item_id}"
+        return f"removed {_clip(old, 300)} from {item_id}"
     return f"changed {field} of {item_id}"
 
 

@@ -125,7 +125,8 @@ def make(target: str, *, note: str = "", kind: str | None = None, cwd: Path | No
             raise EvidenceError(f"cannot read {path}: {exc.strerror or exc}") from None
         return Evidence("file", str(path.resolve()), note, size, digest, mtime)
     if kind == "file" or _PATHLIKE.search(target):
-        raise EvidenceError(f"no such file: {path}; to record {target!r} as a reference, not a file, add --ref")
+        raise EvidenceError(f"no such file: {path}; to record {target!r} as a reference, not a file, add --ref "
+                            f"(in the app: start it with ref:)")
     return Evidence("reference", " ".join(target.split()), note)
 
 

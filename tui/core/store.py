@@ -530,12 +530,13 @@ class Store:
         """Changes whenever another connection (another bj30) commits: cheap to poll."""
         return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def history(self, profile: str, role: str) -> list[HistoryEntry]:
+    def history(self, profile: str, role: str, item_id: str | None = None) -> list[HistoryEntry]:
         self._check_shown()
         # In time order (restored entries from an import come in among the others), then as written.
+        one = " AND item_id = ?" if item_id is not None else ""
         rows = self._conn.execute(
-            "SELECT item_id, field, old, new, at, who FROM history WHERE profile = ? AND role = ? ORDER BY at, id",
-            (profile, role)).fetchall()
+            f"SELECT item_id, field, old, new, at, who FROM history WHERE profile = ? AND role = ?{one} ORDER BY at, id",
+            (profile, role) + ((item_id,) if item_id is not None else ())).fetchall()
         return [HistoryEntry(*row) for row in rows]
 
     # Evidence -----------------------------------------------------------------------

@@ -221,8 +221,7 @@ class Workbench:
 
     def history(self, role: str, item_id: str | None = None) -> list[HistoryEntry]:
         """A role's history in the current profile (one item's when given), oldest first."""
-        entries = self.store.history(self.profile_name, self.checklist(role).role)
-        return [h for h in entries if item_id is None or h.item_id == item_id]
+        return self.store.history(self.profile_name, self.checklist(role).role, item_id)
 
     # Evidence -----------------------------------------------------------------------
 
@@ -241,6 +240,10 @@ class Workbench:
         e = make_evidence(target, note=note, kind=kind)
         stored = self.store.add_evidence(self.profile_name, role, item.id, e, by=self.who)
         return stored, len(self.store.evidence(self.profile_name, role, item.id))
+
+    def item_evidence(self, role: str, item_id: str) -> list[Evidence]:
+        """One item's evidence, in the order attached (numbered from 1 as `remove_evidence` takes it)."""
+        return [e for _, _, e in self.store.evidence(self.profile_name, role, item_id)]
 
     def remove_evidence(self, role: str, item: ChecklistItem, number: int) -> Evidence:
         return self.store.remove_evidence(self.profile_name, role, item.id, number, by=self.who)

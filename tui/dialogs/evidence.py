@@ -27,7 +27,7 @@ class EvidenceDialog(Dialog):
     }
     """
 
-    def __init__(self, item_id: str, attach: Callable[[str, str], Any], hint: str = "") -> None:
+    def __init__(self, item_id: str, attach: Callable[[str, str, str | None], Any], hint: str = "") -> None:
         super().__init__()
         self.item_id = item_id
         self.attach = attach
@@ -38,7 +38,7 @@ class EvidenceDialog(Dialog):
             yield Label(Content(f"Evidence for {self.item_id}"), classes="dialog-title")
             if self.hint:
                 yield Static(literal(f"To keep: {self.hint}").stylize("dim"), markup=False)
-            yield Label("A file (its path: size and SHA-256 are recorded), a URL, or a reference:")
+            yield Label("A file (its path: size and SHA-256 are recorded), a URL, or a reference (ref: forces one):")
             yield Input(placeholder="~/minutes/2026-14.pdf · https://… · Minute 2026-14", id="evidence-target",
                         max_length=MAX_TARGET)
             yield Input(placeholder="Note (optional): what it shows", id="evidence-note", max_length=MAX_EVIDENCE_NOTE)
@@ -55,8 +55,11 @@ class EvidenceDialog(Dialog):
             self.show_error("Give a file, a URL or a reference.")
             self.query_one("#evidence-target", Input).focus()
             return
+        kind = None
+        if target.lower().startswith("ref:"):  # a reference on purpose, even if it looks like a file name
+            kind, target = "reference", target[4:].strip()
         try:
-            attached = self.attach(target, self.query_one("#evidence-note", Input).value.strip())
+            attached = self.attach(target, self.query_one("#evidence-note", Input).value.strip(), kind)
         except Bj30Error as exc:
             self.show_error(str(exc))
             return

@@ -11,11 +11,13 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.changes import sentence
+from tui.core.evidence import Evidence
 from tui.core.export import item_facts
-from tui.core.localtime import local_date, today
+from tui.core.localtime import format_stamp, local_date, today
 from tui.core.progress import ChecklistState, ItemState
 from tui.core.status import FILTERS, STATUS_WORD, is_overdue
-from tui.core.store import ItemProgress
+from tui.core.store import HistoryEntry, ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen
@@ -69,6 +71,10 @@ class ChecklistScreen(Bj30Screen[None]):
         Binding("u", "set('todo')", "To do", tooltip="Back to to do", id="checklist.todo"),
         Binding("a", "not_applicable", "N/A", tooltip="Not applicable (asks why)", id="checklist.na"),
         Binding("e", "edit_note", "Note", tooltip="Edit note, owner and due date", id="checklist.note"),
+        Binding("v", "add_evidence", "Evidence", tooltip="Attach evidence: a file, a URL or a reference",
+                id="checklist.evidence"),
+        Binding("V", "remove_evidence", "Remove ev.", tooltip="Remove one of the item's evidence (kept in the history)",
+                id="checklist.remove_evidence"),
         Binding("f", "cycle_filter", "Filter", tooltip="Filter: all, open, done, N/A", id="checklist.filter"),
         Binding("x", "export", "Export", tooltip="Export as .md, .json, .csv or .xlsx", id="checklist.export"),
         Binding("escape", "back", "Back", tooltip="Back to the checklists", id="checklist.back"),
@@ -220,7 +226,11 @@ class ChecklistScreen(Bj30Screen[None]):
         if s is None:
             target.update("")
             return
-        target.update(Content("\n").join(detail_lines(s)))
+        workbench = self.bj30.workbench
+        found = self.bj30.attempt(lambda: (workbench.item_evidence(self.role, s.item.id),
+                                           workbench.history(self.role, s.item.id)))
+        evidence, history = found if found is not None else ([], [])
+        target.update(Content("\n").join(detail_lines(s, evidence, history)))
         self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False)
 
     @on(OptionList.OptionHighlighted, "#items")
@@ -297,6 +307,56 @@ class ChecklistScreen(Bj30Screen[None]):
 
         self.app.push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
 
+    def action_add_evidence(self) -> None:
+        from tui.dialogs.evidence import EvidenceDialog
+
+        s = self.current
+        if s is None:
+            return
+        workbench = self.bj30.workbench
+
+        def attach(target: str, note: str, kind: str | None) -> Evidence:
+            e, _ = workbench.add_evidence(self.role, s.item, target, note=note, kind=kind)
+            return e
+
+        def attached(e: Evidence | None) -> None:
+            if e is not None:
+                self.bj30.notify(f"{s.item.id}: attached {e.label}")
+                self._detail()
+
+        self.app.push_screen(EvidenceDialog(s.item.id, attach, s.item.evidence), attached)
+
+    def action_remove_evidence(self) -> None:
+        from tui.dialogs.choice import ChoiceDialog
+        from tui.dialogs.confirm import ConfirmDialog
+
+        s = self.current
+        if s is None:
+            return
+        workbench = self.bj30.workbench
+        attached = self.bj30.attempt(lambda: workbench.item_evidence(self.role, s.item.id))
+        if attached is None:
+            return
+        if not attached:
+            self.bj30.notify(f"{s.item.id} has no evidence to remove; v attaches some.")
+            return
+
+        def remove(number: int) -> None:
+            if self.bj30.attempt(lambda: workbench.remove_evidence(self.role, s.item, number)) is not None:
+                self.bj30.notify(f"{s.item.id}: removed evidence {number} (the history keeps it)")
+                self._detail()
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                number = int(value)
+                self.app.push_screen(ConfirmDialog(f"Remove evidence {number} of {s.item.id}: "
+                                                   f"{attached[number - 1].label}?"),
+                                     lambda yes: remove(number) if yes else None)
+
+        self.app.push_screen(ChoiceDialog(f"Remove which evidence of {s.item.id}?",
+                                          [(str(n), f"{n}. {e.label}") for n, e in enumerate(attached, start=1)]),
+                             chosen)
+
     def action_cycle_filter(self) -> None:
         self.filter = FILTER_NAMES[(FILTER_NAMES.index(self.filter) + 1) % len(FILTER_NAMES)]
 
@@ -319,7 +379,8 @@ class ChecklistScreen(Bj30Screen[None]):
         self.dismiss(None)
 
 
-def detail_lines(s: ItemState) -> list[Content]:
+def detail_lines(s: ItemState, evidence: list[Evidence] | None = None,
+                 history: list[HistoryEntry] | None = None) -> list[Content]:
     """The detail pane: what the officer recorded (status, owner, due, note) first, then the
     statement (the row shows its start) and its grounds (quote, guidance, facts): an N/A reason
     or a note's last line is never below the fold, at 80x24 either."""
@@ -342,6 +403,10 @@ def detail_lines(s: ItemState) -> list[Content]:
     if p.note:
         label = "Reason (N/A): " if p.status == "na" else "Note: "
         lines.append(Content.assemble(Content(label).stylize("bold"), literal(p.note)))
+    for n, e in enumerate(evidence or [], start=1):
+        facts = f" ({e.facts()})" if e.kind == "file" else ""
+        lines.append(Content.assemble(Content("Evidence " if n == 1 else "         ").stylize("bold"),
+                                      literal(f"{n}. {e.label}{facts}" + (f" · {e.note}" if e.note else ""))))
     if s.needs_review:
         lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
                              "check the mark still holds, then mark it again.").stylize("$warning"))
@@ -350,4 +415,8 @@ def detail_lines(s: ItemState) -> list[Content]:
     if it.guidance:
         lines.append(literal("Guidance: " + it.guidance).stylize("dim"))
     lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
+    if history:
+        lines.append(Content("History").stylize("bold"))
+        lines += [literal(f"  {format_stamp(h.at, with_offset=False)}  {sentence(h.field, h.old, h.new, h.item_id, h.by)}")
+                  for h in reversed(history)]  # newest first
     return lines
