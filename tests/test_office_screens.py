@@ -140,7 +140,7 @@ async def test_actions_screen_sorts_filters_marks_overdue_and_opens_the_item(tmp
         ids = [o.id for o in listing.options]
         assert ids[:3] == ["university/uni-034", "medical-institution/med-015", "university/uni-035"]
         first = listing.options[0].prompt.plain
-        assert first.startswith("2000-01-31  Wang Li") and "uni-034 overdue" in first
+        assert first.startswith("2000-01-31 overdue  Wang Li") and "uni-034" in first
         assert "1 overdue" in plain(screen.query_one("#actions-header"))
         assert "university/uni-036" not in ids  # N/A is not open
         await pilot.press("s")  # by owner

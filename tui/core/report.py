@@ -133,8 +133,11 @@ def _status_line(s: ItemState, today: dt.date, by: str = "") -> str:
     from tui.core.actions import is_overdue
 
     p = s.progress
-    facts = [STATUS_SAID[p.status] + (f" on {local_date(p.completed)}" if p.status == "done" and p.completed else "")
-             + (f" by {escape_inline(by)}" if by and p.status != "todo" else "")]
+    facts = [STATUS_SAID[p.status] + (f" on {local_date(p.completed)}" if p.status == "done" and p.completed else "")]
+    if by and p.status == "done":
+        facts[0] += f" by {escape_inline(by)}"
+    elif by and p.status == "doing":
+        facts[0] += f" (marked by {escape_inline(by)})"
     if p.owner:
         facts.append(f"Owner: {escape_inline(p.owner)}")
     if p.due:

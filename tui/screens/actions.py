@@ -19,6 +19,7 @@ from tui.widgets.vim_list import VimOptionList
 
 POLL_SECONDS = 2.0
 OWNER_WIDTH = 16
+DUE_WIDTH = len("2026-12-31 overdue")
 # From this width an action is one line; narrower, its statement goes on a second line.
 WIDE_ENOUGH_FOR_ONE_LINE = 120
 EVERYONE = "\x00everyone"
@@ -36,13 +37,14 @@ def _fit(text: str, width: int) -> str:
 def action_row(a: Action, role_width: int, id_width: int, *, two_lines: bool = False) -> Content:
     """One open item: due (overdue marked), owner, status, role, id, statement; on a narrow
     terminal the statement goes on a second line, where it has the room."""
-    due = Content(_fit(a.due or "—", 10)).stylize("bold $error" if a.overdue else ("" if a.due else "dim"))
-    flag = Content(" overdue").stylize("bold $error") if a.overdue else Content("")
+    # "overdue" stands in the due column (DUE_WIDTH wide), so every row's columns line up.
+    shown = f"{a.due} overdue" if a.overdue else (a.due or "—")
+    due = Content(_fit(shown, DUE_WIDTH)).stylize("bold $error" if a.overdue else ("" if a.due else "dim"))
     return Content.assemble(
         due, "  ", literal(_fit(a.owner or "—", OWNER_WIDTH)).stylize("" if a.owner else "dim"), "  ",
         Content(_fit(STATUS_WORD[a.status], 6)).stylize("bold $warning" if a.status == "doing" else ""), "  ",
         literal(_fit(a.role, role_width)).stylize("dim"), "  ", literal(_fit(a.item_id, id_width)).stylize("bold"),
-        flag, "\n    " if two_lines else "  ", literal(" ".join(a.state.item.text.split())))
+        "\n    " if two_lines else "  ", literal(" ".join(a.state.item.text.split())))
 
 
 class ActionsScreen(Bj30Screen[None]):
@@ -118,7 +120,7 @@ class ActionsScreen(Bj30Screen[None]):
             f" · {len(self.actions)} open, ", Content(f"{late} overdue").stylize("bold $error" if late else ""),
             literal(f" · owner: {who} · by {'due date' if self.sort == 'due' else 'owner'}").stylize("dim")))
         self.query_one("#actions-columns", Static).update(Content(
-            f"{'DUE':<10}  {'OWNER':<{OWNER_WIDTH}}  {'STATUS':<6}  {'ROLE':<{role_width}}  {'ITEM':<{id_width}}"
+            f"{'DUE':<{DUE_WIDTH}}  {'OWNER':<{OWNER_WIDTH}}  {'STATUS':<6}  {'ROLE':<{role_width}}  {'ITEM':<{id_width}}"
             + ("" if self.size.width < WIDE_ENOUGH_FOR_ONE_LINE else "  WHAT")))
         self._two_lines = self.size.width < WIDE_ENOUGH_FOR_ONE_LINE
         options = [Option(action_row(a, role_width, id_width, two_lines=self._two_lines), id=f"{a.role}/{a.item_id}")
