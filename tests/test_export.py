@@ -273,7 +273,7 @@ def test_review_flags_and_orphans_are_reported(policy: Policy, university: Check
 def test_json_is_versioned_and_complete(policy: Policy, university: Checklist) -> None:
     store = hostile_store(university)
     data = json.loads(export(policy, store, university, "json"))
-    assert data["schema"] == "bj30-checklist-export" and data["schema_version"] == 1
+    assert data["schema"] == "bj30-checklist-export" and data["schema_version"] == 2
     assert data["exported"] == "2026-11-26T12:00:00Z"
     assert data["policy"]["content_version"] == policy.info.content_version
     assert data["profile"] == {"name": "pku", "institution": "Peking University | <b>x</b>", "department": "- [x] dept"}

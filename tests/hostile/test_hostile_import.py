@@ -195,7 +195,8 @@ def test_the_report_says_what_was_restored_kept_and_already_so(capsys, tmp_path:
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == (f"soe: 1 items restored, {len(data['items']) - 2} already so, 1 kept (the store's change is "
-                        f"newer), 0 retired items restored, 0 history entries added (4 already there) (profile default)")
+                        f"newer), 0 retired items restored, 0 history entries added (4 already there), 0 evidence "
+                        f"restored (profile default)")
     assert lines[1] == "  restored soe-001: status todo -> done"
     assert lines[2].startswith("  kept soe-002: the store changed it (revision 2) after the file was exported "
                                "(revision 1); kept the store's status, note")
