@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, SelectionList
-from textual.widgets._footer import FooterKey
 
 from tests.helpers import plain
 from tui.app import Bj30App
@@ -19,7 +18,8 @@ from tui.screens.actions import ActionsScreen
 from tui.screens.checklist import ChecklistScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.roles import RolesScreen
-from tui.widgets.context_line import ContextLine
+from tui.widgets.header_line import HeaderLine
+from tui.widgets.keys_line import KeysLine
 
 
 def seed(tmp_path: Path) -> None:
@@ -110,22 +110,30 @@ async def test_detail_pane_shows_what_was_recorded_before_the_quote_and_in_view_
             "Reason (N/A): We have no postdoctoral programme.")
 
 
+def footer_keys(app: Bj30App) -> tuple[set[str], list[str]]:
+    """The keys the footer shows, and its lines."""
+    line = app.screen.query_one(KeysLine)
+    keys, _ = line.keys()
+    text = line.render().plain
+    return {k.key for k in keys if f"{k.shown} {k.description}" in text}, text.splitlines()
+
+
 async def test_footers_list_every_key_of_the_screen_at_80_columns(tmp_path: Path, make_app) -> None:
     seed(tmp_path)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(app, pilot, "university")
-        keys = {k.key: k for k in app.screen.query(FooterKey)}
-        assert {"enter", "space", "d", "u", "a", "e", "f", "x", "escape", "question_mark"} <= set(keys)
-        for key in keys.values():  # every key on the screen, none past the edge
-            assert 0 <= key.region.x and key.region.right <= 80 and key.region.y < 24, key.key
+        keys, lines = footer_keys(app)
+        assert {"enter", "space", "d", "u", "a", "e", "v", "V", "f", "x", "escape", "question_mark"} <= keys
+        assert len(lines) == 2 and all(len(line) <= 80 for line in lines)  # on two lines, none dropped
+        assert app.screen.query_one(KeysLine).size.height == 2
         await pilot.press("escape")
-        keys = {k.key: k for k in app.screen.query(FooterKey)}
-        assert {"escape", "P", "r", "a", "x", "question_mark"} <= set(keys)
-        assert all(k.region.right <= 80 for k in keys.values())
+        keys, lines = footer_keys(app)
+        assert {"escape", "P", "r", "a", "x", "question_mark"} <= keys
+        assert all(len(line) <= 80 for line in lines)
         await pilot.press("a")
-        keys = {k.key: k for k in app.screen.query(FooterKey)}
-        assert {"enter", "s", "o", "escape"} <= set(keys)
+        keys, _ = footer_keys(app)
+        assert {"enter", "s", "o", "escape"} <= keys
 
 
 async def test_actions_screen_sorts_filters_marks_overdue_and_opens_the_item(tmp_path: Path, make_app) -> None:
@@ -239,27 +247,31 @@ async def test_export_dialog_refuses_a_format_it_does_not_write_and_starts_in_th
         assert Path(again.screen.query_one(Input).value).parent == out
 
 
-async def test_every_screen_has_a_header_line_with_institution_profile_lens_and_who(tmp_path: Path, make_app,
-                                                                                     isolated_home: Path) -> None:
+async def test_every_screen_has_a_header_line_with_institution_lens_and_who(tmp_path: Path, make_app,
+                                                                             isolated_home: Path) -> None:
     seed(tmp_path)
     (isolated_home / "config" / "bj30").mkdir(parents=True)
     (isolated_home / "config" / "bj30" / "config.toml").write_text('name = "Wang Li"\n', encoding="utf-8")
     app = make_app()
     app.ui_state.role = "university"
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
-        expected = "Peking University Third Hospital · profile default · lens: university · you: Wang Li"
+        expected = "Peking University Third Hospital · lens: university · you: Wang Li"
+
+        def header() -> str:
+            return app.screen.query_one(HeaderLine).render().plain.rstrip()
+
         assert isinstance(app.screen, ReaderScreen)
-        assert plain(app.screen.query_one(ContextLine)) == expected
+        assert header().endswith(expected)
         await pilot.press("slash")
         await pilot.pause()
-        assert plain(app.screen.query_one(ContextLine)) == expected
+        assert header().endswith(expected)
         await pilot.press("escape")
         await open_checklist(app, pilot, "university")
-        assert plain(app.screen.query_one(ContextLine)) == expected
+        assert header().endswith(expected)
         await pilot.press("escape", "a")
         await pilot.pause()
-        assert plain(app.screen.query_one(ContextLine)) == expected
+        assert "bj30 · Open actions" in header() and header().endswith(expected)
 
 
 async def test_evidence_is_attached_shown_and_removed_from_the_checklist(tmp_path: Path, make_app) -> None:
@@ -310,5 +322,4 @@ async def test_evidence_is_attached_shown_and_removed_from_the_checklist(tmp_pat
         lines = plain(screen.query_one("#item-detail-text")).splitlines()
         assert lines[lines.index("History") + 1].endswith(f"officer removed file {minutes} from uni-034")
         assert any(line.startswith("Evidence 1. reference report.docx") for line in lines)
-        keys = {k.key for k in app.screen.query(FooterKey)}
-        assert {"v", "V"} <= keys
+        assert {"v", "V"} <= footer_keys(app)[0]

@@ -13,7 +13,7 @@ from tui.core.config import load_config
 from tui.core.ids import NAME_RULE
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.profile import ProfileDialog
-from tui.widgets.context_line import ContextLine
+from tui.widgets.header_line import HeaderLine
 
 
 def config_file(home: Path) -> Path:
@@ -107,8 +107,7 @@ async def test_a_profile_chosen_in_the_app_is_there_after_a_restart(tmp_path: Pa
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert again.workbench.profile_name == "pku-hospital"
-        assert plain(again.screen.query_one(ContextLine)).startswith(
-            "Peking University Third Hospital · profile pku-hospital")
+        assert again.screen.query_one(HeaderLine).render().plain.rstrip().endswith("Peking University Third Hospital")
 
 
 # Who did what ---------------------------------------------------------------------------------

@@ -39,14 +39,15 @@ async def test_every_screen_keeps_help_in_its_footer_at_60_columns(tmp_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert "? Help" in footer(app) and "space Done" in footer(app)
-        for line in (footer(app),):
+        for line in footer(app).splitlines():  # on two lines when one does not hold the keys
             assert len(line) <= SMALL[0]
 
 
 async def test_a_click_on_a_footer_key_presses_it(tmp_path: Path, make_app) -> None:
     app = make_app()
     async with app.run_test(size=SMALL) as pilot:
-        line = footer(app)
-        await pilot.click(KeysLine, offset=(line.index("? Help") + 2, 0))
+        lines = footer(app).splitlines()
+        y = next(i for i, line in enumerate(lines) if "? Help" in line)
+        await pilot.click(KeysLine, offset=(lines[y].index("? Help") + 2, y))
         await pilot.pause()
         assert isinstance(app.screen, HelpDialog)

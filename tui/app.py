@@ -86,6 +86,7 @@ class Bj30App(App[None]):
         self.last_query = ""
         # What the header lines say about the profile: its institution once known (learn_profile).
         self.profile_words = f"profile {profile}" if profile else ""
+        self.who_words = ""
         self._profile_learned = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -314,24 +315,31 @@ class Bj30App(App[None]):
     # The header line ----------------------------------------------------------------
 
     def header_right(self) -> str:
-        """The right side of every header line: the institution and the role lens."""
+        """The right side of every header line: the institution, the role lens, and who makes the
+        changes once a name is set (`bj30 config set name`; the history records the login name
+        otherwise)."""
         lens = f"lens: {self.ui_state.role}" if self.ui_state.role else ""
-        return " · ".join(w for w in (self.profile_words, lens) if w)
+        return " · ".join(w for w in (self.profile_words, lens, self.who_words) if w)
 
     def learn_profile(self) -> None:
         """Find what the headers say about the profile: from the workbench once it is open (the
         profile may have just been switched or edited), else by a read-only peek at the store.
         The reader's start never opens the store for this (see tui/core/profile.py)."""
+        from tui.core.config import load_config
         from tui.core.profile import DEFAULT_PROFILE, Profile, peek_profile
 
-        name = self._profile or DEFAULT_PROFILE
+        config = load_config(locations.config_file())  # the profile chosen last, the user's name
+        name = self._profile or config.get("profile") or DEFAULT_PROFILE
         profile: Profile | None
         if self._workbench is not None:
             workbench = self._workbench
             name = workbench.profile_name
             profile = self.attempt(workbench.check_profile)
+            configured = workbench.config.get("name") or (workbench.by or "")
         else:
             profile = peek_profile(self._store_path or locations.store_path(), name)
+            configured = config.get("name")
+        self.who_words = f"you: {configured}" if configured else ""
         self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
         self._profile_learned = True
         self.refresh_headers()

@@ -1,9 +1,11 @@
-"""The footer: one line of the screen's keys, fitted to the width so that `? Help` always shows.
+"""The footer: the screen's keys, fitted to the width so that `? Help` always shows.
 
 One widget that draws a line of text, where Textual's Footer mounts a widget per key and
 mounts them all again whenever the focus moves (three times before bj30's first frame is
 complete). At 60 columns Textual's Footer also scrolls `? Help` out of sight; here, when the
-keys do not fit, the last ones give way first and Help never does: it leads to all of them.
+keys do not fit on one line they go on a second (a footer lists what the screen can do: the
+checklist's eleven keys do not fit in 80 columns); only when two lines do not hold them do the
+last ones give way, and Help never does: it leads to all of them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.widget import Widget
 HELP_ID = "app.help"  # the id of the App's `?` binding
 KEY_STYLE = "bold $footer-key-foreground"
 GAP = "  "
+MAX_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,44 @@ def fit_keys(keys: list[Key], width: int, palette: Key | None = None) -> tuple[l
     return chosen, room_for_palette
 
 
+def _entry_length(k: Key) -> int:
+    return len(k.shown) + 1 + len(k.description)
+
+
+def lay_out(keys: list[Key], width: int, palette: Key | None = None) -> tuple[list[list[Key]], bool]:
+    """The keys in lines of `width` cells (at most MAX_LINES), in order; when even those do not
+    hold them all, the last give way (Help never). And whether the palette fits on the last line."""
+    def pack(chosen: list[Key]) -> list[list[Key]]:
+        lines: list[list[Key]] = [[]]
+        used = 1
+        for k in chosen:
+            need = _entry_length(k) + (len(GAP) if lines[-1] else 0)
+            if lines[-1] and used + need > width:
+                lines.append([])
+                used, need = 1, _entry_length(k)
+            lines[-1].append(k)
+            used += need
+        return lines
+
+    chosen = list(keys)
+    lines = pack(chosen)
+    while len(lines) > MAX_LINES:
+        droppable = [i for i, k in enumerate(chosen) if k.id != HELP_ID]
+        if not droppable:
+            break
+        del chosen[droppable[-1]]
+        lines = pack(chosen)
+    _, with_palette = fit_keys(lines[-1], width, palette)
+    return lines, with_palette
+
+
 class KeysLine(Widget):
     """The keys of the screen it is on (those whose binding has show=True); a click presses one."""
 
     DEFAULT_CSS = """
     KeysLine {
         dock: bottom;
-        height: 1;
+        height: auto;
         color: $footer-description-foreground;
         background: $footer-background;
     }
@@ -61,14 +95,14 @@ class KeysLine(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each entry drawn
+        self._spans: list[tuple[int, int, int, str]] = []  # (line, start, end, key) of each entry drawn
 
     def on_mount(self) -> None:
         # Focus moves, screens come and go, check_action changes: redraw from the bindings then.
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
     def _bindings_changed(self, screen: Screen) -> None:
-        self.refresh()
+        self.refresh(layout=True)  # one line or two: the keys decide
 
     def keys(self) -> tuple[list[Key], Key | None]:
         """The keys to show, one per action (its first key), and the command palette's."""
@@ -86,33 +120,40 @@ class KeysLine(Widget):
             keys.append(Key(key, app.get_key_display(binding), binding.description, enabled, binding.action, binding.id))
         return keys, palette
 
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        keys, palette = self.keys()
+        return len(lay_out(keys, width, palette)[0])
+
     def render(self) -> Content:
         keys, palette = self.keys()
         width = self.size.width
-        chosen, with_palette = fit_keys(keys, width, palette)
-        parts: list[Content] = [Content(" ")]
+        lines, with_palette = lay_out(keys, width, palette)
+        rendered: list[Content] = []
         self._spans = []
-        x = 1
-        for i, k in enumerate(chosen):
-            if i:
-                parts.append(Content(GAP))
-                x += len(GAP)
-            entry = Content.assemble(Content(k.shown).stylize(KEY_STYLE), " ", k.description)
-            if not k.enabled:
-                entry = entry.stylize("dim")
-            parts.append(entry)
-            self._spans.append((x, x + entry.cell_length, k.key))
-            x += entry.cell_length
-        if with_palette and palette is not None:
-            entry = Content.assemble(Content(palette.shown).stylize(KEY_STYLE), " ", palette.description, " ")
-            pad = width - x - entry.cell_length
-            parts.append(Content(" " * pad))
-            self._spans.append((x + pad, width, palette.key))
-            parts.append(entry)
-        return Content.assemble(*parts)
+        for y, chosen in enumerate(lines):
+            parts: list[Content] = [Content(" ")]
+            x = 1
+            for i, k in enumerate(chosen):
+                if i:
+                    parts.append(Content(GAP))
+                    x += len(GAP)
+                entry = Content.assemble(Content(k.shown).stylize(KEY_STYLE), " ", k.description)
+                if not k.enabled:
+                    entry = entry.stylize("dim")
+                parts.append(entry)
+                self._spans.append((y, x, x + entry.cell_length, k.key))
+                x += entry.cell_length
+            if y == len(lines) - 1 and with_palette and palette is not None:
+                entry = Content.assemble(Content(palette.shown).stylize(KEY_STYLE), " ", palette.description, " ")
+                pad = width - x - entry.cell_length
+                parts.append(Content(" " * pad))
+                self._spans.append((y, x + pad, width, palette.key))
+                parts.append(entry)
+            rendered.append(Content.assemble(*parts))
+        return Content("\n").join(rendered)
 
     def on_click(self, event: events.Click) -> None:
-        for start, end, key in self._spans:
-            if start <= event.x < end:
+        for y, start, end, key in self._spans:
+            if y == event.y and start <= event.x < end:
                 self.app.simulate_key(key)
                 return
