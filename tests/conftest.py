@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     # Who makes changes falls back to the login name (getpass reads LOGNAME first): one name for
     # every machine, so that snapshots and reports do not depend on who runs the tests.
     monkeypatch.setenv("LOGNAME", "officer")
+    # Times are shown in local time: one zone for every machine (local_zone changes it per test).
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
 

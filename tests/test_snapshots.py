@@ -107,6 +107,7 @@ def seeded(tmp_path: Path, make_app) -> Bj30App:
                      fingerprint=checklist.item(item_id).fingerprint)
     store._conn.execute("UPDATE progress SET changed = '2026-11-20T09:00:00Z', "
                         "completed = CASE WHEN status = 'done' THEN '2026-11-20T09:00:00Z' ELSE '' END")
+    store._conn.execute("UPDATE history SET at = '2026-11-20T09:00:00.000000Z'")  # the detail pane's history
     store.close()
     return make_app()
 
