@@ -33,7 +33,8 @@ from tui.core.localtime import iso_local
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, Counts, ItemState, checklist_state
 from tui.core.safe_text import json_text, visible
-from tui.core.store import TIMESTAMP_FORMAT, HistoryEntry, Profile, Store
+from tui.core.store import TIMESTAMP_FORMAT, HistoryEntry, Profile
+from tui.core.store_api import ProgressStore
 
 FORMATS = ("md", "json", "csv", "xlsx")
 # What each format is for, in the words the refusal of an unknown extension uses.
@@ -94,7 +95,7 @@ def policy_fingerprint(policy: Policy) -> str:
     return h.hexdigest()[:16]
 
 
-def build_export(policy: Policy, store: Store, profile: str, checklists: Sequence[Checklist],
+def build_export(policy: Policy, store: ProgressStore, profile: str, checklists: Sequence[Checklist],
                  when: dt.datetime | None = None) -> ExportInput:
     if not checklists:
         raise Bj30Error("name at least one role to export")

@@ -39,11 +39,11 @@ from tui.core.store import (
     STAMP,
     HistoryEntry,
     ItemProgress,
-    Store,
     StoreError,
     check_due,
     parse_stamp,
 )
+from tui.core.store_api import ProgressStore
 
 FIELDS = ("status", "note", "owner", "due")
 HISTORY_FIELDS = {"status", "note", "owner", "due", "reviewed", "evidence+", "evidence-"}
@@ -288,7 +288,7 @@ def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file
 # Writing, in one transaction ---------------------------------------------------------------
 
 
-def import_progress(store: Store, profile: str, checklist: Checklist, data: dict[str, Any],
+def import_progress(store: ProgressStore, profile: str, checklist: Checklist, data: dict[str, Any],
                     source: str = "file", by: str = "") -> ImportReport:
     """Restore the file's progress into `profile` (see the module's docstring); all or nothing.
     `by`: who imports; the changes the import makes are recorded as theirs."""
@@ -309,7 +309,7 @@ def import_progress(store: Store, profile: str, checklist: Checklist, data: dict
     return report
 
 
-def _restore(store: Store, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport,
+def _restore(store: ProgressStore, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport,
              by: str = "") -> None:
     theirs = entry.progress
     ours = store.item(profile, role, theirs.item_id)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.core.checklist import Checklist, ChecklistItem
-from tui.core.store import ItemProgress, Store
+from tui.core.store import ItemProgress
+from tui.core.store_api import ProgressStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ class ChecklistState:
         return new
 
 
-def checklist_state(store: Store, profile: str, checklist: Checklist) -> ChecklistState:
+def checklist_state(store: ProgressStore, profile: str, checklist: Checklist) -> ChecklistState:
     stored = store.progress(profile, checklist.role)
     items = [ItemState(it, stored.pop(it.id, ItemProgress(it.id))) for it in checklist.items]
     orphans = sorted(stored.values(), key=lambda p: p.item_id)

@@ -21,10 +21,11 @@ import datetime as dt
 import errno
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.core.atomic import move_aside
 from tui.core.errors import Bj30Error
@@ -32,7 +33,10 @@ from tui.core.evidence import Evidence, history_text
 from tui.core.files import kind
 from tui.core.profile import DEFAULT_PROFILE, Profile  # noqa: F401 (re-exported: callers import them from here)
 from tui.core.safe_text import text_problem
-from tui.core.status import STATUSES
+
+if TYPE_CHECKING:
+    from tui.core.store_api import RemoteChange
+    from tui.core.store_copy import CopyReport, StoreRows
 
 BUSY_TIMEOUT_MS = 10_000
 MAX_NOTE_CHARS = 20_000
@@ -153,7 +157,7 @@ class HistoryEntry:
     old: str
     new: str
     at: str
-    by: str = ""  # who made the change ("" before bj30 recorded it)
+    by: str = ""  # who made the change ("" before bj30 recorded it); a team store: its database user
 
 
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -217,6 +221,9 @@ class Store:
         self.full = False  # read-only because the disk was full when it opened
         self.progress_hidden: str | None = None  # why the progress cannot be shown (a newer store)
         self._batch = False
+        self._seen_version: int | None = None  # changes_elsewhere(): what was seen last
+        self._seen_id = 0
+        self._own_history: set[int] = set()
 
     # Opening ------------------------------------------------------------------------
 
@@ -431,47 +438,30 @@ class Store:
 
     def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
                note: str | None = None, owner: str | None = None, due: str | None = None,
-               by: str = "") -> ItemProgress:
+               by: str = "", expect: Mapping[str, str] | None = None) -> ItemProgress:
         """Change an item; committed (durably) before this returns. Returns the new state.
-        `by`: who made the change, recorded in the history."""
-        if status is not None and status not in STATUSES:
-            raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
-        if note is not None and len(note) > MAX_NOTE_CHARS:
-            raise StoreError(f"note is {len(note):,} characters; the limit is {MAX_NOTE_CHARS:,}")
-        if note is not None:
-            check_text(note, "note")
-        if owner is not None:
-            owner = _one_line(owner, "owner")
-        if due is not None:
-            due = check_due(due)
+        `by`: who made the change, recorded in the history. The rules (valid values, N/A needs
+        a reason, history, conflicts with `expect`) are store_api's."""
+        from tui.core import store_api as api  # imported here: store_api imports this module
+
+        owner, due = api.check_values(status, note, owner, due)
         with self._write() as conn:
             self.profile(profile)  # a clear error for an unknown profile
             old = self.item(profile, role, item_id)
-            new_status = old.status if status is None else status
-            new_note = old.note if note is None else note
-            if new_status == "na" and not new_note.strip():
-                raise StoreError(f"{item_id}: N/A needs a reason: say in the note why the item does not apply")
-            stamp = _stamp_after(old.changed)
-            new = ItemProgress(
-                item_id, new_status, new_note,
-                old.owner if owner is None else owner,
-                old.due if due is None else due,
-                fingerprint if status is not None else (old.fingerprint or fingerprint),
-                stamp,
-                (old.completed or stamp) if new_status == "done" else "",
-                old.revision + 1,
-            )
-            changes = [(f, getattr(old, f), getattr(new, f)) for f in ("status", "note", "owner", "due")
-                       if getattr(old, f) != getattr(new, f)]
-            if old.fingerprint and new.fingerprint != old.fingerprint:
-                # Marked again after the quote or measure text changed: the review is on record.
-                changes.append(("reviewed", old.fingerprint, new.fingerprint))
-            if not changes and new.fingerprint == old.fingerprint:
+            clash = api.conflicting(old, expect, {"status": status, "note": note, "owner": owner, "due": due})
+            if clash:
+                by, at = self._last_change(profile, role, item_id, clash)
+                raise api.conflict(old, clash, by, at)
+            plan = api.plan_update(old, fingerprint=fingerprint, stamp=now(), status=status, note=note,
+                                   owner=owner, due=due)
+            if not plan.write:
                 return old
+            new = plan.new
             self._put(profile, role, new)
             conn.executemany(
                 "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(profile, role, item_id, f, o, n, stamp, by) for f, o, n in changes])
+                [(profile, role, item_id, f, o, n, new.changed, by) for f, o, n in plan.changes])
+            self._note_own_history(len(plan.changes))
             return new
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
@@ -630,6 +620,53 @@ class Store:
             for table in ("progress", "history", "evidence"):
                 conn.execute(f"DELETE FROM {table} WHERE profile = ?", (name,))
             conn.execute("DELETE FROM profiles WHERE name = ?", (name,))
+
+    # Team features, shared with the PostgreSQL store (store_api.ProgressStore) -----------
+
+    def _last_change(self, profile: str, role: str, item_id: str, fields: list[str]) -> tuple[str, str]:
+        """Who (unknown here: "") and when last changed any of `fields` of an item."""
+        marks = ", ".join("?" for _ in fields)
+        row = self._conn.execute(
+            f"SELECT at FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field IN ({marks}) "
+            f"ORDER BY id DESC LIMIT 1", (profile, role, item_id, *fields)).fetchone()
+        return "", row[0] if row else ""
+
+    def _note_own_history(self, count: int) -> None:
+        # Inside the write transaction (the only writer): our rows are the newest `count` ids.
+        if count:
+            last = int(self._conn.execute("SELECT max(id) FROM history").fetchone()[0])
+            self._own_history.update(range(last - count + 1, last + 1))
+
+    def changes_elsewhere(self) -> list[RemoteChange] | None:
+        """What other connections (another bj30, `bj30 mark`) committed since the last call;
+        None if nothing. The first call sets the starting point."""
+        from tui.core.store_api import RemoteChange
+
+        version = self.data_version()
+        last = int(self._conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0])
+        if self._seen_version is None or version == self._seen_version:
+            if self._seen_version is None:
+                self._seen_id = last
+            self._seen_version = version
+            return None
+        rows = self._conn.execute("SELECT id, profile, role, item_id, field, new FROM history WHERE id > ? "
+                                  "ORDER BY id", (self._seen_id,)).fetchall()
+        self._seen_version, self._seen_id = version, last
+        changes = [RemoteChange(p, r, i, f, "" if f == "note" else n, "")
+                   for id_, p, r, i, f, n in rows if id_ not in self._own_history]
+        self._own_history = {i for i in self._own_history if i > last}
+        return changes
+
+    def rows(self) -> StoreRows:
+        from tui.core.store_copy import sqlite_rows
+
+        return sqlite_rows(self._conn)
+
+    def merge(self, rows: StoreRows, source: str) -> CopyReport:
+        from tui.core.store_copy import sqlite_merge
+
+        with self._write() as conn:
+            return sqlite_merge(conn, rows, source)
 
 
 _EVIDENCE_COLUMNS = "kind, target, note, size, sha256, mtime, added, added_by, id"

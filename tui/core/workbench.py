@@ -9,7 +9,7 @@ end and prints them on stderr. Tests drive it directly against a temporary store
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -30,7 +30,8 @@ from tui.core.importer import ImportReport, import_progress
 from tui.core.localtime import today
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
-from tui.core.store import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, Store, check_text
+from tui.core.store import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, check_text
+from tui.core.store_api import ProgressStore, RemoteChange, StoreLocation, open_store, parse_location
 
 if TYPE_CHECKING:
     from tui.core.search import SearchHit, SearchIndex
@@ -49,16 +50,21 @@ class EvidenceCheck:
 
 
 class Workbench:
-    def __init__(self, policy: Policy, *, store_path: Path, builtin_dir: Path | Traversable,
+    def __init__(self, policy: Policy, *, store_path: Path | None = None, builtin_dir: Path | Traversable,
                  user_dir: Path | None, profile: str | None = None, config_path: Path | None = None,
-                 by: str | None = None) -> None:
+                 by: str | None = None, store_location: StoreLocation | None = None) -> None:
         """`profile`: the one asked for (--profile); None uses the one remembered in the config
         (`bj30 profile use`, P in the app), else the default. `by`: who makes the changes (--by);
-        None uses the configured name, else the login name."""
+        None uses the configured name, else the login name. The store: the SQLite file at
+        `store_path`, or `store_location` (either backend)."""
         self.policy = policy
         self.warnings: list[str] = []  # kept until taken, unless on_warning takes each as it comes
         self.on_warning: Callable[[str], None] | None = None
-        self.store_path = store_path
+        if store_location is None:
+            assert store_path is not None, "a store_path or a store_location"
+            store_location = parse_location(str(store_path))
+        self.location = store_location
+        self.store_path = store_location.path  # None for a team store
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
         self.config_path = config_path
@@ -66,35 +72,38 @@ class Workbench:
         self._remembered = profile is None
         self.profile_name = profile or self.config.get("profile") or DEFAULT_PROFILE
         self.by = by
-        self._store: Store | None = None
+        self._store: ProgressStore | None = None
         self._catalog: Catalog | None = None
-        self._seen_version: int | None = None
+        self._read_only_reason: str | None = None  # as last said: a change is worth saying
         self._items_index: SearchIndex | None = None
         self._notes_index: SearchIndex | None = None
         self._indexed_notes: list[tuple[str, str, str]] = []
 
     @classmethod
     def at_default_locations(cls, policy: Policy, *, profile: str | None = None, store_path: Path | None = None,
-                             by: str | None = None) -> Workbench:
-        """The workbench over the packaged checklists and the user's folders (tui/locations.py)."""
+                             by: str | None = None, store: str | None = None) -> Workbench:
+        """The workbench over the packaged checklists and the user's folders (tui/locations.py).
+        `store`: a path or a URL (--store); else `store_path`, else the file in the data folder."""
         from tui import locations
 
-        return cls(policy, store_path=store_path or locations.store_path(),
-                   builtin_dir=locations.builtin_checklists_dir(), user_dir=locations.user_checklists_dir(),
-                   profile=profile, config_path=locations.config_file(), by=by)
+        location = parse_location(store or str(store_path or locations.store_path()))
+        return cls(policy, store_location=location, builtin_dir=locations.builtin_checklists_dir(),
+                   user_dir=locations.user_checklists_dir(), profile=profile, config_path=locations.config_file(),
+                   by=by)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> ProgressStore:
         if self._store is None:
-            opened = Store.open(self.store_path)
+            opened = open_store(self.location)
             for warning in opened.warnings:
                 self.warn(warning)
             self._store = opened.store
+            self._read_only_reason = opened.store.read_only_reason
             if self._remembered and self.profile_name != DEFAULT_PROFILE:
                 known = {p.name for p in self._store.profiles()}
                 if self.profile_name not in known:
                     self.warn(f"the profile chosen last, {self.profile_name!r}, is not in the store "
-                              f"{self.store_path}; using {DEFAULT_PROFILE!r}")
+                              f"{self.location}; using {DEFAULT_PROFILE!r}")
                     self.profile_name = DEFAULT_PROFILE
         return self._store
 
@@ -204,11 +213,14 @@ class Workbench:
     def states(self) -> list[ChecklistState]:
         return [checklist_state(self.store, self.profile_name, c) for c in self.catalog.checklists]
 
-    def update(self, role: str, item: ChecklistItem, **changes: str | None) -> ItemProgress:
+    def update(self, role: str, item: ChecklistItem, *, status: str | None = None, note: str | None = None,
+               owner: str | None = None, due: str | None = None,
+               expect: Mapping[str, str] | None = None) -> ItemProgress:
         """Commit a change to an item (status, note, owner, due), recorded as made by `who`;
-        raises StoreError with the reason."""
-        return self.store.update(self.profile_name, role, item.id, fingerprint=item.fingerprint, by=self.who,
-                                 **changes)
+        raises StoreError with the reason. With `expect` (what an editor started from), a field
+        changed elsewhere since is refused with store_api.Conflict instead of being overwritten."""
+        return self.store.update(self.profile_name, role, item.id, fingerprint=item.fingerprint, status=status,
+                                 note=note, owner=owner, due=due, by=self.who, expect=expect)
 
     def item(self, role: str, item_id: str) -> ChecklistItem:
         """A role's item, or an error listing the ids there are."""
@@ -302,18 +314,32 @@ class Workbench:
 
     def _notes(self) -> list[tuple[str, str, str]]:
         # No store yet means no notes: searching must not create one.
-        if self._store is None and not self.store_path.exists():
+        if self._store is None and not self.location.exists():
             return []
         return self.store.notes(self.profile_name)
 
     def changed_elsewhere(self) -> bool:
-        """True once after another process (another bj30, `bj30 mark`) committed a change."""
+        """True once after another process (another bj30, `bj30 mark`, another officer) committed."""
+        return self.changes_elsewhere() is not None
+
+    def changes_elsewhere(self) -> list[RemoteChange] | None:
+        """What others committed since the last call, for the current profile (None: nothing;
+        a list, maybe empty: reload). A session turning read-only (the team store went away)
+        or writable again is said once through warn()."""
         if self._store is None:
-            return False
-        version = self._store.data_version()
-        changed = self._seen_version is not None and version != self._seen_version
-        self._seen_version = version
-        return changed
+            return None
+        changes = self._store.changes_elsewhere()
+        reason = self._store.read_only_reason
+        if reason != self._read_only_reason:
+            if reason is not None:
+                self.warn(f"read-only session: {reason}; ticks and notes cannot be saved")
+            else:
+                self.warn(f"the store {self.location} answers again: changes are saved again")
+            self._read_only_reason = reason
+            changes = changes or []
+        if changes is None:
+            return None
+        return [c for c in changes if c.profile == self.profile_name]
 
     def export(self, roles: Sequence[str], fmt: str) -> tuple[bytes, int]:
         """The export of one or more roles' checklists for the current profile (the bytes of the
