@@ -1,0 +1,690 @@
+"""The team store: progress in the institution's PostgreSQL (`pip install 'bj30[team]'`).
+
+The same behaviour as the SQLite file (the rules are store_api's), and what a shared store
+needs besides:
+
+- Who did what, enforced by the database: a trigger sets every history row's `by` to the
+  session's database user (session_user) and its time to the database's clock. The client
+  sends neither, so nobody can write history in another's name or backdate it. History is
+  append-only: another trigger refuses UPDATE, DELETE and TRUNCATE even to the tables' owner,
+  and `grant()` gives officers SELECT and INSERT on it, nothing more.
+- Live: every history row is announced (NOTIFY) on a channel per schema; an open checklist
+  LISTENs and shows another officer's change within a second, with who made it.
+- Conflicts: a change to an item takes a transaction-scoped advisory lock on that item, reads
+  it, decides and writes; a save based on an older read is refused (store_api.conflicting).
+- Migrations run under an advisory lock, so two first starts cannot both create the tables.
+- Faults: an unreachable server at start, or one going away mid-session, gives a read-only
+  session that says why; no change is reported saved unless its COMMIT succeeded. bj30
+  reconnects (in a background thread, so the screen never waits) once the server answers.
+- The URL's password is never printed: messages use the location's display form and pass
+  through location.scrub(). sslmode and the other libpq parameters of the URL are honoured.
+  Every value goes to the server as a query parameter; identifiers through psycopg.sql.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors, sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from tui.core import store_api as api
+from tui.core.store import (
+    DEFAULT_PROFILE,
+    HistoryEntry,
+    ItemProgress,
+    Profile,
+    ReadOnlyStore,
+    StoreError,
+    _one_line,
+)
+from tui.core.store_copy import (
+    ITEM_COLUMNS,
+    CopyReport,
+    HistoryRow,
+    ProfileRow,
+    ProgressRow,
+    StoreRows,
+    decide,
+    history_key,
+    kept_line,
+)
+
+# psycopg logs a few warnings (a failed rollback on a broken connection); with no handler
+# Python would print them on stderr, over the full-screen app. bj30 reports faults itself.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+
+T = TypeVar("T")
+
+# Added to the URL's parameters unless it sets them: fail fast when the server is away, and
+# notice a dead connection (a pulled cable, a server that vanished) within seconds.
+CONNECT_DEFAULTS = {
+    "connect_timeout": "5",
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "15000",
+    "application_name": "bj30",
+}
+# The database's clock as bj30 stores times (store.TIMESTAMP_FORMAT): the transaction's start.
+STAMP_SQL = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+ITEM_SELECT = "item_id, status, note, owner, due, fingerprint, changed, completed"
+
+PG_MIGRATIONS: list[str] = [
+    # 1: the tables of the SQLite store's first release, plus who (by) and where from (origin).
+    f"""
+    CREATE TABLE meta (
+        key   text PRIMARY KEY,
+        value text NOT NULL
+    );
+    CREATE TABLE profiles (
+        name        text PRIMARY KEY,
+        institution text NOT NULL DEFAULT '',
+        department  text NOT NULL DEFAULT '',
+        created     text NOT NULL
+    );
+    CREATE TABLE progress (
+        profile     text NOT NULL,
+        role        text NOT NULL,
+        item_id     text NOT NULL,
+        status      text NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'doing', 'done', 'na')),
+        note        text NOT NULL DEFAULT '',
+        owner       text NOT NULL DEFAULT '',
+        due         text NOT NULL DEFAULT '',
+        fingerprint text NOT NULL DEFAULT '',
+        changed     text NOT NULL,
+        completed   text NOT NULL DEFAULT '',
+        PRIMARY KEY (profile, role, item_id)
+    );
+    CREATE TABLE history (
+        id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        profile text NOT NULL,
+        role    text NOT NULL,
+        item_id text NOT NULL,
+        field   text NOT NULL,
+        old     text NOT NULL,
+        new     text NOT NULL,
+        at      text NOT NULL DEFAULT '',
+        by      text NOT NULL DEFAULT session_user,
+        origin  text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX history_by_checklist ON history (profile, role, id);
+    CREATE INDEX history_by_item ON history (profile, role, item_id, id);
+
+    -- Who and when, set here and never by the client. A row copied from another store
+    -- (origin says which) keeps the time it has there; its `by` is still who copied it.
+    CREATE FUNCTION bj30_history_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW."by" := session_user;
+        IF NEW.origin = '' THEN
+            NEW.at := {STAMP_SQL};
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER history_stamp BEFORE INSERT ON history
+        FOR EACH ROW EXECUTE FUNCTION bj30_history_stamp();
+
+    CREATE FUNCTION bj30_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'bj30 history is append-only: % refused', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+    END $$;
+    CREATE TRIGGER history_append_only BEFORE UPDATE OR DELETE ON history
+        FOR EACH ROW EXECUTE FUNCTION bj30_history_append_only();
+    CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history
+        FOR EACH STATEMENT EXECUTE FUNCTION bj30_history_append_only();
+
+    -- Live: each change announced to the open checklists (not the note's text: a payload
+    -- holds at most 8000 bytes). A copy announces itself once (see merge).
+    CREATE FUNCTION bj30_history_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NEW.origin = '' THEN
+            PERFORM pg_notify(left('bj30_' || TG_TABLE_SCHEMA, 63), json_build_object(
+                'id', NEW.id, 'profile', left(NEW.profile, 200), 'role', left(NEW.role, 200),
+                'item', left(NEW.item_id, 200), 'field', NEW.field,
+                'new', CASE WHEN NEW.field = 'note' THEN '' ELSE left(NEW.new, 200) END,
+                'by', NEW."by")::text);
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER history_notify AFTER INSERT ON history
+        FOR EACH ROW EXECUTE FUNCTION bj30_history_notify();
+
+    REVOKE ALL ON meta, profiles, progress, history FROM PUBLIC;
+    """,
+]
+PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
+
+# What each kind of role may do (bj30 store grant); history: never UPDATE or DELETE.
+GRANTS = {
+    "officer": [("SELECT", "meta"), ("SELECT, INSERT, UPDATE", "profiles"), ("SELECT, INSERT, UPDATE", "progress"),
+                ("SELECT, INSERT", "history")],
+    "reader": [("SELECT", "meta"), ("SELECT", "profiles"), ("SELECT", "progress"), ("SELECT", "history")],
+}
+
+
+class _Unreachable(Exception):
+    """The server could not be reached, or the connection broke: the message says why."""
+
+
+@dataclass
+class _Link:
+    """A live pair of connections: one for reads and changes, one that LISTENs."""
+
+    conn: psycopg.Connection[Any]
+    listener: psycopg.Connection[Any]
+    schema: str
+    user: str
+    channel: str
+    fixed_reason: str | None  # read-only for as long as this bj30 runs (privileges, schema)
+
+    def close(self) -> None:
+        for c in (self.conn, self.listener):
+            try:
+                c.close()
+            except psycopg.Error:
+                pass
+
+
+class PgStore:
+    """The team store (see the module's docstring). Use PgStore.open(location)."""
+
+    # How long after a failed attempt bj30 tries the server again.
+    RETRY_SECONDS = 2.0
+
+    def __init__(self, location: api.StoreLocation) -> None:
+        self.location = location
+        self.path = None
+        self._link: _Link | None = None
+        self._down: str | None = None  # why the server cannot be used now
+        self._retry_at = 0.0
+        self._lock = threading.Lock()  # guards the two fields below (the reconnect thread sets them)
+        self._reconnecting: threading.Thread | None = None
+        self._reconnected: _Link | None = None
+        self._closed = False
+        self._just_reconnected = False
+
+    # Opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, location: api.StoreLocation) -> api.Opened:
+        """Connect (and create or migrate the tables); never raises for an unreachable server."""
+        store = cls(location)
+        warnings: list[str] = []
+        try:
+            store._link = store._connect()
+        except _Unreachable as exc:
+            store._went_down(str(exc))
+        if store.read_only_reason:
+            warnings.append(f"read-only session: {store.read_only_reason}; ticks and notes cannot be saved"
+                            + ("; bj30 keeps trying to reconnect" if store._down else ""))
+        return api.Opened(store, warnings)
+
+    def _connect(self) -> _Link:
+        """Both connections, the schema ready; blocking (at start, or in the reconnect thread)."""
+        try:
+            params = conninfo_to_dict(self.location.url)
+        except psycopg.Error as exc:
+            raise _Unreachable(f"the store URL is not valid: {self._says(exc)}") from None
+        conninfo = make_conninfo(self.location.url, **{k: v for k, v in CONNECT_DEFAULTS.items() if k not in params})
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise _Unreachable(f"the team store {self.location} cannot be reached: {self._says(exc)}") from None
+        listener = None
+        try:
+            schema, user, fixed = self._prepare(conn)
+            channel = str(_one(conn.execute("SELECT left('bj30_' || %s::text, 63)", (schema,))))
+            listener = psycopg.connect(conninfo, autocommit=True)
+            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        except psycopg.Error as exc:
+            for c in (conn, listener):
+                if c is not None:
+                    c.close()
+            raise _Unreachable(f"the team store {self.location} cannot be used: {self._says(exc)}") from None
+        return _Link(conn, listener, schema, user, channel, fixed)
+
+    def _prepare(self, conn: psycopg.Connection[Any]) -> tuple[str, str, str | None]:
+        """Migrate under the advisory lock; (schema, database user, why read-only or None)."""
+        row = conn.execute("SELECT current_schema(), session_user").fetchone()
+        assert row is not None
+        schema, user = row
+        if schema is None:
+            return "", user, ("the store URL's search_path names no schema that exists: create it, "
+                              "or set options=-csearch_path=SCHEMA")
+        try:
+            migrate(conn)
+        except errors.InsufficientPrivilege:
+            version = _schema_version(conn)
+            if version == 0:
+                return schema, user, (f"the team store {self.location} has no bj30 tables yet and database user "
+                                      f"{user} may not create them: its owner starts bj30 once first (see README)")
+            return schema, user, (f"the team store has schema version {version}; this bj30 needs "
+                                  f"{PG_SCHEMA_VERSION} and database user {user} may not upgrade it: its owner "
+                                  f"starts this bj30 once first")
+        except _Newer as exc:
+            return schema, user, str(exc)
+        writable = _one(conn.execute(
+            "SELECT has_table_privilege(format('%I.progress', current_schema()), 'INSERT, UPDATE') "
+            "AND has_table_privilege(format('%I.profiles', current_schema()), 'INSERT') "
+            "AND has_table_privilege(format('%I.history', current_schema()), 'INSERT')"))
+        if not writable:
+            return schema, user, f"database user {user} may read the team store but not change it"
+        conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING",
+                     (DEFAULT_PROFILE,))
+        return schema, user, None
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            pending, self._reconnected = self._reconnected, None
+        for link in (self._link, pending):
+            if link is not None:
+                link.close()
+        self._link = None
+
+    # State ------------------------------------------------------------------------------
+
+    @property
+    def read_only_reason(self) -> str | None:
+        if self._down is not None:
+            return self._down
+        return self._link.fixed_reason if self._link is not None else None
+
+    @property
+    def read_only(self) -> bool:
+        return self.read_only_reason is not None
+
+    @property
+    def user(self) -> str:
+        """The database user this session is (history's `by` for its changes); "" while down."""
+        return self._link.user if self._link is not None else ""
+
+    def _says(self, exc: BaseException) -> str:
+        """A driver's or server's message on one line, with the URL's secrets hidden."""
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return self.location.scrub(text.removeprefix("connection failed: "))
+
+    def _went_down(self, reason: str) -> None:
+        if self._link is not None:
+            self._link.close()
+            self._link = None
+        self._down = reason
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+
+    def _lost(self, exc: BaseException) -> str:
+        reason = f"the connection to the team store {self.location} broke: {self._says(exc)}"
+        self._went_down(reason)
+        self._retry_at = time.monotonic()  # try again at once (in the background)
+        return reason
+
+    # Reconnecting, in the background ------------------------------------------------------
+
+    def _live(self) -> _Link | None:
+        """The link if up; else pick up one the reconnect thread made, or start that thread."""
+        if self._link is not None:
+            return self._link
+        with self._lock:
+            fresh, self._reconnected = self._reconnected, None
+            running = self._reconnecting is not None and self._reconnecting.is_alive()
+        if fresh is not None:
+            self._link, self._down, self._just_reconnected = fresh, None, True
+            return fresh
+        if not running and time.monotonic() >= self._retry_at and not self._closed:
+            thread = threading.Thread(target=self._reconnect, name="bj30-reconnect", daemon=True)
+            with self._lock:
+                self._reconnecting = thread
+            thread.start()
+        return None
+
+    def _reconnect(self) -> None:
+        try:
+            link = self._connect()
+        except _Unreachable as exc:
+            self._down = str(exc)  # a fresher reason (the server may answer but refuse us now)
+            self._retry_at = time.monotonic() + self.RETRY_SECONDS
+            return
+        with self._lock:
+            if self._closed:
+                link.close()
+            else:
+                self._reconnected = link
+
+    def wait_reconnected(self, timeout: float) -> bool:
+        """Block until the store is usable again or `timeout` passes (the CLI and tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._live() is not None:
+                return True
+            time.sleep(0.05)
+        return self._live() is not None
+
+    # Running statements -----------------------------------------------------------------
+
+    def _read(self, action: Callable[[psycopg.Connection[Any]], T]) -> T:
+        link = self._live()
+        if link is None:
+            raise StoreError(f"cannot read the team store: {self._down}; bj30 keeps trying to reconnect")
+        try:
+            return action(link.conn)
+        except psycopg.Error as exc:
+            if link.conn.broken or link.conn.closed:
+                raise StoreError(f"cannot read: {self._lost(exc)}; read-only session until it answers") from None
+            raise StoreError(f"cannot read the team store: {self._says(exc)}") from None
+
+    @contextmanager
+    def _write(self) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction; raises StoreError (never reports saved) unless its COMMIT succeeded."""
+        link = self._live()
+        if link is None or self.read_only_reason is not None:
+            raise ReadOnlyStore(f"not saved: read-only session ({self.read_only_reason})")
+        conn = link.conn
+        committing = False
+        try:
+            with conn.transaction():
+                yield conn
+                committing = True  # the body is done: what fails from here on is the COMMIT
+        except psycopg.Error as exc:
+            if conn.broken or conn.closed:
+                reason = self._lost(exc)
+                if committing:
+                    raise StoreError(f"not known to be saved: {reason} while committing; bj30 shows the "
+                                     f"store as it is once it reconnects") from None
+                raise StoreError(f"not saved: {reason}; read-only session until it answers") from None
+            if isinstance(exc, errors.InsufficientPrivilege):
+                raise ReadOnlyStore(f"not saved: database user {link.user} may not do that "
+                                    f"({self._says(exc)})") from None
+            raise StoreError(f"not saved: {self._says(exc)}") from None
+
+    # Profiles ---------------------------------------------------------------------------
+
+    def ensure_profile(self, name: str) -> None:
+        if self.read_only:
+            return
+        with self._write() as conn:
+            conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING",
+                         (name,))
+
+    def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
+        name = api.check_profile_name(name)
+        institution, department = _one_line(institution, "institution"), _one_line(department, "department")
+        with self._write() as conn:
+            made = conn.execute(f"INSERT INTO profiles (name, institution, department, created) "
+                                f"VALUES (%s, %s, %s, {STAMP_SQL}) ON CONFLICT DO NOTHING RETURNING name",
+                                (name, institution, department)).fetchone()
+            if made is None:
+                raise StoreError(f"profile {name!r} already exists")
+        return Profile(name, institution, department)
+
+    def update_profile(self, name: str, institution: str, department: str = "") -> Profile:
+        self.profile(name)
+        institution, department = _one_line(institution, "institution"), _one_line(department, "department")
+        with self._write() as conn:
+            conn.execute("UPDATE profiles SET institution = %s, department = %s WHERE name = %s",
+                         (institution, department, name))
+        return Profile(name, institution, department)
+
+    def profiles(self) -> list[Profile]:
+        rows = self._read(lambda c: c.execute(
+            "SELECT name, institution, department FROM profiles ORDER BY name = %s DESC, name",
+            (DEFAULT_PROFILE,)).fetchall())
+        return [Profile(*row) for row in rows]
+
+    def profile(self, name: str) -> Profile:
+        row = self._read(lambda c: c.execute("SELECT name, institution, department FROM profiles WHERE name = %s",
+                                             (name,)).fetchone())
+        if row is None:
+            known = ", ".join(p.name for p in self.profiles())
+            raise StoreError(f"no profile {name!r}; profiles are: {known}. "
+                             f"Create it with: bj30 profile create {name!r} --institution NAME")
+        return Profile(*row)
+
+    # Progress ---------------------------------------------------------------------------
+
+    def progress(self, profile: str, role: str) -> dict[str, ItemProgress]:
+        rows = self._read(lambda c: c.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s",
+                                              (profile, role)).fetchall())
+        return {row[0]: ItemProgress(*row) for row in rows}
+
+    def item(self, profile: str, role: str, item_id: str) -> ItemProgress:
+        row = self._read(lambda c: c.execute(
+            f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s",
+            (profile, role, item_id)).fetchone())
+        return ItemProgress(*row) if row else ItemProgress(item_id)
+
+    def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
+               note: str | None = None, owner: str | None = None, due: str | None = None,
+               expect: Mapping[str, str] | None = None) -> ItemProgress:
+        """Change an item; committed before this returns (store_api.ProgressStore.update)."""
+        owner, due = api.check_values(status, note, owner, due)
+        with self._write() as conn:
+            # The item's lock first, then the read the decision rests on (a fresh snapshot:
+            # READ COMMITTED), so two officers' changes to one item are applied one after the other.
+            stamp = str(_one(conn.execute(f"SELECT {STAMP_SQL} FROM pg_advisory_xact_lock(hashtextextended(%s, 16))",
+                                          (_item_key(profile, role, item_id),))))
+            found = conn.execute(
+                f"SELECT (SELECT count(*) FROM profiles WHERE name = %s), {ITEM_SELECT} FROM (SELECT 1) AS one "
+                f"LEFT JOIN progress ON profile = %s AND role = %s AND item_id = %s",
+                (profile, profile, role, item_id)).fetchone()
+            assert found is not None
+            if not found[0]:
+                self.profile(profile)  # raises the clear error naming the profiles there are
+            old = ItemProgress(*found[1:]) if found[1] is not None else ItemProgress(item_id)
+            clash = api.conflicting(old, expect, {"status": status, "note": note, "owner": owner, "due": due})
+            if clash:
+                by, at = conn.execute(
+                    "SELECT by, at FROM history WHERE profile = %s AND role = %s AND item_id = %s "
+                    "AND field = ANY(%s) ORDER BY id DESC LIMIT 1",
+                    (profile, role, item_id, clash)).fetchone() or ("", "")
+                raise api.conflict(old, clash, by, at)
+            plan = api.plan_update(old, fingerprint=fingerprint, stamp=stamp, status=status, note=note,
+                                   owner=owner, due=due)
+            if not plan.write:
+                return old
+            new = plan.new
+            fields, olds, news = (list(column) for column in zip(*plan.changes)) if plan.changes else ([], [], [])
+            conn.execute(
+                "WITH up AS (INSERT INTO progress (profile, role, item_id, status, note, owner, due, fingerprint, "
+                "changed, completed) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (profile, role, item_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
+                "owner = excluded.owner, due = excluded.due, fingerprint = excluded.fingerprint, "
+                "changed = excluded.changed, completed = excluded.completed) "
+                "INSERT INTO history (profile, role, item_id, field, old, new) "
+                "SELECT %s, %s, %s, f, o, n FROM unnest(%s::text[], %s::text[], %s::text[]) AS c(f, o, n)",
+                (profile, role, item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
+                 new.completed, profile, role, item_id, fields, olds, news))
+        return new
+
+    def notes(self, profile: str) -> list[tuple[str, str, str]]:
+        rows = self._read(lambda c: c.execute(
+            "SELECT role, item_id, note FROM progress WHERE profile = %s AND note <> '' ORDER BY role, item_id",
+            (profile,)).fetchall())
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def history(self, profile: str, role: str) -> list[HistoryEntry]:
+        rows = self._read(lambda c: c.execute(
+            "SELECT item_id, field, old, new, at, by FROM history WHERE profile = %s AND role = %s ORDER BY id",
+            (profile, role)).fetchall())
+        return [HistoryEntry(*row) for row in rows]
+
+    # Live -------------------------------------------------------------------------------
+
+    def changes_elsewhere(self) -> list[api.RemoteChange] | None:
+        """Other sessions' changes announced since the last call (LISTEN/NOTIFY); None if none.
+        Never blocks: it reads what has arrived. After a reconnect: [] (reload, names unknown)."""
+        link = self._live()
+        if link is None:
+            return None
+        if self._just_reconnected:
+            self._just_reconnected = False
+            return []
+        try:
+            arrived = list(link.listener.notifies(timeout=0))
+        except psycopg.Error as exc:
+            self._lost(exc)
+            return None
+        own = link.conn.info.backend_pid
+        changes: list[api.RemoteChange] = []
+        heard = False
+        for notice in arrived:
+            if notice.pid == own:
+                continue
+            heard = True
+            try:
+                data = json.loads(notice.payload)
+                changes.append(api.RemoteChange(str(data["profile"]), str(data["role"]), str(data["item"]),
+                                                str(data["field"]), str(data["new"]), str(data["by"])))
+            except (ValueError, KeyError, TypeError):
+                continue  # a copy, or a NOTIFY someone sent by hand: reload without naming it
+        return changes if heard else None
+
+    # Copying in and out (bj30 store copy) ---------------------------------------------------
+
+    def rows(self) -> StoreRows:
+        def read(c: psycopg.Connection[Any]) -> StoreRows:
+            rows = StoreRows()
+            with c.transaction():  # one snapshot for all three tables
+                c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                for name, institution, department, created in c.execute(
+                        "SELECT name, institution, department, created FROM profiles ORDER BY name"):
+                    rows.profiles.append(ProfileRow(Profile(name, institution, department), created))
+                for profile, role, item_id, *values in c.execute(
+                        f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress "
+                        f"ORDER BY profile, role, item_id"):
+                    rows.progress.append(ProgressRow(profile, role, ItemProgress(item_id, *values)))
+                for values in c.execute("SELECT profile, role, item_id, field, old, new, at, by FROM history "
+                                        "ORDER BY id"):
+                    rows.history.append(HistoryRow(*values))
+            return rows
+
+        return self._read(read)
+
+    def merge(self, rows: StoreRows, source: str) -> CopyReport:
+        """Add `rows` (store_copy's rules) in one transaction. Copied history keeps its times and
+        says where it came from (origin); its `by` is the database user who copied it."""
+        report = CopyReport()
+        with self._write() as conn:
+            for p in rows.profiles:
+                made = conn.execute("INSERT INTO profiles (name, institution, department, created) "
+                                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING name",
+                                    (p.profile.name, p.profile.institution, p.profile.department,
+                                     p.created)).fetchone()
+                if made:
+                    report.profiles_added += 1
+                else:
+                    report.profiles_there += 1
+            for row in rows.progress:
+                it = row.item
+                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))",
+                             (_item_key(row.profile, row.role, it.item_id),))
+                found = conn.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s "
+                                     f"AND item_id = %s", (row.profile, row.role, it.item_id)).fetchone()
+                existing = ItemProgress(*found) if found else None
+                decision = decide(existing, it)
+                if decision == "same":
+                    report.items_same += 1
+                    continue
+                if decision == "keep":
+                    assert existing is not None
+                    report.kept_newer.append(kept_line(row, existing))
+                    continue
+                conn.execute(
+                    f"INSERT INTO progress (profile, role, item_id, {', '.join(ITEM_COLUMNS)}) "
+                    f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (profile, role, item_id) DO UPDATE "
+                    f"SET " + ", ".join(f"{c} = excluded.{c}" for c in ITEM_COLUMNS),
+                    (row.profile, row.role, it.item_id, it.status, it.note, it.owner, it.due, it.fingerprint,
+                     it.changed, it.completed))
+                if decision == "add":
+                    report.items_added += 1
+                else:
+                    report.items_updated += 1
+            there = {tuple(r) for r in conn.execute("SELECT profile, role, item_id, field, old, new, at FROM history")}
+            fresh = []
+            for h in rows.history:
+                key = history_key(h)
+                if key in there:
+                    report.history_there += 1
+                    continue
+                there.add(key)
+                fresh.append((*key, f"copied from {source}" + (f" (by {h.by})" if h.by else "")))
+            if fresh:
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin) "
+                                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+            report.history_added = len(fresh)
+            if report.changed:
+                # One announcement for the whole copy: open checklists reload.
+                conn.execute("SELECT pg_notify(left('bj30_' || current_schema(), 63), %s)",
+                             (json.dumps({"copied": report.history_added}),))
+        return report
+
+    # Roles (bj30 store grant) ---------------------------------------------------------------
+
+    def grant(self, role: str, kind: str) -> None:
+        """Give a database role what an officer (read and change; history: read and add) or a
+        reader (read only) needs. History is never granted UPDATE or DELETE."""
+        if kind not in GRANTS:
+            raise StoreError(f"unknown kind of role {kind!r}; use one of: {', '.join(GRANTS)}")
+        link = self._live()
+        if link is None:
+            raise StoreError(f"not granted: {self._down}")
+        statements = [sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(link.schema),
+                                                                      sql.Identifier(role))]
+        statements += [sql.SQL("GRANT " + privileges + " ON {} TO {}").format(  # privileges: from GRANTS only
+                       sql.Identifier(link.schema, table), sql.Identifier(role)) for privileges, table in GRANTS[kind]]
+        try:
+            with link.conn.transaction():
+                for statement in statements:
+                    link.conn.execute(statement)
+        except psycopg.Error as exc:
+            raise StoreError(f"not granted: {self._says(exc)}") from None
+
+
+class _Newer(StoreError):
+    pass
+
+
+def _one(cursor: psycopg.Cursor[Any]) -> Any:
+    """The single value a query returns."""
+    row = cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _item_key(profile: str, role: str, item_id: str) -> str:
+    # The schema makes two team stores in one database lock separately.
+    return "\x1f".join(("bj30 item", profile, role, item_id))
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> int:
+    row = conn.execute("SELECT to_regclass(format('%I.meta', current_schema()))").fetchone()
+    if row is None or row[0] is None:
+        return 0
+    found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(found[0]) if found else 0
+
+
+def migrate(conn: psycopg.Connection[Any]) -> None:
+    """Bring the schema to PG_SCHEMA_VERSION in one transaction, under an advisory lock: a second
+    bj30 starting at the same moment waits, then finds the tables made (DDL is transactional)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('bj30 migrate ' || current_schema(), 0))")
+        version = _schema_version(conn)
+        if version > PG_SCHEMA_VERSION:
+            raise _Newer(f"the team store has schema version {version}, newer than this bj30 understands "
+                         f"({PG_SCHEMA_VERSION}); upgrade bj30")
+        for target in range(version + 1, PG_SCHEMA_VERSION + 1):
+            conn.execute(PG_MIGRATIONS[target - 1])
+            conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(target),))
+
+
