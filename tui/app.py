@@ -69,10 +69,11 @@ class Bj30App(App[None]):
     ]
 
     def __init__(self, policy: Policy | None = None, *, state_path: Path | None = None,
-                 store_path: Path | None = None, profile: str | None = None) -> None:
+                 store_path: Path | None = None, profile: str | None = None, store: str | None = None) -> None:
         super().__init__()
         self.policy = policy or load_policy()
         self._store_path = store_path
+        self._store = store  # a path or URL (--store); None: BJ30_STORE, the config, the default file
         self._profile = profile
         self._workbench: Workbench | None = None
         self.last_role: str | None = None
@@ -165,7 +166,7 @@ class Bj30App(App[None]):
             from tui.core.workbench import Workbench
 
             self._workbench = Workbench.at_default_locations(self.policy, profile=self._profile,
-                                                             store_path=self._store_path)
+                                                             store_path=self._store_path, store=self._store)
             self._workbench.on_warning = self.warn
             for warning in self._workbench.take_warnings():  # a damaged config, read on creation
                 self.warn(warning)
@@ -367,9 +368,14 @@ class Bj30App(App[None]):
         self.push_screen(HelpDialog(title, describe_bindings(screen)))
 
 
-def run_app(profile: str | None = None) -> int:
+def run_app(profile: str | None = None, store: str | None = None) -> int:
+    from tui.core.store_api import team_driver_missing
+
     try:
-        app = Bj30App(profile=profile)
+        app = Bj30App(profile=profile, store=store)
+        missing = team_driver_missing() if app.workbench.location.is_team else None
+        if missing:
+            raise Bj30Error(missing)  # said before the screen opens, not on the first checklist
         if profile:
             app.workbench.use_profile(profile)  # an unknown profile is refused before the screen opens
             app.learn_profile()  # the store is open now: the header names the institution at once

@@ -16,7 +16,17 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui import cli_actions, cli_checklists, cli_evidence, cli_export, cli_profiles, cli_provisions, cli_reference, cli_serve
+    from tui import (
+        cli_actions,
+        cli_checklists,
+        cli_evidence,
+        cli_export,
+        cli_profiles,
+        cli_provisions,
+        cli_reference,
+        cli_serve,
+        cli_store,
+    )
 
     parser = argparse.ArgumentParser(
         prog="bj30",
@@ -28,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bj30 {__version__}")
     parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
+    parser.add_argument("--store", default=None, metavar="URL",
+                        help="where progress is kept: a file, or postgresql://user@host:5432/db for a team store "
+                             "(default: BJ30_STORE, then `bj30 config get store`, then the file in the data folder)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_reference.register(commands)
     cli_checklists.register(commands)
@@ -37,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_export.register(commands)
     cli_provisions.register(commands)
     cli_serve.register(commands)
+    cli_store.register(commands)
     return parser
 
 
@@ -151,4 +165,4 @@ def _run_tui(args: argparse.Namespace) -> int:
         return 2
     from tui.app import run_app
 
-    return run_app(profile=args.profile)
+    return run_app(profile=args.profile, store=args.store)

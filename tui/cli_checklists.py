@@ -29,6 +29,8 @@ def profile_option() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--profile", default=argparse.SUPPRESS,
                         help="institution profile (default: 'default')")
+    parent.add_argument("--store", default=argparse.SUPPRESS, metavar="URL",
+                        help="the store: a file or postgresql://user@host:5432/db (see bj30 --help)")
     return parent
 
 
@@ -96,7 +98,7 @@ def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
     """The same workbench the app drives, for --profile. Problems with user checklist files and
     the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
     wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None),
-                                        by=getattr(args, "by", None))
+                                        by=getattr(args, "by", None), store=getattr(args, "store", None))
     refused = False
     try:
         yield wb

@@ -8,6 +8,7 @@ from pathlib import Path
 from tui.cli_checklists import workbench
 from tui.core.config import KEYS
 from tui.core.safe_text import visible
+from tui.core.store_api import redact
 from tui.core.textout import emit
 
 
@@ -44,14 +45,15 @@ def cmd_config(args: argparse.Namespace) -> int:
     with workbench(args) as wb:
         if args.config_action == "set":
             value = wb.set_config(args.key, args.value)
-            print(f"{args.key} = {value}")
+            print(f"{args.key} = {redact(value) if args.key == 'store' else value}")  # never a password
         elif args.config_action == "unset":
             wb.set_config(args.key, "")
             print(f"{args.key} cleared" + (f"; changes are recorded as {wb.who!r} (the login name)"
                                            if args.key == "name" else ""))
         else:
-            shown = {"name": wb.config.get("name"), "profile": wb.config.get("profile")}
-            effective = {"name": wb.who, "profile": wb.profile_name}
+            shown = {"name": wb.config.get("name"), "profile": wb.config.get("profile"),
+                     "store": redact(wb.config.get("store")) if wb.config.get("store") else ""}
+            effective = {"name": wb.who, "profile": wb.profile_name, "store": wb.location.display}
             keys = [args.key] if args.key else list(KEYS)
             emit("\n".join(f"{key} = {shown[key] or '(not set)'}"
                            + (f"  (in use: {effective[key]})" if effective[key] != shown[key] else "")

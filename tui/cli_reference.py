@@ -211,11 +211,17 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_paths(args: argparse.Namespace) -> int:
+    from tui.core.config import load_config, store_choice
+    from tui.core.store_api import redact
+
+    choice = store_choice(getattr(args, "store", None), load_config(locations.config_file()), locations.store_path())
     paths = {
         "content": str(locations.content_file()),
         "builtin_checklists": str(locations.builtin_checklists_dir()),
         "user_checklists": str(locations.user_checklists_dir()),
-        "store": str(locations.store_path()),
+        "store": redact(choice.text),  # a URL's password is never printed
+        "store_from": choice.source,
+        "config": str(locations.config_file()),
         "ui_state": str(locations.ui_state_path()),
     }
     if args.format == "json":

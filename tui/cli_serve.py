@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import ipaddress
+import os
 import shlex
 import socket
 import sys
@@ -111,6 +112,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"bj30: {refusal(host)}", file=sys.stderr)
         return 2
     profile: str | None = getattr(args, "profile", None)
+    if getattr(args, "store", None):
+        # The app in each tab inherits the environment: a URL's password stays off command lines.
+        os.environ["BJ30_STORE"] = args.store
     with workbench(args) as wb:
         wb.use_profile(wb.profile_name)  # an unknown --profile fails here, not in every browser tab
     try:

@@ -57,7 +57,7 @@ def data_dir() -> Path:
 
 
 def config_file() -> Path:
-    """The user's settings: their name and the profile chosen last (tui/core/config.py)."""
+    """The user's settings: their name, the profile chosen last, the store (tui/core/config.py)."""
     return config_dir() / "config.toml"
 
 

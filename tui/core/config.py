@@ -1,13 +1,18 @@
 """The user's settings, kept in the config folder: who they are and which profile they work in. Core: no Textual.
 
-`config.toml` (beside the user's checklists) holds two keys, both set by commands and both
+`config.toml` (beside the user's checklists) holds three keys, all set by commands and all
 readable and editable by hand:
 
     name = "Wang Li"          # who makes the changes: `bj30 config set name "Wang Li"`
     profile = "pku-hospital"  # the profile chosen last: `bj30 profile use`, or P in the app
+    store = "postgresql://wangli@db.uni.edu:5432/bj30"   # a team store (issue 16)
 
-The file is written atomically. A damaged one is moved aside (never deleted), the user is told
-where, and the defaults are used: no name (the login name stands in) and the default profile.
+The file is written atomically, and kept private (0600) once it names a store: a store URL may
+hold a password. A damaged one is moved aside (never deleted), the user is told where, and the
+defaults are used: no name (the login name stands in), the default profile, the local store.
+
+Where the store is, first found wins: `--store`, then BJ30_STORE, then `store` here, then the
+SQLite file in the data folder (store_choice).
 """
 
 from __future__ import annotations
@@ -23,7 +28,9 @@ from tui.core.atomic import move_aside, write_atomic
 from tui.core.errors import Bj30Error
 
 KEYS = {"name": "who makes the changes (history, reports); else the login name",
-        "profile": "the profile used when none is given; set by `bj30 profile use` and P in the app"}
+        "profile": "the profile used when none is given; set by `bj30 profile use` and P in the app",
+        "store": "where progress is kept: a file, or postgresql://user@host:5432/db for a team store"}
+STORE_ENV = "BJ30_STORE"
 MAX_NAME = 200
 
 
@@ -71,10 +78,12 @@ def _toml_string(value: str) -> str:
 
 def save_config(config: Config) -> None:
     assert config.path is not None
-    lines = ["# bj30 settings: `bj30 config set KEY VALUE` changes them (keys: name, profile)."]
+    lines = ["# bj30 settings: `bj30 config set KEY VALUE` changes them (keys: name, profile, store)."]
     lines += [f"{key} = {_toml_string(config.values[key])}" for key in KEYS if config.values.get(key)]
     try:
         write_atomic(config.path, "\n".join(lines) + "\n")
+        if config.values.get("store"):
+            os.chmod(config.path, 0o600)  # a store URL may hold a password
     except OSError as exc:
         raise ConfigError(f"cannot save {config.path}: {exc.strerror or exc}") from None
 
@@ -104,3 +113,21 @@ def who(by: str | None, config: Config) -> str:
     if by is not None and by.strip():
         return check_person(by)
     return config.get("name") or login_name()
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    text: str  # the location as given (it may hold a password: parse it, never print it)
+    source: str  # "--store", "BJ30_STORE", the config file, or "default"
+
+
+def store_choice(explicit: str | None, config: Config, default: Path) -> StoreChoice:
+    """Where the store is, and which setting said so."""
+    if explicit:
+        return StoreChoice(explicit, "--store")
+    env = os.environ.get(STORE_ENV, "").strip()
+    if env:
+        return StoreChoice(env, STORE_ENV)
+    if config.get("store"):
+        return StoreChoice(config.get("store"), str(config.path) if config.path else "config")
+    return StoreChoice(str(default), "default")

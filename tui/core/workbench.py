@@ -19,7 +19,7 @@ from tui.core.actions import Action, in_app_order, open_actions
 from tui.core.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.config import KEYS as CONFIG_KEYS
-from tui.core.config import Config, ConfigError, check_person, load_config, save_config, who
+from tui.core.config import Config, ConfigError, check_person, load_config, save_config, store_choice, who
 from tui.core.errors import Bj30Error
 from tui.core.evidence import Check, Evidence
 from tui.core.evidence import check as check_file
@@ -31,7 +31,14 @@ from tui.core.localtime import today
 from tui.core.policy import Policy
 from tui.core.progress import ChecklistState, ItemState, checklist_state
 from tui.core.store import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, check_text
-from tui.core.store_api import ProgressStore, RemoteChange, StoreLocation, open_store, parse_location
+from tui.core.store_api import (
+    ProgressStore,
+    RemoteChange,
+    StoreLocation,
+    open_store,
+    parse_location,
+    team_driver_missing,
+)
 
 if TYPE_CHECKING:
     from tui.core.search import SearchHit, SearchIndex
@@ -52,7 +59,8 @@ class EvidenceCheck:
 class Workbench:
     def __init__(self, policy: Policy, *, store_path: Path | None = None, builtin_dir: Path | Traversable,
                  user_dir: Path | None, profile: str | None = None, config_path: Path | None = None,
-                 by: str | None = None, store_location: StoreLocation | None = None) -> None:
+                 by: str | None = None, store_location: StoreLocation | None = None,
+                 config: Config | None = None) -> None:
         """`profile`: the one asked for (--profile); None uses the one remembered in the config
         (`bj30 profile use`, P in the app), else the default. `by`: who makes the changes (--by);
         None uses the configured name, else the login name. The store: the SQLite file at
@@ -68,7 +76,13 @@ class Workbench:
         self.builtin_dir = builtin_dir
         self.user_dir = user_dir
         self.config_path = config_path
+        self.store_source = "given"  # which setting chose the store (bj30 paths, bj30 config get)
+        self._location_problem: str | None = None
         self._config: Config | None = None
+        if config is not None:  # read already (it may say where the store is)
+            self._config = config
+            if config.warning:
+                self.warn(config.warning)
         self._remembered = profile is None
         self.profile_name = profile or self.config.get("profile") or DEFAULT_PROFILE
         self.by = by
@@ -83,17 +97,31 @@ class Workbench:
     def at_default_locations(cls, policy: Policy, *, profile: str | None = None, store_path: Path | None = None,
                              by: str | None = None, store: str | None = None) -> Workbench:
         """The workbench over the packaged checklists and the user's folders (tui/locations.py).
-        `store`: a path or a URL (--store); else `store_path`, else the file in the data folder."""
+
+        The store: `store` (a path or URL, from --store), else `store_path`, else BJ30_STORE,
+        else the config file's `store`, else the SQLite file in the data folder. A location that
+        cannot be a store is said when the store is first needed, so that `bj30 config` can
+        still put it right."""
         from tui import locations
 
-        location = parse_location(store or str(store_path or locations.store_path()))
-        return cls(policy, store_location=location, builtin_dir=locations.builtin_checklists_dir(),
-                   user_dir=locations.user_checklists_dir(), profile=profile, config_path=locations.config_file(),
-                   by=by)
+        config = load_config(locations.config_file())
+        choice = store_choice(store or (str(store_path) if store_path else None), config, locations.store_path())
+        problem = None
+        try:
+            location = parse_location(choice.text)
+        except Bj30Error as exc:
+            location, problem = parse_location(str(locations.store_path())), f"{exc} (from {choice.source})"
+        wb = cls(policy, store_location=location, builtin_dir=locations.builtin_checklists_dir(),
+                 user_dir=locations.user_checklists_dir(), profile=profile, config_path=locations.config_file(),
+                 by=by, config=config)
+        wb.store_source, wb._location_problem = choice.source, problem
+        return wb
 
     @property
     def store(self) -> ProgressStore:
         if self._store is None:
+            if self._location_problem:
+                raise Bj30Error(self._location_problem)
             opened = open_store(self.location)
             for warning in opened.warnings:
                 self.warn(warning)
@@ -126,6 +154,12 @@ class Workbench:
             value = check_person(value)
         if key == "profile" and value:
             value = self.store.profile(value).name  # an unknown profile is an error listing them
+        if key == "store" and value:
+            value = value.strip()
+            location = parse_location(value)  # refuse what can never be a store, before keeping it
+            missing = team_driver_missing() if location.is_team else None
+            if missing:
+                self.warn(f"{location} is kept, but {missing}")
         config = self.config
         if value:
             config.values[key] = value
