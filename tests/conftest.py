@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.stores import Backend
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -59,3 +61,25 @@ def local_zone(monkeypatch: pytest.MonkeyPatch):
     yield set_zone
     monkeypatch.undo()
     time.tzset()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path):
+    """The same test against the SQLite file and the PostgreSQL team store (a schema of its own)."""
+    if request.param == "sqlite":
+        b = Backend("sqlite", str(tmp_path / "data" / "progress.sqlite3"))
+        yield b
+        b.close_all()
+        return
+    from tests.pg import fresh_schema
+
+    with fresh_schema() as url:
+        b = Backend("postgresql", url)
+        yield b
+        b.close_all()
+
+
+@pytest.fixture
+def store(backend: Backend):
+    """A store on each backend (see `backend`)."""
+    return backend.open()

@@ -1,54 +1,54 @@
-"""The progress store: durable changes, history, profiles, faults, migrations, concurrency."""
+"""The progress store: durable changes, history, profiles, faults, migrations, concurrency.
+
+The tests taking `store` or `backend` run against both backends: the SQLite file and the
+PostgreSQL team store (tests/conftest.py). The file's own faults (damage, folders) follow;
+the team store's own (roles, server faults, LISTEN) are in tests/test_store_pg.py."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from tests.stores import Backend
 from tui.core import store as store_module
 from tui.core.checklist import Checklist, ChecklistItem
 from tui.core.progress import checklist_state
 from tui.core.store import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store, StoreError
+from tui.core.store_api import Conflict, ProgressStore
 
 WRITER = Path(__file__).with_name("store_writer.py")
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(tmp_path / "data" / "progress.sqlite3")
-    assert opened.warnings == []
-    yield opened.store
-    opened.store.close()
-
-
-def mark(store: Store, item: str, **kw) -> None:
+def mark(store: ProgressStore, item: str, **kw) -> None:
     store.update(DEFAULT_PROFILE, "university", item, fingerprint=kw.pop("fingerprint", "fp1"), **kw)
 
 
-def test_changes_are_committed_and_visible_to_another_connection(store: Store, tmp_path: Path) -> None:
+def test_changes_are_committed_and_visible_to_another_connection(backend: Backend, store: ProgressStore) -> None:
     mark(store, "uni-001", status="done")
     mark(store, "uni-002", status="doing", note="Finance is on it", owner="Li Wei", due="2026-12-31")
-    other = Store.open(tmp_path / "data" / "progress.sqlite3").store
+    other = backend.open()
     got = other.progress(DEFAULT_PROFILE, "university")
     assert got["uni-001"].status == "done" and got["uni-001"].completed
     assert (got["uni-002"].status, got["uni-002"].note, got["uni-002"].owner, got["uni-002"].due) == (
         "doing", "Finance is on it", "Li Wei", "2026-12-31")
-    other.close()
 
 
-def test_history_is_an_append_only_audit_trail(store: Store) -> None:
+def test_history_is_an_append_only_audit_trail(store: ProgressStore) -> None:
     mark(store, "uni-001", status="doing")
     mark(store, "uni-001", status="done", note="Approved by the board")
     mark(store, "uni-001", status="done")  # no change: no history row
     mark(store, "uni-001", status="todo")
-    rows = [(h.item_id, h.field, h.old, h.new) for h in store.history(DEFAULT_PROFILE, "university")]
+    history = store.history(DEFAULT_PROFILE, "university")
+    rows = [(h.item_id, h.field, h.old, h.new) for h in history]
     assert rows == [
         ("uni-001", "status", "todo", "doing"),
         ("uni-001", "status", "doing", "done"),
@@ -56,9 +56,12 @@ def test_history_is_an_append_only_audit_trail(store: Store) -> None:
         ("uni-001", "status", "done", "todo"),
     ]
     assert store.item(DEFAULT_PROFILE, "university", "uni-001").completed == ""
+    # Who: the team store's database user, set by the database; the file does not know.
+    assert {h.by for h in history} == {getattr(store, "user", "")}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", h.at) for h in history)
 
 
-def test_na_needs_a_reason(store: Store) -> None:
+def test_na_needs_a_reason(store: ProgressStore) -> None:
     with pytest.raises(StoreError, match="N/A needs a reason"):
         mark(store, "uni-003", status="na")
     with pytest.raises(StoreError, match="N/A needs a reason"):
@@ -76,13 +79,13 @@ def test_na_needs_a_reason(store: Store) -> None:
     ({"owner": "x" * 500}, "owner is longer than 200 characters"),
     ({"note": "x" * 30_000}, "note is 30,000 characters"),
 ])
-def test_bad_values_are_refused_with_a_clear_message(store: Store, kwargs: dict, message: str) -> None:
+def test_bad_values_are_refused_with_a_clear_message(store: ProgressStore, kwargs: dict, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         mark(store, "uni-001", **kwargs)
     assert store.progress(DEFAULT_PROFILE, "university") == {}
 
 
-def test_profiles(store: Store) -> None:
+def test_profiles(store: ProgressStore) -> None:
     assert [p.name for p in store.profiles()] == ["default"]
     store.create_profile("pku", "Peking University", "Science and Technology Office")
     assert store.profile("pku").institution == "Peking University"
@@ -97,7 +100,7 @@ def test_profiles(store: Store) -> None:
     assert store.profile("pku").department == "Research Office"
 
 
-def test_markup_and_hostile_text_is_stored_verbatim(store: Store) -> None:
+def test_markup_and_hostile_text_is_stored_verbatim(store: ProgressStore) -> None:
     note = "[@click=app.quit]Quit[/] [red]x[/red]\n- [x] forged\n# heading\n<script>alert(1)</script>"
     mark(store, "uni-001", status="doing", note=note)
     assert store.item(DEFAULT_PROFILE, "university", "uni-001").note == note
@@ -223,7 +226,7 @@ def test_a_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monke
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'x'").fetchone() is None
 
 
-def test_orphans_and_review_flags(store: Store) -> None:
+def test_orphans_and_review_flags(store: ProgressStore) -> None:
     item = ChecklistItem("uni-001", "Text", (6,), "quote", fingerprint="new-fp")
     checklist = Checklist("university", "U", "u", "d", (item,))
     store.update(DEFAULT_PROFILE, "university", "uni-001", status="done", fingerprint="old-fp")
@@ -240,16 +243,14 @@ def test_orphans_and_review_flags(store: Store) -> None:
     assert not checklist_state(store, DEFAULT_PROFILE, checklist).items[0].needs_review
 
 
-def _writer(path: Path, profile: str, count: int) -> subprocess.Popen[str]:
+def _writer(location: str, profile: str, count: int, *extra: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, str(WRITER), str(path), profile, str(count)],
+    return subprocess.Popen([sys.executable, str(WRITER), location, profile, str(count), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def test_sigkill_mid_burst_loses_no_acknowledged_change(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite3"
-    Store.open(path).store.close()
-    proc = _writer(path, DEFAULT_PROFILE, 100_000)
+def test_sigkill_mid_burst_loses_no_acknowledged_change(backend: Backend, store: ProgressStore) -> None:
+    proc = _writer(backend.text, DEFAULT_PROFILE, 100_000)
     acked = -1
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -259,27 +260,112 @@ def test_sigkill_mid_burst_loses_no_acknowledged_change(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    opened = Store.open(path)
-    assert opened.warnings == []
-    got = opened.store.progress(DEFAULT_PROFILE, "burst")
+    again = backend.open()
+    got = again.progress(DEFAULT_PROFILE, "burst")
     missing = [i for i in range(acked + 1) if got.get(f"w-{i}") is None or got[f"w-{i}"].status != "done"]
     assert missing == [], f"acknowledged but lost: {missing}"
     assert len(got) >= acked + 1
 
 
-def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite3"
-    s = Store.open(path).store
-    s.ensure_profile("a")
-    s.ensure_profile("b")
-    s.close()
-    procs = [_writer(path, name, 150) for name in ("a", "b")]
+def test_two_processes_writing_at_once_lose_nothing(backend: Backend, store: ProgressStore) -> None:
+    store.ensure_profile("a")
+    store.ensure_profile("b")
+    procs = [_writer(backend.text, name, 150) for name in ("a", "b")]
     for p in procs:
         out, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
         assert out.count("ack") == 150
-    s = Store.open(path).store
     for name in ("a", "b"):
-        assert len(s.progress(name, "burst")) == 150
-        assert len(s.history(name, "burst")) == 300  # status and note for each item
-    s.close()
+        assert len(store.progress(name, "burst")) == 150
+        assert len(store.history(name, "burst")) == 300  # status and note for each item
+
+
+def test_writers_changing_one_item_at_once_are_applied_one_after_another(backend: Backend,
+                                                                       store: ProgressStore) -> None:
+    procs = [_writer(backend.text, name, 60, "shared") for name in ("a", "b", "c")]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        assert out.count("ack") == 60
+    notes = store.history(DEFAULT_PROFILE, "burst")
+    assert len(notes) == 180  # one history row per acknowledged change
+    # Each change started from the one before it: none was decided on a stale read and lost.
+    assert [h.old for h in notes] == [""] + [h.new for h in notes[:-1]]
+    assert store.item(DEFAULT_PROFILE, "burst", "shared").note == notes[-1].new
+
+
+# Shared by both backends: what officers working at once need ---------------------------
+
+def test_a_note_saved_over_someone_elses_newer_note_is_refused(backend: Backend, store: ProgressStore) -> None:
+    mark(store, "uni-004", note="Draft from the research office")
+    base = store.item(DEFAULT_PROFILE, "university", "uni-004")  # what my editor opened with
+    other = backend.open()  # a colleague saves first
+    other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="Approved text from finance")
+    expect = {"note": base.note, "owner": base.owner, "due": base.due}
+    with pytest.raises(Conflict) as refused:
+        store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="My rewrite", owner="",
+                     due="", expect=expect)
+    who = getattr(other, "user", "")
+    said = f"by {who}" if who else "in another bj30"
+    assert re.fullmatch(f"note changed {said} \\d+ s ago: reload", str(refused.value)), str(refused.value)
+    assert refused.value.current.note == "Approved text from finance"  # theirs, for the editor to show
+    assert store.item(DEFAULT_PROFILE, "university", "uni-004").note == "Approved text from finance"
+    assert [h.new for h in store.history(DEFAULT_PROFILE, "university") if h.field == "note"] == [
+        "Draft from the research office", "Approved text from finance"]
+    # Seen theirs: saving again from it goes through, and is on record.
+    now = refused.value.current
+    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="My rewrite",
+                 expect={"note": now.note, "owner": now.owner, "due": now.due})
+    assert store.item(DEFAULT_PROFILE, "university", "uni-004").note == "My rewrite"
+
+
+def test_no_conflict_when_the_other_change_is_elsewhere_or_the_same(backend: Backend, store: ProgressStore) -> None:
+    mark(store, "uni-004", note="n")
+    other = backend.open()
+    other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", status="done")  # not the note
+    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="n2",
+                 expect={"note": "n", "owner": "", "due": ""})
+    other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="same words")
+    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="same words",
+                 expect={"note": "n2"})  # both wrote the same: nothing is lost
+    got = store.item(DEFAULT_PROFILE, "university", "uni-004")
+    assert (got.status, got.note) == ("done", "same words")
+
+
+def test_another_sessions_changes_are_named_and_ours_are_not(backend: Backend, store: ProgressStore) -> None:
+    assert store.changes_elsewhere() is None  # the starting point
+    mark(store, "uni-001", status="done")  # ours
+    assert store.changes_elsewhere() is None
+    other = backend.open()
+    other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", status="done")
+    other.update(DEFAULT_PROFILE, "university", "uni-005", fingerprint="fp1", note="x", owner="Li Wei")
+    mark(store, "uni-002", status="doing")  # ours again, between theirs
+    deadline = time.monotonic() + 1.0  # "within a second"
+    seen: list = []
+    while time.monotonic() < deadline and len(seen) < 3:
+        seen += store.changes_elsewhere() or []
+        time.sleep(0.02)
+    who = getattr(other, "user", "")
+    by = f" by {who}" if who else " in another bj30"
+    assert [c.describe() for c in seen] == [f"uni-004 marked done{by}", f"uni-005 note changed{by}",
+                                            f"uni-005 owner set to Li Wei{by}"]
+    assert store.changes_elsewhere() is None
+
+
+HOSTILE = ["x'); DROP TABLE history; --", "' OR '1'='1", "%s %(name)s {0} $1 ?", "\\'; SELECT pg_sleep(5); --",
+           'Robert"); DELETE FROM progress WHERE ("1"="1']
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_ids_and_notes_are_data_not_sql(backend: Backend, store: ProgressStore, text: str) -> None:
+    store.create_profile(text[:60], text, text)
+    store.update(text[:60], text, text, fingerprint=text, status="na", note=text, owner=text[:200])
+    store.update(DEFAULT_PROFILE, "university", "uni-001", fingerprint="fp1", status="done", note=text)
+    other = backend.open()
+    got = other.item(text[:60], text, text)
+    assert (got.item_id, got.note, got.owner, got.fingerprint, got.status) == (text, text, text[:200], text, "na")
+    assert other.profile(text[:60]).institution == text
+    assert other.notes(text[:60]) == [(text, text, text)]
+    assert [h.new for h in other.history(text[:60], text)] == ["na", text, text[:200]]
+    assert other.item(DEFAULT_PROFILE, "university", "uni-001").note == text
+    assert len(other.history(DEFAULT_PROFILE, "university")) == 2  # the history table is whole
