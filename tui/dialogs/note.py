@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -10,9 +11,11 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static, TextArea
 
+from tui.core.errors import Bj30Error
 from tui.core.store import MAX_FIELD_CHARS, MAX_NOTE_CHARS, StoreError, check_due
+from tui.core.store_api import Conflict
 from tui.dialogs.base import Dialog
-from tui.widgets.literal import as_saved, editable
+from tui.widgets.literal import as_saved, editable, literal
 
 DUE_CHARS = len("2026-12-31")
 
@@ -25,7 +28,11 @@ class NoteEdit:
 
 
 class NoteDialog(Dialog):
-    """Edits an item's note (multi-line), owner and due date. Dismisses with a NoteEdit, or None."""
+    """Edits an item's note (multi-line), owner and due date. Dismisses with a NoteEdit, or None.
+
+    With `save`, the dialog saves itself: save(edit, base) commits or raises. A refusal keeps
+    the dialog open with the typed text; a Conflict (another officer changed the note since it
+    opened) also shows what is stored now: ctrl+s again saves over it, ctrl+r loads it."""
 
     DEFAULT_CSS = """
     #note-box {
@@ -48,11 +55,15 @@ class NoteDialog(Dialog):
     """
 
     # Escape (cancel) comes from Dialog; ctrl+s must win over the TextArea's own keys.
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="note.save", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+                Binding("ctrl+r", "reload", "Reload", id="note.reload", priority=True)]
 
-    def __init__(self, item_id: str, note: str, owner: str, due: str) -> None:
+    def __init__(self, item_id: str, note: str, owner: str, due: str,
+                 save: Callable[[NoteEdit, NoteEdit], None] | None = None) -> None:
         super().__init__()
         self.item_id, self.note, self.owner, self.due = item_id, note, owner, due
+        self.base = NoteEdit(note, owner, due)  # what the edit started from (as stored)
+        self._save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-box"):
@@ -67,6 +78,7 @@ class NoteDialog(Dialog):
                 yield Input(value=editable(self.due), placeholder="e.g. 2026-12-31", id="note-due", max_length=DUE_CHARS,
                             compact=True)
             yield Static("", classes="dialog-error", markup=False)
+            yield Static("", id="note-theirs", markup=False)
             yield Label("ctrl+s saves · tab moves · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -86,4 +98,36 @@ class NoteDialog(Dialog):
         except StoreError as exc:
             self.show_error(str(exc))
             return
-        self.dismiss(NoteEdit(note, as_saved(self.query_one("#note-owner", Input).value.strip(), self.owner), due))
+        edit = NoteEdit(note, as_saved(self.query_one("#note-owner", Input).value.strip(), self.owner), due)
+        if self._save is not None:
+            try:
+                self._save(edit, self.base)
+            except Conflict as exc:
+                now = exc.current
+                self.base = NoteEdit(now.note, now.owner, now.due)  # seen now: ctrl+s saves over it
+                self.show_error(f"{exc}. Not saved; your text is kept. ctrl+s saves yours over theirs, "
+                                f"ctrl+r loads theirs, escape cancels.")
+                self.query_one("#note-theirs", Static).update(literal(_stored(self.base)))
+                return
+            except Bj30Error as exc:
+                self.show_error(str(exc))
+                return
+        self.dismiss(edit)
+
+    def action_reload(self) -> None:
+        """The fields as stored now (after a conflict: theirs); the typed text is dropped."""
+        self.note, self.owner, self.due = self.base.note, self.base.owner, self.base.due
+        self.query_one(TextArea).text = editable(self.note)
+        self.query_one("#note-owner", Input).value = editable(self.owner)
+        self.query_one("#note-due", Input).value = editable(self.due)
+        self.show_error("")
+        self.query_one("#note-theirs", Static).update("")
+
+
+def _stored(edit: NoteEdit) -> str:
+    note = " ".join(edit.note.split())
+    if len(note) > 300:
+        note = note[:299] + "…"
+    facts = [f"owner {edit.owner}" if edit.owner else "", f"due {edit.due}" if edit.due else ""]
+    extra = " · ".join(f for f in facts if f)
+    return f"Stored now: {note or '(no note)'}" + (f" · {extra}" if extra else "")

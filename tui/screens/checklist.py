@@ -12,12 +12,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.changes import sentence
+from tui.core.errors import Bj30Error
 from tui.core.evidence import Evidence
 from tui.core.export import item_facts
 from tui.core.localtime import format_stamp, local_date, today
 from tui.core.progress import ChecklistState, ItemState
 from tui.core.status import FILTERS, STATUS_WORD, is_overdue
 from tui.core.store import HistoryEntry, ItemProgress
+from tui.core.store_api import Conflict, summarise
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen
@@ -27,7 +29,11 @@ from tui.widgets.literal import literal
 from tui.widgets.progress_text import bar_width, item_line, progress_line
 from tui.widgets.vim_list import VimOptionList
 
-POLL_SECONDS = 2.0
+# How often an open checklist looks for others' changes: within a second of a commit (a
+# team store announces it; a SQLite file's version is one cheap PRAGMA).
+POLL_SECONDS = 0.5
+# At most this many lines for others' changes at once; the rest are counted.
+NOTICE_LINES = 3
 FILTER_NAMES = tuple(FILTERS)
 # From this width the rows show each item's owner and due date in columns.
 WIDE_ENOUGH_FOR_COLUMNS = 110
@@ -107,13 +113,20 @@ class ChecklistScreen(Bj30Screen[None]):
     def on_mount(self) -> None:
         self.bj30.last_role = self.role  # the list is filled by on_screen_resume, which follows
         self.query_one("#items", OptionList).focus()
-        # Another bj30 in another terminal, or `bj30 mark`, may tick items too: show them.
-        self.bj30.workbench.changed_elsewhere()
+        # Another officer, another bj30 in another terminal, or `bj30 mark` may tick items
+        # too: show them, and say who.
+        self.bj30.workbench.changes_elsewhere()
         self.set_interval(POLL_SECONDS, self.poll)
 
     def poll(self) -> None:
-        if self.is_current and self.bj30.workbench.changed_elsewhere():
-            self.reload()
+        if not self.is_current:
+            return
+        changes = self.bj30.workbench.changes_elsewhere()
+        if changes is None:
+            return
+        self.reload(quiet=True)
+        for line in summarise([c for c in changes if c.role == self.role], NOTICE_LINES):
+            self.bj30.notify(line, timeout=6)
 
     def on_screen_resume(self) -> None:
         self._columns = self.size.width >= WIDE_ENOUGH_FOR_COLUMNS
@@ -130,11 +143,22 @@ class ChecklistScreen(Bj30Screen[None]):
 
     # Building the view ----------------------------------------------------------------
 
-    def reload(self, keep: str | None = None) -> None:
+    def reload(self, keep: str | None = None, quiet: bool = False) -> None:
+        """Read the checklist's state again; `quiet`: a failure was said already (the store
+        went away: the workbench warned), so keep what is shown and mark it read-only."""
         workbench = self.bj30.workbench
-        state = self.bj30.attempt(lambda: workbench.state(self.role))
-        if state is None:
-            return
+        if quiet:
+            try:
+                state = workbench.state(self.role)
+            except Bj30Error:
+                if self.state is not None:
+                    self._header()
+                return
+        else:
+            loaded = self.bj30.attempt(lambda: workbench.state(self.role))
+            if loaded is None:
+                return
+            state = loaded
         self.state = state
         self._id_width = max((len(i.item.id) for i in state.items), default=0)  # once, not per row
         keep, self._select = keep or self._select or self.current_id, None
@@ -239,11 +263,11 @@ class ChecklistScreen(Bj30Screen[None]):
 
     # Changes --------------------------------------------------------------------------
 
-    def _apply(self, **changes: str | None) -> bool:
+    def _apply(self, *, status: str | None = None, note: str | None = None) -> bool:
         s = self.current
         if s is None:
             return False
-        new = self.bj30.attempt(lambda: self.bj30.workbench.update(self.role, s.item, **changes))
+        new = self.bj30.attempt(lambda: self.bj30.workbench.update(self.role, s.item, status=status, note=note))
         if new is None:
             return False
         self._changed(new)
@@ -300,12 +324,26 @@ class ChecklistScreen(Bj30Screen[None]):
         if s is None:
             return
         p = s.progress
+        item = s.item
+
+        saved: list[ItemProgress] = []
+
+        def save(edit: NoteEdit, base: NoteEdit) -> None:
+            # Refused (Conflict) if another officer changed a field since `base` was read: the
+            # dialog stays open with the typed text and shows theirs.
+            try:
+                saved.append(self.bj30.workbench.update(
+                    self.role, item, note=edit.note, owner=edit.owner, due=edit.due,
+                    expect={"note": base.note, "owner": base.owner, "due": base.due}))
+            except Conflict:
+                self.reload(keep=item.id, quiet=True)
+                raise
 
         def edited(edit: NoteEdit | None) -> None:
-            if edit is not None:
-                self._apply(note=edit.note, owner=edit.owner, due=edit.due)
+            if edit is not None and saved and self.state is not None:
+                self._changed(saved[-1])
 
-        self.app.push_screen(NoteDialog(s.item.id, p.note, p.owner, p.due), edited)
+        self.app.push_screen(NoteDialog(item.id, p.note, p.owner, p.due, save=save), edited)
 
     def action_add_evidence(self) -> None:
         from tui.dialogs.evidence import EvidenceDialog
