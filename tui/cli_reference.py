@@ -45,6 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")
     paths.add_argument("--format", choices=FORMATS, default="text")
+    paths.add_argument("--store", default=argparse.SUPPRESS, metavar="URL", help="show where this store is")
     paths.set_defaults(handler=cmd_paths)
 
 

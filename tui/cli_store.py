@@ -70,7 +70,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(facts)
     else:
-        print("\n".join(f"{k:<10} {v}" for k, v in facts.items() if v or k != "user"))
+        print("\n".join(f"{k:<10} {v}" for k, v in facts.items() if v))
     return 0
 
 

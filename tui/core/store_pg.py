@@ -225,8 +225,7 @@ class PgStore:
         except _Unreachable as exc:
             store._went_down(str(exc))
         if store.read_only_reason:
-            warnings.append(f"read-only session: {store.read_only_reason}; ticks and notes cannot be saved"
-                            + ("; bj30 keeps trying to reconnect" if store._down else ""))
+            warnings.append(f"read-only session: {store.read_only_reason}; ticks and notes cannot be saved")
         return api.Opened(store, warnings)
 
     def _connect(self) -> _Link:
@@ -373,7 +372,7 @@ class PgStore:
     def _read(self, action: Callable[[psycopg.Connection[Any]], T]) -> T:
         link = self._live()
         if link is None:
-            raise StoreError(f"cannot read the team store: {self._down}; bj30 keeps trying to reconnect")
+            raise StoreError(f"cannot read: {self._down}")
         try:
             return action(link.conn)
         except psycopg.Error as exc:
