@@ -122,6 +122,9 @@ async def test_team_store_going_away_and_back_in_the_app(tmp_path: Path) -> None
                     await pilot.pause(0.1)
                 await pilot.pause(0.6)
                 assert any("answers again: changes are saved again" in n.message for n in app.notices)
+                # Said once each way, however often the reason's wording changed meanwhile.
+                assert len([n for n in app.notices if n.message.startswith("read-only session:")]) == 1
+                assert len([n for n in app.notices if "answers again" in n.message]) == 1
                 assert "READ-ONLY" not in plain(screen.query_one("#checklist-progress"))
                 await pilot.press("space")
                 await pilot.pause()

@@ -364,7 +364,7 @@ class Workbench:
             return None
         changes = self._store.changes_elsewhere()
         reason = self._store.read_only_reason
-        if reason != self._read_only_reason:
+        if (reason is None) != (self._read_only_reason is None):  # not each new wording of why
             if reason is not None:
                 self.warn(f"read-only session: {reason}; ticks and notes cannot be saved")
             else:
