@@ -115,7 +115,10 @@ async def test_team_store_going_away_and_back_in_the_app(tmp_path: Path) -> None
                            for n in app.notices)
                 assert "READ-ONLY" in plain(screen.query_one("#checklist-progress"))
                 assert "0/" in plain(screen.query_one("#checklist-progress"))  # never shown as done
-                assert any(n.message.startswith("read-only session:") for n in app.notices)
+                deadline = time.monotonic() + 1.0  # the next poll says it as a warning too
+                while not any(n.message.startswith("read-only session:") for n in app.notices):
+                    assert time.monotonic() < deadline, "the read-only session was not said within a second"
+                    await pilot.pause(0.05)
                 proxy.start()
                 deadline = time.monotonic() + 10
                 while app.workbench.read_only and time.monotonic() < deadline:

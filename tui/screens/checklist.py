@@ -269,6 +269,8 @@ class ChecklistScreen(Bj30Screen[None]):
             return False
         new = self.bj30.attempt(lambda: self.bj30.workbench.update(self.role, s.item, status=status, note=note))
         if new is None:
+            if self.bj30.workbench.read_only:
+                self._header()  # it may have just become so (the team store went away): say it now
             return False
         self._changed(new)
         return True
