@@ -251,6 +251,24 @@ def test_a_session_killed_by_the_server_reconnects(url: str) -> None:
     store.close()
 
 
+def test_a_change_waiting_on_a_frozen_colleague_is_refused_not_hung(url: str, monkeypatch) -> None:
+    from tui.core import store_pg
+
+    monkeypatch.setattr(store_pg.PgStore, "LOCK_TIMEOUT_MS", 300)
+    store = open_pg(url).store
+    with conn_as(url) as frozen:  # another bj30 stopped mid-change, holding the item's lock
+        frozen.execute("SELECT pg_advisory_lock(hashtextextended(%s, 16))",
+                       (store_pg._item_key(DEFAULT_PROFILE, "soe", "soe-001"),))
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="^not saved: another session has been changing this item"):
+            store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done")
+        assert time.monotonic() - started < 5
+        store.update(DEFAULT_PROFILE, "soe", "soe-002", fingerprint="f", status="done")  # other items: fine
+    store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done")  # released: fine
+    assert not store.read_only
+    store.close()
+
+
 # Secrets and TLS ------------------------------------------------------------------------
 
 def test_sslmode_in_the_url_is_honoured(url: str) -> None:

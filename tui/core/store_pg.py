@@ -200,6 +200,11 @@ class PgStore:
 
     # How long after a failed attempt bj30 tries the server again.
     RETRY_SECONDS = 2.0
+    # A change waits at most this long for another session's lock on its item (a colleague's
+    # bj30 frozen mid-change) before it is refused; the server ends a session of ours that sits
+    # in a transaction longer than IDLE_IN_TRANSACTION_MS, so a vanished bj30 frees its locks.
+    LOCK_TIMEOUT_MS = 10_000
+    IDLE_IN_TRANSACTION_MS = 60_000
 
     def __init__(self, location: api.StoreLocation) -> None:
         self.location = location
@@ -241,6 +246,9 @@ class PgStore:
             raise _Unreachable(f"the team store {self.location} cannot be reached: {self._says(exc)}") from None
         listener = None
         try:
+            conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(self.LOCK_TIMEOUT_MS)}ms")))
+            conn.execute(sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
+                sql.Literal(f"{int(self.IDLE_IN_TRANSACTION_MS)}ms")))
             schema, user, fixed = self._prepare(conn)
             channel = str(_one(conn.execute("SELECT left('bj30_' || %s::text, 63)", (schema,))))
             listener = psycopg.connect(conninfo, autocommit=True)
@@ -399,6 +407,9 @@ class PgStore:
                     raise StoreError(f"not known to be saved: {reason} while committing; bj30 shows the "
                                      f"store as it is once it reconnects") from None
                 raise StoreError(f"not saved: {reason}; read-only session until it answers") from None
+            if isinstance(exc, errors.LockNotAvailable):
+                raise StoreError(f"not saved: another session has been changing this item for "
+                                 f"{self.LOCK_TIMEOUT_MS // 1000} s; try again") from None
             if isinstance(exc, errors.InsufficientPrivilege):
                 raise ReadOnlyStore(f"not saved: database user {link.user} may not do that "
                                     f"({self._says(exc)})") from None
