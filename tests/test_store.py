@@ -369,3 +369,27 @@ def test_hostile_ids_and_notes_are_data_not_sql(backend: Backend, store: Progres
     assert [h.new for h in other.history(text[:60], text)] == ["na", text, text[:200]]
     assert other.item(DEFAULT_PROFILE, "university", "uni-001").note == text
     assert len(other.history(DEFAULT_PROFILE, "university")) == 2  # the history table is whole
+
+
+def test_an_export_restores_into_either_backend(store: ProgressStore, policy) -> None:
+    import datetime as dt
+    import json
+
+    from tui.core.checklist_loader import load_default_catalog
+    from tui.core.export import ExportInput, to_json
+    from tui.core.importer import import_progress
+
+    checklist = load_default_catalog(policy).require("soe")
+    source = Store.in_memory()
+    for i, item in enumerate(checklist.items[:6]):
+        source.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, status=("done", "doing", "na")[i % 3],
+                      note=f"note {i}; DROP TABLE progress; --", owner=f"owner {i}", due="2026-12-31")
+    data = json.loads(json.dumps(to_json(ExportInput(
+        policy, checklist_state(source, DEFAULT_PROFILE, checklist), source.profile(DEFAULT_PROFILE),
+        source.history(DEFAULT_PROFILE, "soe"), dt.datetime.now(dt.timezone.utc)))))
+    report = import_progress(store, DEFAULT_PROFILE, checklist, data)
+    assert (len(report.applied), report.skipped, report.kept_newer) == (6, [], [])
+    fields = ("status", "note", "owner", "due")
+    assert {k: [getattr(v, f) for f in fields] for k, v in store.progress(DEFAULT_PROFILE, "soe").items()} == {
+        k: [getattr(v, f) for f in fields] for k, v in source.progress(DEFAULT_PROFILE, "soe").items()}
+    assert import_progress(store, DEFAULT_PROFILE, checklist, data).applied == []  # again: nothing to do
