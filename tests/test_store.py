@@ -388,8 +388,32 @@ def test_an_export_restores_into_either_backend(store: ProgressStore, policy) ->
         policy, checklist_state(source, DEFAULT_PROFILE, checklist), source.profile(DEFAULT_PROFILE),
         source.history(DEFAULT_PROFILE, "soe"), dt.datetime.now(dt.timezone.utc)))))
     report = import_progress(store, DEFAULT_PROFILE, checklist, data)
-    assert (len(report.applied), report.skipped, report.kept_newer) == (6, [], [])
+    assert (len(report.applied), report.kept_newer, report.retired) == (6, [], [])
+    assert report.history_added == len(source.history(DEFAULT_PROFILE, "soe"))
     fields = ("status", "note", "owner", "due")
     assert {k: [getattr(v, f) for f in fields] for k, v in store.progress(DEFAULT_PROFILE, "soe").items()} == {
         k: [getattr(v, f) for f in fields] for k, v in source.progress(DEFAULT_PROFILE, "soe").items()}
-    assert import_progress(store, DEFAULT_PROFILE, checklist, data).applied == []  # again: nothing to do
+    # The file's history is there with its own times, beside the import's own record of what it changed.
+    restored = {(h.item_id, h.field, h.old, h.new, h.at) for h in store.history(DEFAULT_PROFILE, "soe")}
+    assert {(h.item_id, h.field, h.old, h.new, h.at) for h in source.history(DEFAULT_PROFILE, "soe")} <= restored
+    again = import_progress(store, DEFAULT_PROFILE, checklist, data)  # again: nothing to do
+    assert (again.applied, again.history_added) == ([], 0)
+
+
+def test_an_import_keeps_what_the_store_changed_after_the_export(store: ProgressStore, policy) -> None:
+    import datetime as dt
+
+    from tui.core.checklist_loader import load_default_catalog
+    from tui.core.export import ExportInput, to_json
+    from tui.core.importer import import_progress
+
+    checklist = load_default_catalog(policy).require("soe")
+    item = checklist.items[0]
+    store.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, status="doing", note="exported")
+    data = to_json(ExportInput(policy, checklist_state(store, DEFAULT_PROFILE, checklist),
+                               store.profile(DEFAULT_PROFILE), [], dt.datetime.now(dt.timezone.utc), store.store_id))
+    store.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, note="changed after the export")
+    report = import_progress(store, DEFAULT_PROFILE, checklist, data)
+    assert report.applied == [] and len(report.kept_newer) == 1
+    assert report.kept_newer[0].startswith(f"{item.id}: the store changed it (revision 2) after the file")
+    assert store.item(DEFAULT_PROFILE, "soe", item.id).note == "changed after the export"

@@ -303,3 +303,24 @@ def test_the_password_is_never_shown(url: str) -> None:
     query = parse_location(pg.with_params(url, password="qsecret"))
     assert "qsecret" not in query.display and query.scrub("fails for qsecret") == "fails for ***"
     opened.store.close()
+
+
+def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> None:
+    from tui.core.store import ItemProgress
+
+    importing, officer = open_pg(url).store, open_pg(url).store
+    officer.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="before")
+    with importing.batch():
+        assert importing.item(DEFAULT_PROFILE, "soe", "soe-001").note == "before"  # read: and locked
+        meanwhile = threading.Thread(target=lambda: officer.update(DEFAULT_PROFILE, "soe", "soe-001",
+                                                                   fingerprint="f", note="during"))
+        meanwhile.start()
+        time.sleep(0.3)
+        assert meanwhile.is_alive()  # waits for the import to finish, rather than racing it
+        importing.restore(DEFAULT_PROFILE, "soe", ItemProgress("soe-001", note="imported", changed="2026-01-01T00:00:00Z"))
+    meanwhile.join(timeout=10)
+    assert officer.item(DEFAULT_PROFILE, "soe", "soe-001").note == "during"
+    notes = [(h.old, h.new) for h in officer.history(DEFAULT_PROFILE, "soe") if h.field == "note"]
+    assert notes == [("", "before"), ("before", "imported"), ("imported", "during")]  # none decided on a stale read
+    importing.close()
+    officer.close()

@@ -645,9 +645,8 @@ class Store:
         version = self.data_version()
         last = int(self._conn.execute("SELECT coalesce(max(id), 0) FROM history").fetchone()[0])
         if self._seen_version is None or version == self._seen_version:
-            if self._seen_version is None:
-                self._seen_id = last
-            self._seen_version = version
+            # The start, or no one else committed since: every row up to `last` is ours or seen.
+            self._seen_version, self._seen_id = version, last
             return None
         rows = self._conn.execute("SELECT id, profile, role, item_id, field, new FROM history WHERE id > ? "
                                   "ORDER BY id", (self._seen_id,)).fetchall()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -252,6 +253,23 @@ class ProgressStore(Protocol):
         ...
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]: ...
+
+    @property
+    def store_id(self) -> str:
+        """A random id the store got when it was made (exports carry it)."""
+        ...
+
+    def batch(self) -> AbstractContextManager[None]:
+        """Many changes in one transaction: all are committed, or none (an import)."""
+        ...
+
+    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+        """Write an imported state over the stored one (the importer decided it is newer)."""
+        ...
+
+    def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
+        """Add imported history entries the store lacks: (added, already there)."""
+        ...
 
     def history(self, profile: str, role: str) -> list[HistoryEntry]: ...
 

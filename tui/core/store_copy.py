@@ -22,7 +22,7 @@ from tui.core.store import ItemProgress, Profile
 if TYPE_CHECKING:
     from tui.core.store_api import ProgressStore
 
-ITEM_COLUMNS = ("status", "note", "owner", "due", "fingerprint", "changed", "completed")
+ITEM_COLUMNS = ("status", "note", "owner", "due", "fingerprint", "changed", "completed", "revision")
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,14 @@ def decide(existing: ItemProgress | None, incoming: ItemProgress) -> Decision:
     return "update" if existing.changed < incoming.changed else "keep"
 
 
+def copied(existing: ItemProgress | None, incoming: ItemProgress) -> ItemProgress:
+    """The item as a copy writes it: the source's state; the target's revision counts one more
+    change (a new item keeps the source's count)."""
+    revision = existing.revision + 1 if existing is not None else max(incoming.revision, 1)
+    return ItemProgress(incoming.item_id, incoming.status, incoming.note, incoming.owner, incoming.due,
+                        incoming.fingerprint, incoming.changed, incoming.completed, revision)
+
+
 def kept_line(row: ProgressRow, existing: ItemProgress) -> str:
     return (f"{row.profile}/{row.role}/{row.item.item_id}: the target changed it at {existing.changed}, "
             f"after the source ({row.item.changed or 'no time'}); kept the target's")
@@ -146,13 +154,13 @@ def sqlite_merge(conn: sqlite3.Connection, rows: StoreRows, source: str) -> Copy
             assert existing is not None
             report.kept_newer.append(kept_line(row, existing))
             continue
-        it = row.item
+        it = copied(existing, row.item)
         conn.execute(
             f"INSERT INTO progress (profile, role, item_id, {', '.join(ITEM_COLUMNS)}) "
-            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile, role, item_id) DO UPDATE SET "
+            f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile, role, item_id) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in ITEM_COLUMNS),
             (row.profile, row.role, it.item_id, it.status, it.note, it.owner, it.due, it.fingerprint,
-             it.changed, it.completed))
+             it.changed, it.completed, it.revision))
         if decision == "add":
             report.items_added += 1
         else:

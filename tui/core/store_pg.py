@@ -45,6 +45,7 @@ from tui.core.store import (
     ReadOnlyStore,
     StoreError,
     _one_line,
+    check_text,
 )
 from tui.core.store_copy import (
     ITEM_COLUMNS,
@@ -53,6 +54,7 @@ from tui.core.store_copy import (
     ProfileRow,
     ProgressRow,
     StoreRows,
+    copied,
     decide,
     history_key,
     kept_line,
@@ -75,17 +77,24 @@ CONNECT_DEFAULTS = {
     "tcp_user_timeout": "15000",
     "application_name": "bj30",
 }
-# The database's clock as bj30 stores times (store.TIMESTAMP_FORMAT): the transaction's start.
-STAMP_SQL = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-ITEM_SELECT = "item_id, status, note, owner, due, fingerprint, changed, completed"
+# The database's clock as bj30 stores times (store.STAMP, to the microsecond). The clock as it is
+# now, not the transaction's start (now()): a change that waited for another's lock on its item
+# must get a later time than that one, or history in time order would put them the wrong way round.
+STAMP_SQL = "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+# History's time: the start of the INSERT, so that the rows of one change share it.
+HISTORY_STAMP_SQL = "to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+ITEM_SELECT = "item_id, status, note, owner, due, fingerprint, changed, completed, revision"
+IMPORTED = "imported from an export"  # history's origin for entries an import adds
 
 PG_MIGRATIONS: list[str] = [
-    # 1: the tables of the SQLite store's first release, plus who (by) and where from (origin).
+    # 1: the tables of the SQLite store at its schema 2 (revision, times to the microsecond, a
+    # store id), plus who (by) and where from (origin) on history.
     f"""
     CREATE TABLE meta (
         key   text PRIMARY KEY,
         value text NOT NULL
     );
+    INSERT INTO meta (key, value) VALUES ('store_id', replace(gen_random_uuid()::text, '-', ''));
     CREATE TABLE profiles (
         name        text PRIMARY KEY,
         institution text NOT NULL DEFAULT '',
@@ -103,6 +112,7 @@ PG_MIGRATIONS: list[str] = [
         fingerprint text NOT NULL DEFAULT '',
         changed     text NOT NULL,
         completed   text NOT NULL DEFAULT '',
+        revision    integer NOT NULL DEFAULT 1,
         PRIMARY KEY (profile, role, item_id)
     );
     CREATE TABLE history (
@@ -117,7 +127,7 @@ PG_MIGRATIONS: list[str] = [
         by      text NOT NULL DEFAULT session_user,
         origin  text NOT NULL DEFAULT ''
     );
-    CREATE INDEX history_by_checklist ON history (profile, role, id);
+    CREATE INDEX history_by_checklist ON history (profile, role, at, id);
     CREATE INDEX history_by_item ON history (profile, role, item_id, id);
 
     -- Who and when, set here and never by the client. A row copied from another store
@@ -126,7 +136,7 @@ PG_MIGRATIONS: list[str] = [
     BEGIN
         NEW."by" := session_user;
         IF NEW.origin = '' THEN
-            NEW.at := {STAMP_SQL};
+            NEW.at := {HISTORY_STAMP_SQL};
         END IF;
         RETURN NEW;
     END $$;
@@ -217,6 +227,7 @@ class PgStore:
         self._reconnected: _Link | None = None
         self._closed = False
         self._just_reconnected = False
+        self._batch = False  # inside batch(): its transaction holds every change
 
     # Opening ----------------------------------------------------------------------------
 
@@ -391,6 +402,9 @@ class PgStore:
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Any]]:
         """One transaction; raises StoreError (never reports saved) unless its COMMIT succeeded."""
+        if self._batch and self._link is not None:  # batch()'s transaction holds this change too
+            yield self._link.conn
+            return
         link = self._live()
         if link is None or self.read_only_reason is not None:
             raise ReadOnlyStore(f"not saved: read-only session ({self.read_only_reason})")
@@ -415,11 +429,34 @@ class PgStore:
                                     f"({self._says(exc)})") from None
             raise StoreError(f"not saved: {self._says(exc)}") from None
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Many changes in one transaction, all committed or none (an import). Each item read
+        inside it is locked until the end, so that no officer's change comes between an
+        import's comparison and its write."""
+        with self._write():
+            self._batch = True
+            try:
+                yield
+            finally:
+                self._batch = False
+
+    def _lock_item(self, conn: psycopg.Connection[Any], profile: str, role: str, item_id: str) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))", (_item_key(profile, role, item_id),))
+
+    @property
+    def store_id(self) -> str:
+        """A random id made with the tables: an export names it, so that an import into the same
+        store can compare revisions rather than clocks."""
+        row = self._read(lambda c: c.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone())
+        return str(row[0]) if row else ""
+
     # Profiles ---------------------------------------------------------------------------
 
     def ensure_profile(self, name: str) -> None:
         if self.read_only:
             return
+        check_text(name, "profile name")
         with self._write() as conn:
             conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING",
                          (name,))
@@ -450,6 +487,7 @@ class PgStore:
         return [Profile(*row) for row in rows]
 
     def profile(self, name: str) -> Profile:
+        check_text(name, "profile name")
         row = self._read(lambda c: c.execute("SELECT name, institution, department FROM profiles WHERE name = %s",
                                              (name,)).fetchone())
         if row is None:
@@ -466,6 +504,8 @@ class PgStore:
         return {row[0]: ItemProgress(*row) for row in rows}
 
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress:
+        if self._batch and self._link is not None:
+            self._lock_item(self._link.conn, profile, role, item_id)
         row = self._read(lambda c: c.execute(
             f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s",
             (profile, role, item_id)).fetchone())
@@ -479,6 +519,7 @@ class PgStore:
         with self._write() as conn:
             # The item's lock first, then the read the decision rests on (a fresh snapshot:
             # READ COMMITTED), so two officers' changes to one item are applied one after the other.
+            # The time is read after the lock is granted (the FROM clause runs first).
             stamp = str(_one(conn.execute(f"SELECT {STAMP_SQL} FROM pg_advisory_xact_lock(hashtextextended(%s, 16))",
                                           (_item_key(profile, role, item_id),))))
             found = conn.execute(
@@ -503,15 +544,10 @@ class PgStore:
             new = plan.new
             fields, olds, news = (list(column) for column in zip(*plan.changes)) if plan.changes else ([], [], [])
             conn.execute(
-                "WITH up AS (INSERT INTO progress (profile, role, item_id, status, note, owner, due, fingerprint, "
-                "changed, completed) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                "ON CONFLICT (profile, role, item_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
-                "owner = excluded.owner, due = excluded.due, fingerprint = excluded.fingerprint, "
-                "changed = excluded.changed, completed = excluded.completed) "
+                f"WITH up AS ({UPSERT}) "
                 "INSERT INTO history (profile, role, item_id, field, old, new) "
                 "SELECT %s, %s, %s, f, o, n FROM unnest(%s::text[], %s::text[], %s::text[]) AS c(f, o, n)",
-                (profile, role, item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
-                 new.completed, profile, role, item_id, fields, olds, news))
+                (*_row(profile, role, new), profile, role, item_id, fields, olds, news))
         return new
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
@@ -522,9 +558,51 @@ class PgStore:
 
     def history(self, profile: str, role: str) -> list[HistoryEntry]:
         rows = self._read(lambda c: c.execute(
-            "SELECT item_id, field, old, new, at, by FROM history WHERE profile = %s AND role = %s ORDER BY id",
+            # In time order (entries an import restored come in among the others), then as written.
+            "SELECT item_id, field, old, new, at, by FROM history WHERE profile = %s AND role = %s ORDER BY at, id",
             (profile, role)).fetchall())
         return [HistoryEntry(*row) for row in rows]
+
+    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+        """Write an imported state over the stored one (the importer has decided it is newer), as
+        the SQLite store does: revision + 1, the file's time unless that is not after ours. The
+        history rows it writes are this session's, with the database's time and user."""
+        with self._write() as conn:
+            self._lock_item(conn, profile, role, theirs.item_id)
+            found = conn.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s "
+                                 f"AND item_id = %s", (profile, role, theirs.item_id)).fetchone()
+            old = ItemProgress(*found) if found else ItemProgress(theirs.item_id)
+            now = str(_one(conn.execute(f"SELECT {STAMP_SQL}")))
+            stamp = theirs.changed if theirs.changed > old.changed else api.stamp_after(old.changed, now)
+            completed = (theirs.completed or old.completed or stamp) if theirs.status == "done" else ""
+            new = ItemProgress(theirs.item_id, theirs.status, theirs.note, theirs.owner, theirs.due,
+                               theirs.fingerprint, stamp, completed, old.revision + 1)
+            changes = [(f, getattr(old, f), getattr(new, f)) for f in api.FIELDS if getattr(old, f) != getattr(new, f)]
+            fields, olds, news = (list(column) for column in zip(*changes)) if changes else ([], [], [])
+            conn.execute(
+                f"WITH up AS ({UPSERT}) "
+                "INSERT INTO history (profile, role, item_id, field, old, new) "
+                "SELECT %s, %s, %s, f, o, n FROM unnest(%s::text[], %s::text[], %s::text[]) AS c(f, o, n)",
+                (*_row(profile, role, new), profile, role, new.item_id, fields, olds, news))
+        return new
+
+    def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
+        """Add history entries from an import that the store does not have yet: (added, already
+        there). They keep the file's times and say so (origin); `by` is who imported them."""
+        with self._write() as conn:
+            there = {tuple(r) for r in conn.execute(
+                "SELECT item_id, field, old, new, at FROM history WHERE profile = %s AND role = %s", (profile, role))}
+            fresh = []
+            for h in entries:
+                key = (h.item_id, h.field, h.old, h.new, h.at)
+                if key not in there:
+                    there.add(key)
+                    fresh.append((profile, role, *key, IMPORTED))
+            if fresh:
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin) "
+                                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+        return len(fresh), len(entries) - len(fresh)
 
     # Live -------------------------------------------------------------------------------
 
@@ -607,12 +685,7 @@ class PgStore:
                     assert existing is not None
                     report.kept_newer.append(kept_line(row, existing))
                     continue
-                conn.execute(
-                    f"INSERT INTO progress (profile, role, item_id, {', '.join(ITEM_COLUMNS)}) "
-                    f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (profile, role, item_id) DO UPDATE "
-                    f"SET " + ", ".join(f"{c} = excluded.{c}" for c in ITEM_COLUMNS),
-                    (row.profile, row.role, it.item_id, it.status, it.note, it.owner, it.due, it.fingerprint,
-                     it.changed, it.completed))
+                conn.execute(UPSERT, _row(row.profile, row.role, copied(existing, it)))
                 if decision == "add":
                     report.items_added += 1
                 else:
@@ -661,6 +734,18 @@ class PgStore:
 
 class _Newer(StoreError):
     pass
+
+
+UPSERT = (f"INSERT INTO progress (profile, role, {ITEM_SELECT}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+          "ON CONFLICT (profile, role, item_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
+          "owner = excluded.owner, due = excluded.due, fingerprint = excluded.fingerprint, "
+          "changed = excluded.changed, completed = excluded.completed, revision = excluded.revision")
+
+
+def _row(profile: str, role: str, p: ItemProgress) -> tuple[object, ...]:
+    """UPSERT's parameters."""
+    return (profile, role, p.item_id, p.status, p.note, p.owner, p.due, p.fingerprint, p.changed, p.completed,
+            p.revision)
 
 
 def _one(cursor: psycopg.Cursor[Any]) -> Any:
