@@ -10,8 +10,10 @@ from tui import locations
 from tui.cli_reference import FORMATS, print_json
 from tui.core import config
 from tui.core.errors import Bj30Error
+from tui.core.safe_text import visible
 from tui.core.store_api import ProgressStore, StoreLocation, open_store, parse_location, team_driver_missing
 from tui.core.store_copy import copy_store
+from tui.core.textout import warn
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,14 +49,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _current(args: argparse.Namespace) -> StoreLocation:
     choice = config.store_choice(getattr(args, "store", None), locations.config_file(), locations.store_path())
     if choice.warning:
-        print(f"bj30: warning: {choice.warning}", file=sys.stderr)
+        warn(choice.warning)
     return parse_location(choice.text)
 
 
 def _open(location: StoreLocation, *, label: str) -> ProgressStore:
     opened = open_store(location)
     for warning in opened.warnings:
-        print(f"bj30: warning: {label}: {warning}", file=sys.stderr)
+        warn(f"{label}: {warning}")
     return opened.store
 
 
@@ -70,7 +72,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(facts)
     else:
-        print("\n".join(f"{k:<10} {v}" for k, v in facts.items() if v))
+        print("\n".join(f"{k:<10} {visible(v)}" for k, v in facts.items() if v))
     return 0
 
 
@@ -91,8 +93,8 @@ def cmd_copy(args: argparse.Namespace) -> int:
     finally:
         from_store.close()
     for line in report.kept_newer:
-        print(f"bj30: kept newer: {line}", file=sys.stderr)
-    print(f"copied {source} -> {target}" + ("" if report.changed else " (nothing new)"))
+        print(f"bj30: kept newer: {visible(line, one_line=True)}", file=sys.stderr)
+    print(visible(f"copied {source} -> {target}" + ("" if report.changed else " (nothing new)")))
     print("\n".join(report.lines()))
     return 0
 
@@ -116,5 +118,5 @@ def cmd_grant(args: argparse.Namespace) -> int:
     finally:
         store.close()
     what = "read and change progress, read and add history" if args.kind == "officer" else "read"
-    print(f"{args.role} may now {what} in {location}")
+    print(visible(f"{args.role} may now {what} in {location}"))
     return 0
