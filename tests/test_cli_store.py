@@ -41,24 +41,28 @@ def fp(role: str, item: str) -> str:
 def test_config_set_get_unset_and_paths_never_show_the_password(capsys, monkeypatch) -> None:
     secret = "pw-of-wangli"
     target = f"postgresql://wangli:{secret}@db.example.edu:5432/bj30?sslmode=require"
+    shown = "postgresql://wangli:***@db.example.edu:5432/bj30?sslmode=require"
     code, out, err = run_cli(capsys, "config", "set", "store", target)
-    assert code == 0 and secret not in out + err
-    assert out.startswith("store = postgresql://wangli:***@db.example.edu:5432/bj30?sslmode=require (in ")
+    assert (code, out) == (0, f"store = {shown}\n") and secret not in err
     path = locations.config_file()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it holds a password
     assert secret in path.read_text()
     code, out, _ = run_cli(capsys, "config", "get", "store")
-    assert (code, out) == (0, "postgresql://wangli:***@db.example.edu:5432/bj30?sslmode=require\n")
+    assert (code, out) == (0, f"store = {shown}\n")
+    code, out, _ = run_cli(capsys, "config", "get")
+    assert secret not in out and f"store = {shown}" in out
     code, out, _ = run_cli(capsys, "paths", "--format", "json")
     assert secret not in out and '"store_from": "' + str(path) in out and "wangli:***@db.example.edu" in out
     monkeypatch.setenv("BJ30_STORE", "/tmp/elsewhere.sqlite3")
     code, out, _ = run_cli(capsys, "paths")
     assert "/tmp/elsewhere.sqlite3" in out and "BJ30_STORE" in out
+    code, out, _ = run_cli(capsys, "config", "get", "store")
+    assert out == f"store = {shown}  (in use: /tmp/elsewhere.sqlite3)\n"
     code, out, _ = run_cli(capsys, "paths", "--store", "postgresql://x:y@h/db")
     assert "postgresql://x:***@h/db" in out and "--store" in out
     monkeypatch.delenv("BJ30_STORE")
     code, out, _ = run_cli(capsys, "config", "unset", "store")
-    assert code == 0
+    assert (code, out) == (0, "store cleared\n")
     code, out, _ = run_cli(capsys, "paths")
     assert str(locations.store_path()) in out
 
@@ -72,13 +76,17 @@ def test_a_location_that_cannot_be_a_store_is_refused_in_one_line(capsys) -> Non
     assert code == 1 and err.startswith("bj30: the store URL is not valid") and err.count("\n") == 1
 
 
-def test_a_broken_config_file_is_a_warning_and_the_default_store_is_used(capsys) -> None:
+def test_a_store_set_by_hand_that_cannot_be_one_is_said_and_can_be_unset(capsys) -> None:
     path = locations.config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("store = [unclosed\n")
-    code, out, err = run_cli(capsys, "mark", "soe", "soe-001", "done")
-    assert code == 0 and "not valid TOML" in err and str(path) in err
-    assert Store.open(locations.store_path()).store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "done"
+    path.write_text('store = "mysql://me@db/bj30"\n')
+    code, _, err = run_cli(capsys, "mark", "soe", "soe-001", "done")
+    assert code == 1 and "unknown store URL scheme 'mysql'" in err and str(path) in err
+    assert not locations.store_path().exists()  # not quietly the local file instead
+    code, out, _ = run_cli(capsys, "config", "unset", "store")
+    assert code == 0
+    code, _, _ = run_cli(capsys, "mark", "soe", "soe-001", "done")
+    assert code == 0 and Store.open(locations.store_path()).store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "done"
 
 
 def test_without_psycopg_a_postgresql_url_says_what_to_install() -> None:
@@ -112,22 +120,30 @@ def test_no_server_the_cli_says_why_and_saves_nothing(capsys, url: str) -> None:
 
 # Copying in and out ---------------------------------------------------------------------
 
-def _fill_local() -> Path:
+def _fill_local(tmp_path: Path) -> Path:
+    from tui.core.evidence import make
+
     path = locations.store_path()
     store = Store.open(path).store
     store.create_profile("pku", "Peking University", "Research Office")
     store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), status="doing",
-                 note="Board paper drafted", owner="Li Wei", due="2026-12-31")
-    store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), status="done")
+                 note="Board paper drafted", owner="Li Wei", due="2026-12-31", by="Li Wei")
+    store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), status="done", by="Wang Fang")
     store.update(DEFAULT_PROFILE, "soe", "soe-002", fingerprint=fp("soe", "soe-002"), status="na",
-                 note="We are not a central SOE")
+                 note="We are not a central SOE", by="Wang Fang")
     store.update("pku", "university", "uni-001", fingerprint=fp("university", "uni-001"), status="doing",
                  note="多语言 note with \"quotes\" and 'apostrophes'; DROP TABLE history; --")
+    minutes = tmp_path / "minutes.pdf"
+    minutes.write_bytes(b"%PDF board minutes")
+    store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make(str(minutes)), by="Li Wei")
+    store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("https://intranet.example/board/2026-14"), by="Li Wei")
+    store.add_evidence(DEFAULT_PROFILE, "soe", "soe-002", make("Minute 2026-14", kind="reference"), by="Wang Fang")
+    store.remove_evidence(DEFAULT_PROFILE, "soe", "soe-002", 1, by="Wang Fang")
     store.close()
     return path
 
 
-def _everything(location: str) -> tuple[list, list, list]:
+def _everything(location: str) -> tuple[list, ...]:
     store = open_store(parse_location(location)).store
     try:
         rows = store.rows()
@@ -135,35 +151,42 @@ def _everything(location: str) -> tuple[list, list, list]:
         store.close()
     return ([p.profile for p in rows.profiles],
             sorted(((r.profile, r.role, r.item) for r in rows.progress), key=lambda r: (r[0], r[1], r[2].item_id)),
-            sorted((h.profile, h.role, h.item_id, h.field, h.old, h.new, h.at) for h in rows.history))
+            sorted((h.profile, h.role, h.item_id, h.field, h.old, h.new, h.at, h.by) for h in rows.history),
+            sorted(((e.profile, e.role, e.item_id, e.evidence.kind, e.evidence.target, e.evidence.sha256,
+                     e.evidence.added, e.evidence.by, bool(e.removed)) for e in rows.evidence), key=repr))
 
 
 def test_copy_to_the_team_store_and_back_is_a_round_trip_and_idempotent(capsys, url: str, tmp_path: Path) -> None:
-    local = _fill_local()
+    local = _fill_local(tmp_path)
     code, out, err = run_cli(capsys, "store", "copy", "--to", url)
     assert (code, err) == (0, "")
     # The team store made its default profile on opening: the local one is "already there".
     assert out.splitlines()[1:] == ["profiles: 1 added, 1 already there",
                                     "items: 3 added, 0 updated, 0 already so, 0 kept newer in the target",
-                                    "history: 9 entries added, 0 already there"]
+                                    "history: 13 entries added, 0 already there",
+                                    "evidence: 3 records added, 0 marked removed, 0 already so"]
     # Again: nothing new.
     code, out, _ = run_cli(capsys, "store", "copy", "--to", url)
     assert out.splitlines()[0].endswith("(nothing new)")
     assert out.splitlines()[1:] == ["profiles: 0 added, 2 already there",
                                     "items: 0 added, 0 updated, 3 already so, 0 kept newer in the target",
-                                    "history: 0 entries added, 9 already there"]
+                                    "history: 0 entries added, 13 already there",
+                                    "evidence: 0 records added, 0 marked removed, 3 already so"]
     backup = tmp_path / "backup" / "progress.sqlite3"
     code, out, _ = run_cli(capsys, "store", "copy", "--from", url, "--to", str(backup))
-    assert code == 0 and "history: 9 entries added" in out
+    assert code == 0 and "history: 13 entries added" in out and "evidence: 3 records added" in out
     assert _everything(str(local)) == _everything(url) == _everything(str(backup))
-    # In the team store, copied history says where it came from, and who copied it.
+    # In the team store, copied history and evidence say who their source named and who copied them.
     team = open_store(parse_location(url)).store
-    assert {h.by for h in team.history(DEFAULT_PROFILE, "soe")} == {team.user}  # type: ignore[attr-defined]
+    user = team.user  # type: ignore[attr-defined]
+    assert {h.by for h in team.history(DEFAULT_PROFILE, "soe")} == {f"Li Wei (copied by {user})",
+                                                                  f"Wang Fang (copied by {user})"}
+    assert [e.by for _, _, e in team.evidence(DEFAULT_PROFILE, "soe")] == [f"Li Wei (copied by {user})"] * 2
     team.close()
 
 
-def test_copy_keeps_what_the_target_changed_later_and_says_so(capsys, url: str) -> None:
-    _fill_local()
+def test_copy_keeps_what_the_target_changed_later_and_says_so(capsys, url: str, tmp_path: Path) -> None:
+    _fill_local(tmp_path)
     run_cli(capsys, "store", "copy", "--to", url)
     team = open_store(parse_location(url)).store
     team.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), note="Changed in the team store")

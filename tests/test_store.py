@@ -372,11 +372,10 @@ def test_hostile_ids_and_notes_are_data_not_sql(backend: Backend, store: Progres
 
 
 def test_an_export_restores_into_either_backend(store: ProgressStore, policy) -> None:
-    import datetime as dt
     import json
 
     from tui.core.checklist_loader import load_default_catalog
-    from tui.core.export import ExportInput, to_json
+    from tui.core.export import build_export, to_json
     from tui.core.importer import import_progress
 
     checklist = load_default_catalog(policy).require("soe")
@@ -384,9 +383,7 @@ def test_an_export_restores_into_either_backend(store: ProgressStore, policy) ->
     for i, item in enumerate(checklist.items[:6]):
         source.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, status=("done", "doing", "na")[i % 3],
                       note=f"note {i}; DROP TABLE progress; --", owner=f"owner {i}", due="2026-12-31")
-    data = json.loads(json.dumps(to_json(ExportInput(
-        policy, checklist_state(source, DEFAULT_PROFILE, checklist), source.profile(DEFAULT_PROFILE),
-        source.history(DEFAULT_PROFILE, "soe"), dt.datetime.now(dt.timezone.utc)))))
+    data = json.loads(json.dumps(to_json(build_export(policy, source, DEFAULT_PROFILE, [checklist]))))
     report = import_progress(store, DEFAULT_PROFILE, checklist, data)
     assert (len(report.applied), report.kept_newer, report.retired) == (6, [], [])
     assert report.history_added == len(source.history(DEFAULT_PROFILE, "soe"))
@@ -401,19 +398,83 @@ def test_an_export_restores_into_either_backend(store: ProgressStore, policy) ->
 
 
 def test_an_import_keeps_what_the_store_changed_after_the_export(store: ProgressStore, policy) -> None:
-    import datetime as dt
-
     from tui.core.checklist_loader import load_default_catalog
-    from tui.core.export import ExportInput, to_json
+    from tui.core.export import build_export, to_json
     from tui.core.importer import import_progress
 
     checklist = load_default_catalog(policy).require("soe")
     item = checklist.items[0]
     store.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, status="doing", note="exported")
-    data = to_json(ExportInput(policy, checklist_state(store, DEFAULT_PROFILE, checklist),
-                               store.profile(DEFAULT_PROFILE), [], dt.datetime.now(dt.timezone.utc), store.store_id))
+    data = to_json(build_export(policy, store, DEFAULT_PROFILE, [checklist]))
     store.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, note="changed after the export")
     report = import_progress(store, DEFAULT_PROFILE, checklist, data)
     assert report.applied == [] and len(report.kept_newer) == 1
     assert report.kept_newer[0].startswith(f"{item.id}: the store changed it (revision 2) after the file")
     assert store.item(DEFAULT_PROFILE, "soe", item.id).note == "changed after the export"
+
+
+# Who did what, evidence, profiles renamed and deleted (issue 13), on both backends ------------
+
+def test_history_records_who_made_each_change(store: ProgressStore) -> None:
+    store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done", by="Li Wei")
+    # The file records the name it is given; a team store its database user, whatever is claimed.
+    expected = getattr(store, "user", "") or "Li Wei"
+    assert [h.by for h in store.history(DEFAULT_PROFILE, "soe")] == [expected]
+    assert [h.item_id for h in store.history(DEFAULT_PROFILE, "soe", "soe-001")] == ["soe-001"]
+    assert store.history(DEFAULT_PROFILE, "soe", "soe-002") == []
+
+
+def test_evidence_is_attached_listed_and_removed_never_deleted(backend: Backend, store: ProgressStore,
+                                                                 tmp_path: Path) -> None:
+    from tui.core.evidence import make
+
+    report = tmp_path / "board minutes.pdf"
+    report.write_bytes(b"%PDF minutes of the board")
+    attached = store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make(str(report)), by="Li Wei")
+    store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("https://intranet.example/minute-14"), by="Li Wei")
+    who = getattr(store, "user", "") or "Li Wei"
+    assert (attached.kind, attached.size, attached.by) == ("file", report.stat().st_size, who) and attached.added
+    other = backend.open()
+    listed = [e for _, _, e in other.evidence(DEFAULT_PROFILE, "soe", "soe-001")]
+    assert [(e.kind, e.by) for e in listed] == [("file", who), ("url", who)]
+    assert listed[0].sha256 == attached.sha256 and len(attached.sha256) == 64
+    removed = store.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 1, by="Li Wei")
+    assert removed.kind == "file"
+    assert [e.kind for _, _, e in other.evidence(DEFAULT_PROFILE, "soe")] == ["url"]
+    assert other.has_evidence(DEFAULT_PROFILE, "soe", "soe-001", removed)  # kept, marked removed
+    with pytest.raises(StoreError, match="soe-001 has no evidence 2; its evidence is numbered: 1-1"):
+        store.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 2)
+    assert [(h.field, h.by) for h in other.history(DEFAULT_PROFILE, "soe", "soe-001")] == [
+        ("evidence+", who), ("evidence+", who), ("evidence-", who)]
+
+
+def test_a_profile_renamed_takes_everything_with_it(backend: Backend, store: ProgressStore) -> None:
+    store.create_profile("pku", "Peking University")
+    store.update("pku", "soe", "soe-001", fingerprint="f", status="done", note="kept")
+    store.rename_profile("pku", "pku-hospital")
+    other = backend.open()
+    assert [p.name for p in other.profiles()] == ["default", "pku-hospital"]
+    assert other.profile("pku-hospital").institution == "Peking University"
+    assert other.item("pku-hospital", "soe", "soe-001").note == "kept"
+    assert [(h.field, h.new) for h in other.history("pku-hospital", "soe")] == [("status", "done"), ("note", "kept")]
+    assert not other.holds_progress("pku") and other.roles_of("pku-hospital") == {"soe"}
+    with pytest.raises(StoreError, match="already exists"):
+        store.rename_profile("pku-hospital", "default")
+
+
+def test_deleting_profiles(backend: Backend, store: ProgressStore) -> None:
+    store.create_profile("empty", "Nobody yet")
+    store.delete_profile("empty")
+    assert [p.name for p in store.profiles()] == ["default"]
+    store.create_profile("pku", "Peking University")
+    store.update("pku", "soe", "soe-001", fingerprint="f", status="done")
+    if backend.kind == "postgresql":
+        # A team store never deletes history: a profile holding any is kept, and says so.
+        with pytest.raises(StoreError, match="a team store never deletes history"):
+            store.delete_profile("pku")
+        assert store.holds_progress("pku")
+    else:
+        store.delete_profile("pku")  # the workbench has archived it first (bj30 profile delete --archive)
+        assert not store.holds_progress("pku")
+    with pytest.raises(StoreError, match="cannot be deleted"):
+        store.delete_profile(DEFAULT_PROFILE)

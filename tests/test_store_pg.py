@@ -324,3 +324,64 @@ def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> Non
     assert notes == [("", "before"), ("before", "imported"), ("imported", "during")]  # none decided on a stale read
     importing.close()
     officer.close()
+
+
+# Evidence and profiles in a team store: who, enforced; never deleted ------------------------
+
+def test_evidence_who_and_when_are_the_databases_and_it_is_never_deleted(officers, tmp_path) -> None:
+    from tui.core.evidence import make
+
+    wangli_url, li_url, _ = officers
+    wangli, li = open_pg(wangli_url).store, open_pg(li_url).store
+    attached = wangli.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("Minute 2026-14", kind="reference"),
+                                   by="someone else")
+    assert attached.by == wangli.user
+    li.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 1, by="wangli")  # claims to be wangli: no matter
+    with conn_as(wangli_url) as conn:
+        assert conn.execute("SELECT added_by, removed_by, removed <> '' FROM evidence").fetchone() == (
+            wangli.user, li.user, True)
+        for statement in ("UPDATE evidence SET target = 'forged'", "UPDATE evidence SET removed = ''",
+                          "DELETE FROM evidence", "TRUNCATE evidence"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+    with conn_as(li_url) as conn:  # marking it removed again, under another name: refused
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="never changed"):
+            conn.execute("UPDATE evidence SET removed = '2001-01-01', removed_by = 'wangli'")
+    assert [(h.field, h.by) for h in li.history(DEFAULT_PROFILE, "soe")] == [
+        ("evidence+", wangli.user), ("evidence-", li.user)]
+    wangli.close()
+    li.close()
+
+
+def test_only_the_owner_renames_or_deletes_a_profile(officers, url: str) -> None:
+    wangli_url, _, _ = officers
+    wangli = open_pg(wangli_url).store
+    wangli.create_profile("pku", "Peking University")
+    wangli.create_profile("spare", "Nobody yet")
+    wangli.update("pku", "soe", "soe-001", fingerprint="f", status="done")
+    with pytest.raises(ReadOnlyStore, match="only its owner renames profiles"):
+        wangli.rename_profile("pku", "pku-hospital")
+    with pytest.raises(ReadOnlyStore, match="only its owner deletes profiles"):
+        wangli.delete_profile("spare")
+    assert not wangli.read_only  # refused that, not read-only for it
+    owner = open_pg(url).store
+    owner.rename_profile("pku", "pku-hospital")
+    owner.delete_profile("spare")
+    assert [h.new for h in wangli.history("pku-hospital", "soe")] == ["done"]
+    assert [p.name for p in wangli.profiles()] == ["default", "pku-hospital"]
+    owner.close()
+    wangli.close()
+
+
+def test_imported_history_keeps_its_times_and_says_who_brought_it(url: str) -> None:
+    from tui.core.store import HistoryEntry
+
+    store = open_pg(url).store
+    added, there = store.add_history(DEFAULT_PROFILE, "soe", [
+        HistoryEntry("soe-001", "status", "todo", "done", "2025-03-01T09:00:00.000000Z", "Li Wei"),
+        HistoryEntry("soe-001", "note", "", "from the file", "2025-03-01T09:00:00.000000Z", "")])
+    assert (added, there) == (2, 0)
+    assert [(h.at, h.by) for h in store.history(DEFAULT_PROFILE, "soe")] == [
+        ("2025-03-01T09:00:00.000000Z", f"Li Wei (imported by {store.user})"),
+        ("2025-03-01T09:00:00.000000Z", f"(imported by {store.user})")]
+    store.close()

@@ -108,11 +108,12 @@ async def test_team_store_going_away_and_back_in_the_app(tmp_path: Path) -> None
                 store = app.workbench.store
                 store.RETRY_SECONDS = 0.1  # type: ignore[attr-defined]
                 proxy.stop()
-                select(screen, "soe-001")
+                select(screen, "soe-001")  # the detail pane reads the item's history: the loss is found
                 await pilot.press("space")
                 await pilot.pause()
-                assert any(n.severity == "error" and n.message.startswith("not saved: the connection to the team store")
-                           for n in app.notices)
+                errors = [n.message for n in app.notices if n.severity == "error"]
+                assert any("the connection to the team store" in m and "broke" in m for m in errors), errors
+                assert errors[-1].startswith("not saved: "), errors  # the tick: refused, saying why
                 assert "READ-ONLY" in plain(screen.query_one("#checklist-progress"))
                 assert "0/" in plain(screen.query_one("#checklist-progress"))  # never shown as done
                 deadline = time.monotonic() + 1.0  # the next poll says it as a warning too

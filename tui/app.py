@@ -24,6 +24,7 @@ from tui.core.ui_state import UiState, load_ui_state, save_ui_state
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
+    from tui.core.config import Config
     from tui.core.search import SearchHit, SearchIndex
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
@@ -336,14 +337,30 @@ class Bj30App(App[None]):
             workbench = self._workbench
             name = workbench.profile_name
             profile = self.attempt(workbench.check_profile)
-            configured = workbench.config.get("name") or (workbench.by or "")
+            # A team store records its database user, whatever name is configured.
+            configured = workbench.who if workbench.location.is_team else (
+                workbench.config.get("name") or (workbench.by or ""))
         else:
-            profile = peek_profile(self._store_path or locations.store_path(), name)
-            configured = config.get("name")
+            local = self._local_store(config)
+            profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked
+            configured = "" if local is None else config.get("name")
         self.who_words = f"you: {configured}" if configured else ""
         self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
         self._profile_learned = True
         self.refresh_headers()
+
+    def _local_store(self, config: Config) -> Path | None:
+        """The SQLite file the workbench will open, or None for a team store (or a bad location)."""
+        from tui.core.config import store_choice
+        from tui.core.store_api import parse_location
+
+        if self._store_path is not None and not self._store:
+            return self._store_path
+        try:
+            location = parse_location(store_choice(self._store, config, locations.store_path()).text)
+        except Bj30Error:
+            return None
+        return location.path
 
     def learn_profile_once(self) -> None:
         """learn_profile, unless done already: each header line asks after its screen's first frame."""

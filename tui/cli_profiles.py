@@ -54,7 +54,8 @@ def cmd_config(args: argparse.Namespace) -> int:
             shown = {"name": wb.config.get("name"), "profile": wb.config.get("profile"),
                      "store": redact(wb.config.get("store")) if wb.config.get("store") else ""}
             effective = {"name": wb.who, "profile": wb.profile_name, "store": wb.location.display}
-            keys = [args.key] if args.key else list(KEYS)
+            keys = [args.key] if args.key else [k for k in KEYS
+                                                 if k != "store" or shown["store"] or wb.store_source != "default"]
             emit("\n".join(f"{key} = {shown[key] or '(not set)'}"
                            + (f"  (in use: {effective[key]})" if effective[key] != shown[key] else "")
                            for key in keys))

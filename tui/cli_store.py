@@ -47,10 +47,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _current(args: argparse.Namespace) -> StoreLocation:
-    choice = config.store_choice(getattr(args, "store", None), locations.config_file(), locations.store_path())
-    if choice.warning:
-        warn(choice.warning)
-    return parse_location(choice.text)
+    settings = config.load_config(locations.config_file())
+    if settings.warning:
+        warn(settings.warning)
+    return parse_location(config.store_choice(getattr(args, "store", None), settings, locations.store_path()).text)
 
 
 def _open(location: StoreLocation, *, label: str) -> ProgressStore:

@@ -624,12 +624,12 @@ class Store:
     # Team features, shared with the PostgreSQL store (store_api.ProgressStore) -----------
 
     def _last_change(self, profile: str, role: str, item_id: str, fields: list[str]) -> tuple[str, str]:
-        """Who (unknown here: "") and when last changed any of `fields` of an item."""
+        """Who and when last changed any of `fields` of an item (("", "") if never)."""
         marks = ", ".join("?" for _ in fields)
         row = self._conn.execute(
-            f"SELECT at FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field IN ({marks}) "
+            f"SELECT who, at FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field IN ({marks}) "
             f"ORDER BY id DESC LIMIT 1", (profile, role, item_id, *fields)).fetchone()
-        return "", row[0] if row else ""
+        return (row[0], row[1]) if row else ("", "")
 
     def _note_own_history(self, count: int) -> None:
         # Inside the write transaction (the only writer): our rows are the newest `count` ids.
@@ -648,11 +648,11 @@ class Store:
             # The start, or no one else committed since: every row up to `last` is ours or seen.
             self._seen_version, self._seen_id = version, last
             return None
-        rows = self._conn.execute("SELECT id, profile, role, item_id, field, new FROM history WHERE id > ? "
+        rows = self._conn.execute("SELECT id, profile, role, item_id, field, new, who FROM history WHERE id > ? "
                                   "ORDER BY id", (self._seen_id,)).fetchall()
         self._seen_version, self._seen_id = version, last
-        changes = [RemoteChange(p, r, i, f, "" if f == "note" else n, "")
-                   for id_, p, r, i, f, n in rows if id_ not in self._own_history]
+        changes = [RemoteChange(p, r, i, f, "" if f == "note" else n, who)
+                   for id_, p, r, i, f, n, who in rows if id_ not in self._own_history]
         self._own_history = {i for i in self._own_history if i > last}
         return changes
 

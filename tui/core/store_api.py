@@ -42,6 +42,7 @@ from tui.core.store import (
 )
 
 if TYPE_CHECKING:
+    from tui.core.evidence import Evidence
     from tui.core.store_copy import CopyReport, StoreRows
 
 TEAM_EXTRA = "pip install 'bj30[team]'"
@@ -203,6 +204,8 @@ class RemoteChange:
             "owner": f"owner set to {self.new}" if self.new else "owner cleared",
             "due": f"due date set to {self.new}" if self.new else "due date cleared",
             "reviewed": "marked again after its text changed",
+            "evidence+": "evidence attached",
+            "evidence-": "evidence removed",
         }.get(self.field, f"{self.field} changed")
         return f"{self.item_id} {what}{who}"
 
@@ -245,11 +248,12 @@ class ProgressStore(Protocol):
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress: ...
 
     def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None,
+               note: str | None = None, owner: str | None = None, due: str | None = None, by: str = "",
                expect: Mapping[str, str] | None = None) -> ItemProgress:
-        """Commit a change (durably, before returning) and return the new state. With `expect`
-        (field -> the value the editor started from), a field someone else changed since is
-        refused with Conflict rather than overwritten."""
+        """Commit a change (durably, before returning) and return the new state. `by`: who made it
+        (the file records it; a team store records its database user instead, whatever is
+        given). With `expect` (field -> the value the editor started from), a field someone
+        else changed since is refused with Conflict rather than overwritten."""
         ...
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]: ...
@@ -263,15 +267,37 @@ class ProgressStore(Protocol):
         """Many changes in one transaction: all are committed, or none (an import)."""
         ...
 
-    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+    def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
         """Write an imported state over the stored one (the importer decided it is newer)."""
         ...
+
+    # Evidence (issue 13): attached, never deleted (removed ones are marked so).
+
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
+                 ) -> list[tuple[str, str, Evidence]]: ...
+
+    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
+                     at: str | None = None, record: bool = True) -> Evidence: ...
+
+    def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool: ...
+
+    def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence: ...
+
+    # Profiles: rename and delete (issue 13).
+
+    def holds_progress(self, name: str) -> bool: ...
+
+    def roles_of(self, name: str) -> set[str]: ...
+
+    def rename_profile(self, old: str, new: str) -> Profile: ...
+
+    def delete_profile(self, name: str) -> None: ...
 
     def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
         """Add imported history entries the store lacks: (added, already there)."""
         ...
 
-    def history(self, profile: str, role: str) -> list[HistoryEntry]: ...
+    def history(self, profile: str, role: str, item_id: str | None = None) -> list[HistoryEntry]: ...
 
     def changes_elsewhere(self) -> list[RemoteChange] | None:
         """None while nothing changed; else the changes other sessions committed since the

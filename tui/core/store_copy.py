@@ -17,12 +17,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from tui.core.evidence import Evidence
 from tui.core.store import ItemProgress, Profile
 
 if TYPE_CHECKING:
     from tui.core.store_api import ProgressStore
 
 ITEM_COLUMNS = ("status", "note", "owner", "due", "fingerprint", "changed", "completed", "revision")
+SQLITE_EVIDENCE = "kind, target, note, size, sha256, mtime, added, added_by, removed, removed_by"
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,22 @@ class HistoryRow:
     by: str = ""  # who, where the store knows it (the team store: the database user)
 
 
+@dataclass(frozen=True)
+class EvidenceRow:
+    profile: str
+    role: str
+    item_id: str
+    evidence: Evidence  # added and by: when and by whom it was attached
+    removed: str = ""  # when it was marked removed ("" if it is still attached)
+    removed_by: str = ""
+
+
 @dataclass
 class StoreRows:
     profiles: list[ProfileRow] = field(default_factory=list)
     progress: list[ProgressRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
 
 
 @dataclass
@@ -67,10 +80,14 @@ class CopyReport:
     kept_newer: list[str] = field(default_factory=list)  # one line each
     history_added: int = 0
     history_there: int = 0
+    evidence_added: int = 0
+    evidence_removed: int = 0  # attached in the target, marked removed in the source: marked so
+    evidence_there: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.profiles_added or self.items_added or self.items_updated or self.history_added)
+        return bool(self.profiles_added or self.items_added or self.items_updated or self.history_added
+                    or self.evidence_added or self.evidence_removed)
 
     def lines(self) -> list[str]:
         return [
@@ -78,6 +95,8 @@ class CopyReport:
             f"items: {self.items_added} added, {self.items_updated} updated, {self.items_same} already so, "
             f"{len(self.kept_newer)} kept newer in the target",
             f"history: {self.history_added} entries added, {self.history_there} already there",
+            f"evidence: {self.evidence_added} records added, {self.evidence_removed} marked removed, "
+            f"{self.evidence_there} already so",
         ]
 
 
@@ -111,6 +130,12 @@ def history_key(h: HistoryRow) -> tuple[str, ...]:
     return (h.profile, h.role, h.item_id, h.field, h.old, h.new, h.at)
 
 
+def evidence_key(e: EvidenceRow) -> tuple[object, ...]:
+    """A record is the same one when attached to the same item, the same target and digest, at the same time."""
+    v = e.evidence
+    return (e.profile, e.role, e.item_id, v.kind, v.target, v.sha256, v.added)
+
+
 def copy_store(source: ProgressStore, target: ProgressStore, source_label: str) -> CopyReport:
     """Add what `source` holds to `target` (one transaction in the target)."""
     return target.merge(source.rows(), source_label)
@@ -126,8 +151,12 @@ def sqlite_rows(conn: sqlite3.Connection) -> StoreRows:
     for profile, role, item_id, *values in conn.execute(
             f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress ORDER BY profile, role, item_id"):
         rows.progress.append(ProgressRow(profile, role, ItemProgress(item_id, *values)))
-    for values in conn.execute("SELECT profile, role, item_id, field, old, new, at FROM history ORDER BY id"):
+    for values in conn.execute("SELECT profile, role, item_id, field, old, new, at, who FROM history ORDER BY id"):
         rows.history.append(HistoryRow(*values))
+    for (profile, role, item_id, kind, target, note, size, sha256, mtime, added, added_by, removed,
+         removed_by) in conn.execute(f"SELECT profile, role, item_id, {SQLITE_EVIDENCE} FROM evidence ORDER BY id"):
+        rows.evidence.append(EvidenceRow(profile, role, item_id, Evidence(kind, target, note, size, sha256, mtime,
+                                                                          added, added_by), removed, removed_by))
     return rows
 
 
@@ -172,7 +201,27 @@ def sqlite_merge(conn: sqlite3.Connection, rows: StoreRows, source: str) -> Copy
             report.history_there += 1
             continue
         there.add(key)
-        conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                     key)
+        conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*key, h.by))
         report.history_added += 1
+    # key -> (row id, removed)
+    attached = {tuple(r[:7]): (r[8], r[7]) for r in conn.execute(
+        "SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence")}
+    for e in rows.evidence:
+        ekey = evidence_key(e)
+        found = attached.get(ekey)
+        if found is None:
+            v = e.evidence
+            conn.execute(f"INSERT INTO evidence (profile, role, item_id, {SQLITE_EVIDENCE}) "
+                         f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (e.profile, e.role, e.item_id, v.kind, v.target, v.note, v.size, v.sha256, v.mtime, v.added,
+                          v.by, e.removed, e.removed_by))
+            attached[ekey] = (0, e.removed)
+            report.evidence_added += 1
+        elif e.removed and not found[1]:
+            conn.execute("UPDATE evidence SET removed = ?, removed_by = ? WHERE id = ?",
+                         (e.removed, e.removed_by, found[0]))
+            report.evidence_removed += 1
+        else:
+            report.evidence_there += 1
     return report

@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import psycopg
@@ -37,6 +37,7 @@ from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tui.core import store_api as api
+from tui.core.evidence import Evidence, history_text
 from tui.core.store import (
     DEFAULT_PROFILE,
     HistoryEntry,
@@ -50,12 +51,14 @@ from tui.core.store import (
 from tui.core.store_copy import (
     ITEM_COLUMNS,
     CopyReport,
+    EvidenceRow,
     HistoryRow,
     ProfileRow,
     ProgressRow,
     StoreRows,
     copied,
     decide,
+    evidence_key,
     history_key,
     kept_line,
 )
@@ -125,13 +128,15 @@ PG_MIGRATIONS: list[str] = [
         new     text NOT NULL,
         at      text NOT NULL DEFAULT '',
         by      text NOT NULL DEFAULT session_user,
-        origin  text NOT NULL DEFAULT ''
+        origin  text NOT NULL DEFAULT '',
+        claimed_by text NOT NULL DEFAULT ''
     );
     CREATE INDEX history_by_checklist ON history (profile, role, at, id);
     CREATE INDEX history_by_item ON history (profile, role, item_id, id);
 
-    -- Who and when, set here and never by the client. A row copied from another store
-    -- (origin says which) keeps the time it has there; its `by` is still who copied it.
+    -- Who and when, set here and never by the client. A row copied or imported from another
+    -- store (origin says which) keeps the time it has there, and who the source says made it
+    -- (claimed_by, shown as such); its `by` is still who copied it.
     CREATE FUNCTION bj30_history_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         NEW."by" := session_user;
@@ -143,8 +148,16 @@ PG_MIGRATIONS: list[str] = [
     CREATE TRIGGER history_stamp BEFORE INSERT ON history
         FOR EACH ROW EXECUTE FUNCTION bj30_history_stamp();
 
+    -- Nothing in history changes or goes. The one exception: renaming a profile relabels its
+    -- rows (the profile column alone), which needs UPDATE on history: only the tables' owner
+    -- has it (bj30 store grant never gives it).
     CREATE FUNCTION bj30_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND (NEW.id, NEW.role, NEW.item_id, NEW.field, NEW.old, NEW.new, NEW.at, NEW."by",
+                NEW.origin, NEW.claimed_by) IS NOT DISTINCT FROM (OLD.id, OLD.role, OLD.item_id, OLD.field,
+                OLD.old, OLD.new, OLD.at, OLD."by", OLD.origin, OLD.claimed_by) THEN
+            RETURN NEW;
+        END IF;
         RAISE EXCEPTION 'bj30 history is append-only: % refused', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END $$;
@@ -169,16 +182,76 @@ PG_MIGRATIONS: list[str] = [
     CREATE TRIGGER history_notify AFTER INSERT ON history
         FOR EACH ROW EXECUTE FUNCTION bj30_history_notify();
 
-    REVOKE ALL ON meta, profiles, progress, history FROM PUBLIC;
+    -- Evidence per item: attached (by and when: set here), and at most marked removed, once
+    -- (by and when: set here); never deleted and never otherwise changed.
+    CREATE TABLE evidence (
+        id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        profile    text NOT NULL,
+        role       text NOT NULL,
+        item_id    text NOT NULL,
+        kind       text NOT NULL CHECK (kind IN ('file', 'url', 'reference')),
+        target     text NOT NULL,
+        note       text NOT NULL DEFAULT '',
+        size       bigint NOT NULL DEFAULT -1,
+        sha256     text NOT NULL DEFAULT '',
+        mtime      text NOT NULL DEFAULT '',
+        added      text NOT NULL DEFAULT '',
+        added_by   text NOT NULL DEFAULT session_user,
+        removed    text NOT NULL DEFAULT '',
+        removed_by text NOT NULL DEFAULT '',
+        origin     text NOT NULL DEFAULT '',
+        claimed_by text NOT NULL DEFAULT ''
+    );
+    CREATE INDEX evidence_by_item ON evidence (profile, role, item_id, id);
+
+    CREATE FUNCTION bj30_evidence_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            NEW.added_by := session_user;
+            IF NEW.origin = '' THEN
+                NEW.added := {STAMP_SQL};
+                NEW.removed := '';
+                NEW.removed_by := '';
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF TG_OP = 'UPDATE' AND OLD.removed = '' AND NEW.removed <> '' AND (NEW.id, NEW.role, NEW.item_id,
+                NEW.kind, NEW.target, NEW.note, NEW.size, NEW.sha256, NEW.mtime, NEW.added, NEW.added_by,
+                NEW.origin, NEW.claimed_by) IS NOT DISTINCT FROM (OLD.id, OLD.role, OLD.item_id, OLD.kind,
+                OLD.target, OLD.note, OLD.size, OLD.sha256, OLD.mtime, OLD.added, OLD.added_by, OLD.origin,
+                OLD.claimed_by) THEN
+            NEW.removed := {STAMP_SQL};
+            NEW.removed_by := session_user;
+            RETURN NEW;
+        END IF;
+        IF TG_OP = 'UPDATE' AND (NEW.id, NEW.role, NEW.item_id, NEW.kind, NEW.target, NEW.note, NEW.size,
+                NEW.sha256, NEW.mtime, NEW.added, NEW.added_by, NEW.removed, NEW.removed_by, NEW.origin,
+                NEW.claimed_by) IS NOT DISTINCT FROM (OLD.id, OLD.role, OLD.item_id, OLD.kind, OLD.target,
+                OLD.note, OLD.size, OLD.sha256, OLD.mtime, OLD.added, OLD.added_by, OLD.removed,
+                OLD.removed_by, OLD.origin, OLD.claimed_by) THEN
+            RETURN NEW;  -- a profile renamed (the owner): the profile column alone
+        END IF;
+        RAISE EXCEPTION 'bj30 evidence is attached, or marked removed once; never changed or deleted: % refused',
+            TG_OP USING ERRCODE = 'insufficient_privilege';
+    END $$;
+    CREATE TRIGGER evidence_stamp BEFORE INSERT OR UPDATE OR DELETE ON evidence
+        FOR EACH ROW EXECUTE FUNCTION bj30_evidence_stamp();
+    CREATE TRIGGER evidence_no_truncate BEFORE TRUNCATE ON evidence
+        FOR EACH STATEMENT EXECUTE FUNCTION bj30_history_append_only();
+
+    REVOKE ALL ON meta, profiles, progress, history, evidence FROM PUBLIC;
     """,
 ]
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
-# What each kind of role may do (bj30 store grant); history: never UPDATE or DELETE.
+# What each kind of role may do (bj30 store grant); history: never UPDATE or DELETE; evidence:
+# attach, and mark removed (its two columns), never delete. Renaming or deleting a profile is
+# for the tables' owner.
 GRANTS = {
     "officer": [("SELECT", "meta"), ("SELECT, INSERT, UPDATE", "profiles"), ("SELECT, INSERT, UPDATE", "progress"),
-                ("SELECT, INSERT", "history")],
-    "reader": [("SELECT", "meta"), ("SELECT", "profiles"), ("SELECT", "progress"), ("SELECT", "history")],
+                ("SELECT, INSERT", "history"), ("SELECT, INSERT, UPDATE (removed, removed_by)", "evidence")],
+    "reader": [("SELECT", "meta"), ("SELECT", "profiles"), ("SELECT", "progress"), ("SELECT", "history"),
+               ("SELECT", "evidence")],
 }
 
 
@@ -512,9 +585,10 @@ class PgStore:
         return ItemProgress(*row) if row else ItemProgress(item_id)
 
     def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None,
+               note: str | None = None, owner: str | None = None, due: str | None = None, by: str = "",
                expect: Mapping[str, str] | None = None) -> ItemProgress:
-        """Change an item; committed before this returns (store_api.ProgressStore.update)."""
+        """Change an item; committed before this returns (store_api.ProgressStore.update). `by` is
+        not used: history records the database user, set by the database."""
         owner, due = api.check_values(status, note, owner, due)
         with self._write() as conn:
             # The item's lock first, then the read the decision rests on (a fresh snapshot:
@@ -532,11 +606,11 @@ class PgStore:
             old = ItemProgress(*found[1:]) if found[1] is not None else ItemProgress(item_id)
             clash = api.conflicting(old, expect, {"status": status, "note": note, "owner": owner, "due": due})
             if clash:
-                by, at = conn.execute(
+                who, at = conn.execute(
                     "SELECT by, at FROM history WHERE profile = %s AND role = %s AND item_id = %s "
                     "AND field = ANY(%s) ORDER BY id DESC LIMIT 1",
                     (profile, role, item_id, clash)).fetchone() or ("", "")
-                raise api.conflict(old, clash, by, at)
+                raise api.conflict(old, clash, who, at)
             plan = api.plan_update(old, fingerprint=fingerprint, stamp=stamp, status=status, note=note,
                                    owner=owner, due=due)
             if not plan.write:
@@ -556,14 +630,17 @@ class PgStore:
             (profile,)).fetchall())
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def history(self, profile: str, role: str) -> list[HistoryEntry]:
+    def history(self, profile: str, role: str, item_id: str | None = None) -> list[HistoryEntry]:
+        """In time order (entries an import restored come in among the others), then as written.
+        `by` is the database user; for an entry copied or imported from elsewhere, who the source
+        says made it and who brought it in: "li (imported by wangli)"."""
+        one = " AND item_id = %s" if item_id is not None else ""
         rows = self._read(lambda c: c.execute(
-            # In time order (entries an import restored come in among the others), then as written.
-            "SELECT item_id, field, old, new, at, by FROM history WHERE profile = %s AND role = %s ORDER BY at, id",
-            (profile, role)).fetchall())
+            f"SELECT item_id, field, old, new, at, {SHOWN_BY} FROM history WHERE profile = %s AND role = %s{one} "
+            f"ORDER BY at, id", (profile, role) + ((item_id,) if item_id is not None else ())).fetchall())
         return [HistoryEntry(*row) for row in rows]
 
-    def restore(self, profile: str, role: str, theirs: ItemProgress) -> ItemProgress:
+    def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
         """Write an imported state over the stored one (the importer has decided it is newer), as
         the SQLite store does: revision + 1, the file's time unless that is not after ours. The
         history rows it writes are this session's, with the database's time and user."""
@@ -597,12 +674,124 @@ class PgStore:
                 key = (h.item_id, h.field, h.old, h.new, h.at)
                 if key not in there:
                     there.add(key)
-                    fresh.append((profile, role, *key, IMPORTED))
+                    fresh.append((profile, role, *key, IMPORTED, h.by))
             if fresh:
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin) "
-                                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
+                                    "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", fresh)
         return len(fresh), len(entries) - len(fresh)
+
+    # Evidence ---------------------------------------------------------------------------
+
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
+                 ) -> list[tuple[str, str, Evidence]]:
+        """(role, item id, evidence) attached and not removed, in the order attached."""
+        where, args = "profile = %s AND removed = ''", [profile]
+        if role is not None:
+            where, args = where + " AND role = %s", args + [role]
+        if item_id is not None:
+            where, args = where + " AND item_id = %s", args + [item_id]
+        rows = self._read(lambda c: c.execute(
+            f"SELECT role, item_id, kind, target, note, size, sha256, mtime, added, {SHOWN_ADDED_BY}, id "
+            f"FROM evidence WHERE {where} ORDER BY role, item_id, id", args).fetchall())
+        return [(r[0], r[1], Evidence(*r[2:])) for r in rows]
+
+    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
+                     at: str | None = None, record: bool = True) -> Evidence:
+        """Attach `e` to an item; the history records it (unless not `record`: an import brings the
+        history entry with it). Who and when are the database's, unless `at` is given (an import
+        keeping the original time): then the record says it was imported, and who it names."""
+        for value, name in ((e.target, "evidence"), (e.note, "evidence note"), (by, "name")):
+            check_text(value, name)
+        with self._write() as conn:
+            self.profile(profile)
+            origin, claimed = (IMPORTED, by) if at else ("", "")
+            added, added_by, row_id = conn.execute(
+                "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, origin, "
+                "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING added, added_by, id",
+                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, at or "", origin,
+                 claimed)).fetchone() or ("", "", 0)
+            if record:
+                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new) "
+                             "VALUES (%s, %s, %s, 'evidence+', '', %s)", (profile, role, item_id, history_text(e)))
+        return replace(e, added=added, by=_shown(added_by, origin, claimed), id=int(row_id))
+
+    def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool:
+        """Whether this evidence (same kind, target, digest, time attached) is or was attached here."""
+        return self._read(lambda c: c.execute(
+            "SELECT 1 FROM evidence WHERE profile = %s AND role = %s AND item_id = %s AND kind = %s AND target = %s "
+            "AND sha256 = %s AND added = %s", (profile, role, item_id, e.kind, e.target, e.sha256, e.added)
+        ).fetchone()) is not None
+
+    def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence:
+        """Mark an item's evidence number `number` removed (never deleted; the database says who
+        and when); the history records it."""
+        with self._write() as conn:
+            self._lock_item(conn, profile, role, item_id)
+            attached = [e for _, _, e in self.evidence(profile, role, item_id)]
+            if not 1 <= number <= len(attached):
+                have = f"1-{len(attached)}" if attached else "none"
+                raise StoreError(f"{item_id} has no evidence {number}; its evidence is numbered: {have}")
+            e = attached[number - 1]
+            conn.execute("UPDATE evidence SET removed = 'removed', removed_by = '' WHERE id = %s", (e.id,))
+            conn.execute("INSERT INTO history (profile, role, item_id, field, old, new) "
+                         "VALUES (%s, %s, %s, 'evidence-', %s, '')", (profile, role, item_id, history_text(e)))
+        return e
+
+    # Profiles: rename and delete ------------------------------------------------------
+
+    def holds_progress(self, name: str) -> bool:
+        """Whether a profile has anything recorded: progress, history or evidence."""
+        return bool(self._read(lambda c: _one(c.execute(
+            "SELECT EXISTS (SELECT 1 FROM progress WHERE profile = %s) OR EXISTS (SELECT 1 FROM history "
+            "WHERE profile = %s) OR EXISTS (SELECT 1 FROM evidence WHERE profile = %s)", (name, name, name)))))
+
+    def roles_of(self, name: str) -> set[str]:
+        """The roles a profile has anything recorded in."""
+        rows = self._read(lambda c: c.execute(
+            "SELECT role FROM progress WHERE profile = %s UNION SELECT role FROM history WHERE profile = %s "
+            "UNION SELECT role FROM evidence WHERE profile = %s", (name, name, name)).fetchall())
+        return {r[0] for r in rows}
+
+    def rename_profile(self, old: str, new: str) -> Profile:
+        """A new name for a profile, with everything recorded under it, in one transaction. In a
+        team store this relabels history rows, which only the tables' owner may do (the history
+        trigger lets the profile column alone change); an officer is told so."""
+        check_text(new, "profile name")
+        try:
+            with self._write() as conn:
+                profile = self.profile(old)
+                if conn.execute("SELECT 1 FROM profiles WHERE name = %s", (new,)).fetchone():
+                    raise StoreError(f"profile {new!r} already exists")
+                conn.execute("INSERT INTO profiles (name, institution, department, created) SELECT %s, institution, "
+                             "department, created FROM profiles WHERE name = %s", (new, old))
+                for table in ("progress", "history", "evidence"):
+                    conn.execute(sql.SQL("UPDATE {} SET profile = %s WHERE profile = %s").format(sql.Identifier(table)),
+                                 (new, old))
+                conn.execute("DELETE FROM profiles WHERE name = %s", (old,))
+        except ReadOnlyStore as exc:
+            if self.read_only:
+                raise
+            raise ReadOnlyStore(f"not renamed: in a team store only its owner renames profiles ({exc})") from None
+        return replace(profile, name=new)
+
+    def delete_profile(self, name: str) -> None:
+        """Delete a profile that holds nothing. A team store never deletes history, so a profile
+        with any is refused (its owner may rename it instead)."""
+        if name == DEFAULT_PROFILE:
+            raise StoreError(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress "
+                             f"under another name")
+        try:
+            with self._write() as conn:
+                self.profile(name)
+                if self.holds_progress(name):
+                    raise StoreError(f"profile {name!r} holds progress, history or evidence, and a team store never "
+                                     f"deletes history: it is kept (its owner may rename it)")
+                conn.execute("DELETE FROM profiles WHERE name = %s", (name,))
+        except ReadOnlyStore as exc:
+            if self.read_only:
+                raise
+            raise ReadOnlyStore(f"not deleted: in a team store only its owner deletes profiles ({exc})") from None
 
     # Live -------------------------------------------------------------------------------
 
@@ -640,7 +829,7 @@ class PgStore:
     def rows(self) -> StoreRows:
         def read(c: psycopg.Connection[Any]) -> StoreRows:
             rows = StoreRows()
-            with c.transaction():  # one snapshot for all three tables
+            with c.transaction():  # one snapshot for all the tables
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 for name, institution, department, created in c.execute(
                         "SELECT name, institution, department, created FROM profiles ORDER BY name"):
@@ -649,9 +838,17 @@ class PgStore:
                         f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress "
                         f"ORDER BY profile, role, item_id"):
                     rows.progress.append(ProgressRow(profile, role, ItemProgress(item_id, *values)))
-                for values in c.execute("SELECT profile, role, item_id, field, old, new, at, by FROM history "
-                                        "ORDER BY id"):
+                # Who made it: the database user, or for a copied or imported row who its source named.
+                for values in c.execute("SELECT profile, role, item_id, field, old, new, at, "
+                                        "CASE WHEN origin = '' THEN by ELSE claimed_by END FROM history ORDER BY id"):
                     rows.history.append(HistoryRow(*values))
+                for (profile, role, item_id, kind, target, note, size, sha256, mtime, added, added_by, removed,
+                     removed_by) in c.execute(
+                        "SELECT profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
+                        "CASE WHEN origin = '' THEN added_by ELSE claimed_by END, removed, removed_by "
+                        "FROM evidence ORDER BY id"):
+                    rows.evidence.append(EvidenceRow(profile, role, item_id, Evidence(
+                        kind, target, note, size, sha256, mtime, added, added_by), removed, removed_by))
             return rows
 
         return self._read(read)
@@ -698,12 +895,33 @@ class PgStore:
                     report.history_there += 1
                     continue
                 there.add(key)
-                fresh.append((*key, f"copied from {source}" + (f" (by {h.by})" if h.by else "")))
+                fresh.append((*key, f"copied from {source}", h.by))
             if fresh:
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin) "
-                                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
+                                    "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", fresh)
             report.history_added = len(fresh)
+            attached = {tuple(r[:7]): (r[8], r[7]) for r in conn.execute(  # key -> (row id, removed)
+                "SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence")}
+            for e in rows.evidence:
+                ekey = evidence_key(e)
+                found = attached.get(ekey)
+                v = e.evidence
+                if found is None:
+                    conn.execute(
+                        "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
+                        "removed, removed_by, origin, claimed_by) "
+                        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        (e.profile, e.role, e.item_id, v.kind, v.target, v.note, v.size, v.sha256, v.mtime, v.added,
+                         e.removed, e.removed_by, f"copied from {source}", v.by))
+                    attached[ekey] = (0, e.removed)
+                    report.evidence_added += 1
+                elif e.removed and not found[1]:
+                    # Removed in the source since: marked removed here too (by who copies, now).
+                    conn.execute("UPDATE evidence SET removed = 'removed', removed_by = '' WHERE id = %s", (found[0],))
+                    report.evidence_removed += 1
+                else:
+                    report.evidence_there += 1
             if report.changed:
                 # One announcement for the whole copy: open checklists reload.
                 conn.execute("SELECT pg_notify(left('bj30_' || current_schema(), 63), %s)",
@@ -734,6 +952,26 @@ class PgStore:
 
 class _Newer(StoreError):
     pass
+
+
+# Who, as shown: the database user; for a row copied or imported from elsewhere, who the source
+# named and who brought it in.
+def _shown_sql(column: str) -> str:
+    return (f"CASE WHEN origin = '' THEN {column} "
+            f"WHEN claimed_by = '' THEN '(' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' "
+            f"ELSE claimed_by || ' (' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' END")
+
+
+SHOWN_BY = _shown_sql("by")
+SHOWN_ADDED_BY = _shown_sql("added_by")
+
+
+def _shown(by: str, origin: str, claimed: str) -> str:
+    """SHOWN_BY, in Python (for a row just written)."""
+    if not origin:
+        return by
+    how = f"{origin.split(' ', 1)[0]} by {by}"
+    return f"{claimed} ({how})" if claimed else f"({how})"
 
 
 UPSERT = (f"INSERT INTO progress (profile, role, {ITEM_SELECT}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "

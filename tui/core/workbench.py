@@ -127,8 +127,14 @@ class Workbench:
                 self.warn(warning)
             self._store = opened.store
             self._read_only_reason = opened.store.read_only_reason
+            if self.location.is_team and self.by:
+                self.warn(f"--by {self.by!r} is not used: a team store records who makes each change itself "
+                          f"(here: database user {self.who or '(not connected)'})")
             if self._remembered and self.profile_name != DEFAULT_PROFILE:
-                known = {p.name for p in self._store.profiles()}
+                try:
+                    known = {p.name for p in self._store.profiles()}
+                except Bj30Error:
+                    known = {self.profile_name}  # cannot read (a team store away): it says so when used
                 if self.profile_name not in known:
                     self.warn(f"the profile chosen last, {self.profile_name!r}, is not in the store "
                               f"{self.location}; using {DEFAULT_PROFILE!r}")
@@ -171,7 +177,10 @@ class Workbench:
 
     @property
     def who(self) -> str:
-        """Who makes the changes: --by, else `bj30 config set name`, else the login name."""
+        """Who makes the changes: --by, else `bj30 config set name`, else the login name. In a
+        team store the database decides: its user ("" until connected)."""
+        if self.location.is_team:
+            return str(getattr(self._store, "user", "")) if self._store is not None else ""
         return who(self.by, self.config)
 
     @property
