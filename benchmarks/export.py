@@ -35,9 +35,14 @@ def main() -> None:
         for i in range(args.changes):
             item = checklist.items[i % len(checklist.items)]
             status = STATUSES[(i // len(checklist.items)) % 3]
-            store.update(DEFAULT_PROFILE, checklist.role, item.id, status=status,
-                         note=f"Change {i}: - [x] not an item | <b>x</b> " + "words " * 20,
-                         fingerprint=item.fingerprint)
+            store.update(
+                DEFAULT_PROFILE,
+                checklist.role,
+                item.id,
+                status=status,
+                note=f"Change {i}: - [x] not an item | <b>x</b> " + "words " * 20,
+                fingerprint=item.fingerprint,
+            )
         history_rows = len(store.history(DEFAULT_PROFILE, checklist.role))
         times: dict[str, list[float]] = {fmt: [] for fmt in ("baseline", *FORMATS)}
         sizes: dict[str, int] = {}
@@ -60,8 +65,12 @@ def main() -> None:
         med = statistics.median(values)
         size = f"{sizes[name] / 1024:10.0f}" if name in sizes else ""
         print(f"{name:10}{med:11.2f}{max(values):9.2f}{med / base:12.1f}{size}")
-    print(json.dumps({fmt: round(statistics.median(times[fmt]), 2) for fmt in FORMATS} | {
-        "baseline_ms": round(base, 2), "history_rows": history_rows}))
+    print(
+        json.dumps(
+            {fmt: round(statistics.median(times[fmt]), 2) for fmt in FORMATS}
+            | {"baseline_ms": round(base, 2), "history_rows": history_rows}
+        )
+    )
 
 
 if __name__ == "__main__":

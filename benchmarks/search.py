@@ -51,9 +51,9 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.choice(("drop", "swap", "double"))
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     return word[:i] + word[i] + word[i:]
 
 
@@ -68,7 +68,7 @@ def make_queries(units: Sequence[Unit], n: int, seed: int = 7) -> list[str]:
             continue
         k = rng.choice((1, 1, 2, 2, 3, 4))
         start = rng.randrange(max(1, len(words) - k + 1))
-        chosen = words[start:start + k]
+        chosen = words[start : start + k]
         roll = rng.random()
         if roll < 0.3:
             chosen = [typo(w, rng) for w in chosen]
@@ -149,8 +149,10 @@ def relevance(search: Search, cases: Sequence[dict]) -> dict[str, dict[str, floa
         hit = (bool(top) and top[0] in answers, any(p in answers for p in top))
         hits.setdefault(case["kind"], []).append(hit)
         hits.setdefault("all", []).append(hit)
-    return {kind: {"n": len(v), "top1": sum(a for a, _ in v) / len(v), "top3": sum(b for _, b in v) / len(v)}
-            for kind, v in hits.items()}
+    return {
+        kind: {"n": len(v), "top1": sum(a for a, _ in v) / len(v), "top3": sum(b for _, b in v) / len(v)}
+        for kind, v in hits.items()
+    }
 
 
 def misses(search: Search, cases: Sequence[dict]) -> list[str]:
@@ -177,12 +179,14 @@ def print_relevance(results: dict[str, dict[str, dict[str, float]]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--baseline-100x-queries", type=int, default=300,
-                        help="the baseline is slow at 100x; time it on this many of the queries")
+    parser.add_argument(
+        "--baseline-100x-queries", type=int, default=300, help="the baseline is slow at 100x; time it on this many of the queries"
+    )
     parser.add_argument("--relevance-only", action="store_true", help="skip the timings")
     parser.add_argument("--misses", action="store_true", help="list bj30's queries whose answer is not in the top 3")
-    parser.add_argument("--cases", type=Path, default=RELEVANCE, metavar="FILE",
-                        help="the relevance queries (default: tests/data/relevance.toml)")
+    parser.add_argument(
+        "--cases", type=Path, default=RELEVANCE, metavar="FILE", help="the relevance queries (default: tests/data/relevance.toml)"
+    )
     args = parser.parse_args()
 
     # The app reads the English word list in the worker that builds its index, off the start-up
@@ -208,8 +212,10 @@ def main() -> None:
     if args.misses:
         print("bj30 misses (answer not in the top 3):")
         print("\n".join(misses(engines["bj30"], cases)) or "  none")
-    rel_json = {name: {kind: {"top1": round(v["top1"], 3), "top3": round(v["top3"], 3)} for kind, v in r.items()}
-                for name, r in rel.items()}
+    rel_json = {
+        name: {kind: {"top1": round(v["top1"], 3), "top3": round(v["top3"], 3)} for kind, v in r.items()}
+        for name, r in rel.items()
+    }
     if args.relevance_only:
         print(json.dumps({"relevance": rel_json}))
         return
@@ -245,12 +251,19 @@ def main() -> None:
     for name, t in (("bj30 1x", ours), ("baseline 1x", theirs), ("bj30 100x", ours_big), ("baseline 100x", theirs_big)):
         print(f"{name:24}{statistics.median(t):10.3f}{pct(t, 99):10.3f}{len(t):9d}")
     print(f"speed-up at 100x (baseline p99 / bj30 p99): {pct(theirs_big, 99) / pct(ours_big, 99):.1f}x")
-    print(json.dumps({
-        "p50_ms": round(statistics.median(ours), 3), "p99_ms": round(pct(ours, 99), 3),
-        "p50_100x_ms": round(statistics.median(ours_big), 3), "p99_100x_ms": round(pct(ours_big, 99), 3),
-        "baseline_p99_ms": round(pct(theirs, 99), 3), "baseline_p99_100x_ms": round(pct(theirs_big, 99), 3),
-        "relevance": rel_json,
-    }))
+    print(
+        json.dumps(
+            {
+                "p50_ms": round(statistics.median(ours), 3),
+                "p99_ms": round(pct(ours, 99), 3),
+                "p50_100x_ms": round(statistics.median(ours_big), 3),
+                "p99_100x_ms": round(pct(ours_big, 99), 3),
+                "baseline_p99_ms": round(pct(theirs, 99), 3),
+                "baseline_p99_100x_ms": round(pct(theirs_big, 99), 3),
+                "relevance": rel_json,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -60,8 +60,9 @@ Bench(state_path=pathlib.Path(os.environ["BJ30_BENCH_STATE"])).run(
 def run_child(code: str, size: tuple[int, int], env: dict[str, str]) -> tuple[float, float, float]:
     """(seconds to exit after the first frame, CPU seconds, peak RSS in MiB) of one fresh process."""
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", code, str(size[0]), str(size[1])], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(size[0]), str(size[1])], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -83,8 +84,7 @@ def main() -> None:
     sizes = [parse_size(s) for s in args.sizes.split(",")]
     summary: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp,
-                   BJ30_BENCH_STATE=os.path.join(tmp, "ui-state.json"))
+        env = dict(os.environ, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp, BJ30_BENCH_STATE=os.path.join(tmp, "ui-state.json"))
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # see the docstring: compare like with like
         results = {size: {"bare": [], "bj30": []} for size in sizes}  # type: dict[tuple[int, int], dict[str, list[tuple[float, float, float]]]]
         run_child(CHILD_BARE, sizes[0], env)  # warm the OS file cache for both
@@ -100,19 +100,27 @@ def main() -> None:
         med = {k: [statistics.median(r[i] for r in v) for i in range(3)] for k, v in runs.items()}
         print(f"== {label}" + ("  (contents shown)" if size[0] >= 100 else "  (contents hidden)"))
         for name, (t, cpu, m) in med.items():
-            print(f"{name:5}  first screen {t * 1000:7.1f} ms, CPU {cpu * 1000:6.1f} ms (medians of {args.runs})   "
-                  f"peak RSS {m:6.1f} MiB")
+            print(
+                f"{name:5}  first screen {t * 1000:7.1f} ms, CPU {cpu * 1000:6.1f} ms (medians of {args.runs})   "
+                f"peak RSS {m:6.1f} MiB"
+            )
         # The median of each back-to-back pair's ratio: a burst of load on this shared machine
         # hits both runs of a pair, so this is steadier than the ratio of the two medians.
         # CPU time (user + system of the child) is steadier still where other work shares the cores.
         time_ratio = statistics.median(b[0] / a[0] for a, b in zip(runs["bare"], runs["bj30"]))
         cpu_ratio = statistics.median(b[1] / a[1] for a, b in zip(runs["bare"], runs["bj30"]))
         mem_ratio = med["bj30"][2] / med["bare"][2]
-        print(f"ratio  time {time_ratio:.2f}x (median of pairs; of medians {med['bj30'][0] / med['bare'][0]:.2f}x)   "
-              f"CPU {cpu_ratio:.2f}x   memory {mem_ratio:.2f}x   (goal: <= 1.3x)")
-        summary[label] = {"bare_ms": round(med["bare"][0] * 1000, 1), "bj30_ms": round(med["bj30"][0] * 1000, 1),
-                          "time_ratio": round(time_ratio, 3), "cpu_ratio": round(cpu_ratio, 3),
-                          "memory_ratio": round(mem_ratio, 3)}
+        print(
+            f"ratio  time {time_ratio:.2f}x (median of pairs; of medians {med['bj30'][0] / med['bare'][0]:.2f}x)   "
+            f"CPU {cpu_ratio:.2f}x   memory {mem_ratio:.2f}x   (goal: <= 1.3x)"
+        )
+        summary[label] = {
+            "bare_ms": round(med["bare"][0] * 1000, 1),
+            "bj30_ms": round(med["bj30"][0] * 1000, 1),
+            "time_ratio": round(time_ratio, 3),
+            "cpu_ratio": round(cpu_ratio, 3),
+            "memory_ratio": round(mem_ratio, 3),
+        }
     print(json.dumps(summary))
 
 

@@ -58,6 +58,7 @@ def open_or_die(location: str) -> ProgressStore:
 
 # One writer process -----------------------------------------------------------------------
 
+
 def writer(location: str, k: int, count: int) -> None:
     """Change w{k}-0..49 (a new note each time) and, every fifth change, the shared item; print
     'ack I' after change I is committed."""
@@ -72,8 +73,16 @@ def writer(location: str, k: int, count: int) -> None:
 def writers(location: str, n: int, count: int) -> dict[str, int | float]:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, __file__, "--worker", location, str(k), str(count)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for k in range(n)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, __file__, "--worker", location, str(k), str(count)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for k in range(n)
+    ]
     acked: list[list[int]] = []
     for p in procs:
         out, err = p.communicate(timeout=600)
@@ -96,11 +105,17 @@ def writers(location: str, n: int, count: int) -> dict[str, int | float]:
         # Only this writer changes its items: each must hold its last acknowledged note.
         lost += sum(1 for item, i in last.items() if state.get(item) is None or state[item].note != f"w{k} change {i}")
     total = sum(len(a) for a in acked)
-    return {"acked": total, "lost": lost, "history_rows": len(history), "seconds": round(seconds, 2),
-            "changes_per_s": round(total / seconds)}
+    return {
+        "acked": total,
+        "lost": lost,
+        "history_rows": len(history),
+        "seconds": round(seconds, 2),
+        "changes_per_s": round(total / seconds),
+    }
 
 
 # The measurements ---------------------------------------------------------------------------
+
 
 def measure(name: str, location: str, args: argparse.Namespace, checklist, json_path: Path | None) -> dict:
     store = open_or_die(location)
@@ -129,9 +144,14 @@ def measure(name: str, location: str, args: argparse.Namespace, checklist, json_
     store.close()
     if name == "postgresql":
         json_ms = bare_commits(location, args.changes)  # the server's own cost of a durable commit
-    result = {"backend": name, "change_p50_ms": round(statistics.median(change_ms), 3),
-              "change_p99_ms": round(pct(change_ms, 99), 3), "load_p50_ms": round(statistics.median(load_ms), 3),
-              "load_p99_ms": round(pct(load_ms, 99), 3), "history_rows_after_changes": history}
+    result = {
+        "backend": name,
+        "change_p50_ms": round(statistics.median(change_ms), 3),
+        "change_p99_ms": round(pct(change_ms, 99), 3),
+        "load_p50_ms": round(statistics.median(load_ms), 3),
+        "load_p99_ms": round(pct(load_ms, 99), 3),
+        "history_rows_after_changes": history,
+    }
     if json_ms:
         result["baseline"] = "atomic JSON rewrite" if name == "sqlite" else "bare INSERT + COMMIT, same server"
         result["baseline_change_p50_ms"] = round(statistics.median(json_ms), 3)
@@ -189,8 +209,7 @@ def main() -> None:
     checklist = max(load_default_catalog(policy).checklists, key=lambda c: len(c.items))
     results = []
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        results.append(measure("sqlite", str(Path(tmp) / "progress.sqlite3"), args, checklist,
-                               Path(tmp) / "progress.json"))
+        results.append(measure("sqlite", str(Path(tmp) / "progress.sqlite3"), args, checklist, Path(tmp) / "progress.json"))
     skipped = ""
     server = ""
     try:
@@ -199,28 +218,36 @@ def main() -> None:
             import psycopg
 
             with psycopg.connect(url) as conn:
-                settings = conn.execute("SELECT name || '=' || setting FROM pg_settings WHERE name IN "
-                                        "('fsync', 'synchronous_commit', 'server_version') ORDER BY name").fetchall()
+                settings = conn.execute(
+                    "SELECT name || '=' || setting FROM pg_settings WHERE name IN "
+                    "('fsync', 'synchronous_commit', 'server_version') ORDER BY name"
+                ).fetchall()
                 server = ", ".join(row[0] for row in settings)
     except ImportError:
         skipped = "psycopg is not installed (pip install 'bj30[team]')"
     except Exception as exc:  # noqa: BLE001 - no server: say so, keep the SQLite figures
         skipped = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
-    print(f"checklist {checklist.role}: {len(checklist.items)} items; {args.changes} changes each; "
-          f"{args.writers} writers x {args.writer_changes} changes")
+    print(
+        f"checklist {checklist.role}: {len(checklist.items)} items; {args.changes} changes each; "
+        f"{args.writers} writers x {args.writer_changes} changes"
+    )
     print(f"{'':38}{'p50 ms':>9}{'p99 ms':>9}")
     for r in results:
         print(f"{r['backend'] + ': one committed change':38}{r['change_p50_ms']:9.3f}{r['change_p99_ms']:9.3f}")
         if "baseline_change_p99_ms" in r:
-            print(f"{'  baseline: ' + r['baseline']:38}{r['baseline_change_p50_ms']:9.3f}"
-                  f"{r['baseline_change_p99_ms']:9.3f}   (x{r['change_p50_ms'] / r['baseline_change_p50_ms']:.2f} "
-                  f"p50, x{r['change_p99_ms'] / r['baseline_change_p99_ms']:.2f} p99)")
+            print(
+                f"{'  baseline: ' + r['baseline']:38}{r['baseline_change_p50_ms']:9.3f}"
+                f"{r['baseline_change_p99_ms']:9.3f}   (x{r['change_p50_ms'] / r['baseline_change_p50_ms']:.2f} "
+                f"p50, x{r['change_p99_ms'] / r['baseline_change_p99_ms']:.2f} p99)"
+            )
         print(f"{r['backend'] + ': load a checklist state':38}{r['load_p50_ms']:9.3f}{r['load_p99_ms']:9.3f}")
     for r in results:
         w = r["writers"]
-        print(f"{r['backend']}: {args.writers} writers: {w['acked']} acknowledged, {w['lost']} lost (goal 0), "
-              f"{w['history_rows']} history rows (goal {w['acked']}), {w['changes_per_s']} changes/s")
+        print(
+            f"{r['backend']}: {args.writers} writers: {w['acked']} acknowledged, {w['lost']} lost (goal 0), "
+            f"{w['history_rows']} history rows (goal {w['acked']}), {w['changes_per_s']} changes/s"
+        )
     if skipped:
         print(f"postgresql: skipped: {skipped}")
     if server:

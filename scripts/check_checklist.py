@@ -29,8 +29,10 @@ def main(argv: list[str]) -> int:
         cover = coverage(result.checklist, register)
         covered = sum(1 for c in cover if c.items)
         excluded = sum(1 for c in cover if c.excluded)
-        print(f"{name}: ok ({result.checklist.role}: {len(result.checklist.items)} items; {len(cover)} provisions "
-              f"of the role: {covered} covered, {excluded} excluded)")
+        print(
+            f"{name}: ok ({result.checklist.role}: {len(result.checklist.items)} items; {len(cover)} provisions "
+            f"of the role: {covered} covered, {excluded} excluded)"
+        )
     return 1 if failed else 0
 
 

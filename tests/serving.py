@@ -66,8 +66,13 @@ def serving(workdir: Path, *extra: str) -> Iterator[Served]:
     port = free_port()
     log = workdir / "serve.log"
     with log.open("wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "tui", "serve", "--port", str(port), *extra],
-                                   cwd=workdir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tui", "serve", "--port", str(port), *extra],
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     served = Served(process, f"http://127.0.0.1:{port}", log)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -47,8 +47,11 @@ def test_open_items_across_checklists_by_due_date_undated_last(checklists) -> No
     found = open_actions(states, TODAY)
     assert len(found) == len(university.items) - 2 + len(medical.items)
     first = [(a.item_id, a.due, a.overdue) for a in found[:3]]
-    assert first == [(university.items[1].id, "2026-11-20", True), (medical.items[0].id, "2026-11-27", False),
-                     (university.items[0].id, "2026-12-15", False)]
+    assert first == [
+        (university.items[1].id, "2026-11-20", True),
+        (medical.items[0].id, "2026-11-27", False),
+        (university.items[0].id, "2026-12-15", False),
+    ]
     assert found[3].item_id == medical.items[1].id  # undated but owned, before the unowned undated ones
     assert {a.status for a in found} == {"todo", "doing"}
 
@@ -58,8 +61,7 @@ def test_filters_owner_due_before_overdue_role(checklists) -> None:
     states = [checklist_state(office_store(university, medical), "default", c) for c in checklists]
     wang = open_actions(states, TODAY, owner="WANG LI")
     assert [a.item_id for a in wang] == [medical.items[0].id, university.items[0].id]  # spacing and case aside
-    assert [a.item_id for a in open_actions(states, TODAY, due_before=dt.date(2026, 11, 27))] == [
-        university.items[1].id]
+    assert [a.item_id for a in open_actions(states, TODAY, due_before=dt.date(2026, 11, 27))] == [university.items[1].id]
     assert [a.item_id for a in open_actions(states, TODAY, overdue=True)] == [university.items[1].id]
     assert {a.role for a in open_actions(states, TODAY, roles=["medical-institution"])} == {"medical-institution"}
     by_owner = open_actions(states, TODAY, sort="owner")
@@ -74,10 +76,12 @@ def test_overdue_is_due_before_today() -> None:
 
 def test_cli_actions_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     run_cli(capsys, "profile", "create", "pku-hospital", "--institution", "Peking University Third Hospital")
-    for args in (("university", "uni-034", "doing", "--owner", "Wang Li", "--due", "2000-01-01"),
-                 ("university", "uni-035", "todo", "--owner", "Zhang San", "--due", "2999-12-10"),
-                 ("medical-institution", "med-015", "doing", "--owner", "Wang Li"),
-                 ("university", "uni-033", "done", "--owner", "Wang Li")):
+    for args in (
+        ("university", "uni-034", "doing", "--owner", "Wang Li", "--due", "2000-01-01"),
+        ("university", "uni-035", "todo", "--owner", "Zhang San", "--due", "2999-12-10"),
+        ("medical-institution", "med-015", "doing", "--owner", "Wang Li"),
+        ("university", "uni-033", "done", "--owner", "Wang Li"),
+    ):
         assert run_cli(capsys, "--profile", "pku-hospital", "mark", *args)[0] == 0
     code, out, err = run_cli(capsys, "actions", "--profile", "pku-hospital", "--owner", "wang li")
     assert code == 0, err
@@ -90,9 +94,11 @@ def test_cli_actions_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--overdue", "--format", "json")
     data = json.loads(out)
     assert [(a["role"], a["item"], a["owner"], a["due"], a["overdue"]) for a in data] == [
-        ("university", "uni-034", "Wang Li", "2000-01-01", True)]
-    code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--due-before", "2999-12-31",
-                           "--role", "university", "--format", "json")
+        ("university", "uni-034", "Wang Li", "2000-01-01", True)
+    ]
+    code, out, _ = run_cli(
+        capsys, "actions", "--profile", "pku-hospital", "--due-before", "2999-12-31", "--role", "university", "--format", "json"
+    )
     assert [a["item"] for a in json.loads(out)] == ["uni-034", "uni-035"]
     code, out, _ = run_cli(capsys, "actions", "--profile", "pku-hospital", "--owner", "nobody")
     assert code == 0 and out.splitlines()[-1] == "Nothing open matches."

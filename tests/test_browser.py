@@ -24,8 +24,15 @@ import pytest
 from tests.serving import Served, assert_stopped_cleanly, bj30, require, require_web_extra, serving, wait_for_exit
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "browser.png"
 WAIT_MS = 30_000  # only so that a broken page fails the test instead of hanging it
 
@@ -110,8 +117,7 @@ def open_app(browser: Any, served: Served) -> Tab:
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.add_init_script(KEEP_TERMINALS)
     # Only the test's server: textual-serve's page also asks for a web font, which must not leave the machine.
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served.url + "/")
-               else route.abort())
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served.url + "/") else route.abort())
     page.goto(served.url + "/")
     page.wait_for_function("() => (window.__bj30Terminals || []).length > 0", timeout=WAIT_MS)
     tab = Tab(page)
@@ -147,9 +153,11 @@ def test_the_app_in_a_browser(browser: Any, tmp_path: Path) -> None:
         tab.press("g")
         tab.wait_for("Go to", "e.g. 17, III, notice")
         tab.press("1", "7", "Enter")
-        screen = tab.wait_for("bj30 · Measure 17 · Part IV",
-                              "17. Increase Incentives for the Scientific Research Projects Funding",
-                              "the approved proportion of indirect expenses shall not exceed 30 per cent")
+        screen = tab.wait_for(
+            "bj30 · Measure 17 · Part IV",
+            "17. Increase Incentives for the Scientific Research Projects Funding",
+            "the approved proportion of indirect expenses shall not exceed 30 per cent",
+        )
         assert "e.g. 17, III, notice" not in screen
 
         tab.press("l")
@@ -202,8 +210,10 @@ def test_each_tab_runs_its_own_app_on_the_same_store(browser: Any, tmp_path: Pat
         first, second = open_app(browser, served), open_app(browser, served)
         # The mouse: a click on a measure in the contents opens it.
         first.click_line("  17.", column=10)
-        first.wait_for("Part IV. Deepen the Reform of Scientific Research Management",
-                       "17. Increase Incentives for the Scientific Research Projects Funding")
+        first.wait_for(
+            "Part IV. Deepen the Reform of Scientific Research Management",
+            "17. Increase Incentives for the Scientific Research Projects Funding",
+        )
         assert "Part IV." not in second.screen()  # the second tab's app did not move
 
         # The palette (ctrl+p, which the browser would otherwise keep for printing).

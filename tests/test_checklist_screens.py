@@ -31,7 +31,6 @@ def size_of(role: str) -> int:
     return len(load_default_catalog(load_policy()).require(role).items)
 
 
-
 def stored(tmp_path: Path, role: str, item: str):
     """What another connection reads: the change was committed."""
     store = Store.open(tmp_path / "progress.sqlite3").store
@@ -183,7 +182,7 @@ async def test_enter_opens_the_measure_with_the_quote_marked_and_l_returns(tmp_p
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen) and app.screen.place == 17
         body = app.screen.query_one(MeasureView)._body.visual
-        marked = [body.plain[s.start:s.end] for s in body.spans if s.style == "reverse"]
+        marked = [body.plain[s.start : s.end] for s in body.spans if s.style == "reverse"]
         item = app.workbench.checklist("university").item("uni-021")
         assert marked and marked[0] == " ".join(item.quote.split()) and "60%" in marked[0]
         await pilot.press("l")
@@ -214,8 +213,7 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         from tui.core.provisions import load_register
 
         mine = [p for p in load_register().in_measure(17) if "university" in p.roles and p.kind != "government"]
-        marked = {(s.start, s.end) for s in view._body.visual.spans if "underline" in str(s.style)
-                  or "italic" in str(s.style)}
+        marked = {(s.start, s.end) for s in view._body.visual.spans if "underline" in str(s.style) or "italic" in str(s.style)}
         assert {p.span for p in mine} <= marked
         assert all(p.id in lens_text for p in mine)
         assert json.loads((tmp_path / "ui-state.json").read_text())["role"] == "university"
@@ -329,8 +327,7 @@ async def test_changes_from_another_bj30_show_up(tmp_path: Path, make_app) -> No
         assert not app.workbench.changed_elsewhere()
         other = Store.open(tmp_path / "progress.sqlite3").store  # a second copy of bj30
         item = app.workbench.checklist("soe").item("soe-002")
-        other.update("default", "soe", "soe-002", status="doing", note="from the other terminal",
-                     fingerprint=item.fingerprint)
+        other.update("default", "soe", "soe-002", status="doing", note="from the other terminal", fingerprint=item.fingerprint)
         other.close()
         screen.poll()  # what the 2-second timer does
         await pilot.pause()
@@ -369,8 +366,11 @@ async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path,
         await pilot.press("x")
         dialog = app.screen
         assert isinstance(dialog, ExportPathDialog)
-        for bad, message in ((str(tmp_path), "is a folder"), (str(tmp_path / "nope" / "r.md"), "no folder"),
-                             ("   ", "Give a file name")):
+        for bad, message in (
+            (str(tmp_path), "is a folder"),
+            (str(tmp_path / "nope" / "r.md"), "no folder"),
+            ("   ", "Give a file name"),
+        ):
             dialog.query_one(Input).value = bad
             await pilot.press("enter")
             assert isinstance(app.screen, ExportPathDialog)

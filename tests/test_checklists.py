@@ -20,13 +20,13 @@ from tui.core.provisions import load_register
 ROLES = ["university", "soe", "research-institution", "medical-institution", "tech-enterprise"]
 MINIMUM = {"university": 15, "soe": 15, "research-institution": 15, "medical-institution": 10, "tech-enterprise": 10}
 
-GOOD_ITEM = '''
+GOOD_ITEM = """
 [[items]]
 id = "x-1"
 text = "We cap indirect costs."
 measures = [17]
 quote = "shall not exceed 30 per cent"
-'''
+"""
 HEADER = 'role = "my-lab"\ntitle = "My lab"\naudience = "Us"\ndescription = "Ours"\n'
 
 
@@ -67,21 +67,26 @@ def test_measure_17_ceilings_are_in_the_research_checklists(policy: Policy) -> N
         assert "30 per cent" in quotes and "60%" in quotes
 
 
-@pytest.mark.parametrize("text, expected", [
-    (HEADER + GOOD_ITEM.replace('quote = "shall not exceed 30 per cent"', 'quote = "shall not exceed 40 per cent"'),
-     "x.toml: item x-1.quote: does not stand verbatim in measure 17"),
-    (HEADER + GOOD_ITEM.replace("[17]", "[31]"), "x.toml: item x-1.measures: no measure 31: measures are numbered 1-30"),
-    (HEADER + GOOD_ITEM + GOOD_ITEM, "x.toml: item x-1.id: duplicate id"),
-    (HEADER + GOOD_ITEM.replace('text = "We cap indirect costs."\n', ""), "x.toml: item x-1.text: missing field"),
-    (HEADER + GOOD_ITEM + 'colour = "red"\n', "x.toml: item x-1.colour: unknown field"),
-    (HEADER + GOOD_ITEM + 'category = "maybe"\n', "x.toml: item x-1.category: unknown category 'maybe'"),
-    (HEADER.replace('title = "My lab"\n', "") + GOOD_ITEM, "x.toml: title: missing field"),
-    (HEADER.replace('"my-lab"', '"My Lab!"') + GOOD_ITEM, "x.toml: role: use lower-case letters"),
-    (HEADER + "owner = 'me'\n" + GOOD_ITEM, "x.toml: owner: unknown field"),
-    (HEADER, "x.toml: items: missing field"),
-    (HEADER + GOOD_ITEM.replace("[17]", '["17"]'), "x.toml: item x-1.measures: expected measure numbers"),
-    ("role = [", "x.toml: not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            HEADER + GOOD_ITEM.replace('quote = "shall not exceed 30 per cent"', 'quote = "shall not exceed 40 per cent"'),
+            "x.toml: item x-1.quote: does not stand verbatim in measure 17",
+        ),
+        (HEADER + GOOD_ITEM.replace("[17]", "[31]"), "x.toml: item x-1.measures: no measure 31: measures are numbered 1-30"),
+        (HEADER + GOOD_ITEM + GOOD_ITEM, "x.toml: item x-1.id: duplicate id"),
+        (HEADER + GOOD_ITEM.replace('text = "We cap indirect costs."\n', ""), "x.toml: item x-1.text: missing field"),
+        (HEADER + GOOD_ITEM + 'colour = "red"\n', "x.toml: item x-1.colour: unknown field"),
+        (HEADER + GOOD_ITEM + 'category = "maybe"\n', "x.toml: item x-1.category: unknown category 'maybe'"),
+        (HEADER.replace('title = "My lab"\n', "") + GOOD_ITEM, "x.toml: title: missing field"),
+        (HEADER.replace('"my-lab"', '"My Lab!"') + GOOD_ITEM, "x.toml: role: use lower-case letters"),
+        (HEADER + "owner = 'me'\n" + GOOD_ITEM, "x.toml: owner: unknown field"),
+        (HEADER, "x.toml: items: missing field"),
+        (HEADER + GOOD_ITEM.replace("[17]", '["17"]'), "x.toml: item x-1.measures: expected measure numbers"),
+        ("role = [", "x.toml: not valid TOML"),
+    ],
+)
 def test_validator_names_file_item_and_field(policy: Policy, text: str, expected: str) -> None:
     result = validate_text(text, "x.toml", policy)
     assert not result.ok and result.checklist is None
@@ -106,7 +111,6 @@ def test_fingerprint_changes_with_the_measure_text(policy: Policy) -> None:
     assert fingerprint(policy, "shall not exceed 30 per cent", (17,)) == before
 
 
-
 def test_fingerprint_changes_with_the_items_statement(policy: Policy) -> None:
     # A tick given to one wording of an item is flagged for review when the wording changes.
     quote = "shall not exceed 30 per cent"
@@ -128,8 +132,10 @@ def test_user_checklists_load_beside_builtins_and_bad_ones_are_reported(policy: 
     assert catalog.get("university").is_builtin  # the built-in wins
     assert len(catalog.checklists) == 6
     assert any(p.startswith(f"{user / 'broken.toml'}: not valid TOML") for p in catalog.problems)
-    assert any(f"{user / 'shadow.toml'}: role: 'university' is already used by a built-in checklist, which wins"
-               in p for p in catalog.problems)
+    assert any(
+        f"{user / 'shadow.toml'}: role: 'university' is already used by a built-in checklist, which wins" in p
+        for p in catalog.problems
+    )
     assert len(catalog.problems) == 2
 
 
@@ -140,8 +146,6 @@ def test_readme_example_checklist_is_valid(policy: Policy) -> None:
     assert example, "README has no toml example under 'Write your own checklist'"
     result = validate_text(example.group(1), "README example", policy)
     assert result.ok, [str(p) for p in result.problems]
-
-
 
 
 def test_cli_checklists_json(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
@@ -167,35 +171,42 @@ def test_cli_checklist_json_and_unknown_role(capsys: pytest.CaptureFixture[str])
     assert all(isinstance(n, int) for n in first["measures"])
     code, out, err = run_cli(capsys, "checklist", "nope")
     assert code == 1 and out == ""
-    assert err.strip() == ("bj30: no checklist for role 'nope'; roles are: "
-                           "university, soe, research-institution, medical-institution, tech-enterprise")
+    assert err.strip() == (
+        "bj30: no checklist for role 'nope'; roles are: "
+        "university, soe, research-institution, medical-institution, tech-enterprise"
+    )
 
 
 def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     good = tmp_path / "good.toml"
     good.write_text(HEADER + GOOD_ITEM, encoding="utf-8")
     bad = tmp_path / "bad.toml"
-    bad.write_text(HEADER + GOOD_ITEM.replace("[17]", "[99]") + 'x = 1\n', encoding="utf-8")
+    bad.write_text(HEADER + GOOD_ITEM.replace("[17]", "[99]") + "x = 1\n", encoding="utf-8")
     code, out, _ = run_cli(capsys, "validate", str(good))
     assert code == 0 and "ok (my-lab, 1 items)" in out
     code, out, _ = run_cli(capsys, "validate", str(good), str(bad), str(tmp_path / "missing.toml"))
     assert code == 1
     lines = out.strip().splitlines()
     assert f"{bad}: item x-1.measures: no measure 99: measures are numbered 1-30" in lines
-    assert (f"{bad}: item x-1.x: unknown field; expected one of: category, evidence, guidance, id, measures, "
-            "owner_hint, provisions, quote, text") in lines
+    assert (
+        f"{bad}: item x-1.x: unknown field; expected one of: category, evidence, guidance, id, measures, "
+        "owner_hint, provisions, quote, text"
+    ) in lines
     assert any(line.startswith(f"{tmp_path / 'missing.toml'}: cannot read") for line in lines)
 
 
-def test_validate_says_what_the_loader_will_do_with_a_taken_role(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                                  isolated_home: Path) -> None:
+def test_validate_says_what_the_loader_will_do_with_a_taken_role(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_home: Path
+) -> None:
     shadow = tmp_path / "shadow.toml"
     shadow.write_text(HEADER.replace('"my-lab"', '"university"') + GOOD_ITEM, encoding="utf-8")
     code, out, _ = run_cli(capsys, "validate", str(shadow))
     assert code == 1 and "ok" not in out
-    assert out.strip() == (f"{shadow}: role: 'university' is a built-in role, so bj30 will not load this file: "
-                           f"built-in roles win, because progress is recorded per role and item id; give the file "
-                           f"its own role id")
+    assert out.strip() == (
+        f"{shadow}: role: 'university' is a built-in role, so bj30 will not load this file: "
+        f"built-in roles win, because progress is recorded per role and item id; give the file "
+        f"its own role id"
+    )
     # Another file in the checklists folder holding the role first: that one loads, this one does not.
     user = isolated_home / "config" / "bj30" / "checklists"
     user.mkdir(parents=True)
@@ -203,9 +214,11 @@ def test_validate_says_what_the_loader_will_do_with_a_taken_role(capsys: pytest.
     (user / "b-lab.toml").write_text(HEADER + GOOD_ITEM, encoding="utf-8")
     code, out, _ = run_cli(capsys, "validate", str(user / "a-lab.toml"), str(user / "b-lab.toml"))
     assert code == 1
-    assert out.splitlines() == [f"{user / 'a-lab.toml'}: ok (my-lab, 1 items)",
-                                f"{user / 'b-lab.toml'}: role: 'my-lab' is already used by {user / 'a-lab.toml'}, "
-                                f"which loads instead of this file; give the file its own role id"]
+    assert out.splitlines() == [
+        f"{user / 'a-lab.toml'}: ok (my-lab, 1 items)",
+        f"{user / 'b-lab.toml'}: role: 'my-lab' is already used by {user / 'a-lab.toml'}, "
+        f"which loads instead of this file; give the file its own role id",
+    ]
 
 
 def test_one_id_rule_in_the_readme_and_the_validator(policy: Policy) -> None:
@@ -214,14 +227,14 @@ def test_one_id_rule_in_the_readme_and_the_validator(policy: Policy) -> None:
     readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
     assert f"a `role` uses {NAME_RULE}" in readme and f"an item `id` uses {ITEM_ID_RULE}" in readme
     for bad_role in ("My-Lab", "my_lab", "my.lab", "-lab"):
-        problems = [str(p) for p in validate_text(HEADER.replace('"my-lab"', f'"{bad_role}"') + GOOD_ITEM, "x.toml",
-                                                  policy).problems]
+        problems = [
+            str(p) for p in validate_text(HEADER.replace('"my-lab"', f'"{bad_role}"') + GOOD_ITEM, "x.toml", policy).problems
+        ]
         assert problems == [f"x.toml: role: use {NAME_RULE}"], bad_role
     for good_id in ("x-1", "x.1", "x_1", "1x"):
         assert validate_text(HEADER + GOOD_ITEM.replace('"x-1"', f'"{good_id}"'), "x.toml", policy).ok, good_id
     for bad_id in ("X-1", "-x", "x 1", "x/1"):
-        problems = [str(p) for p in validate_text(HEADER + GOOD_ITEM.replace('"x-1"', f'"{bad_id}"'), "x.toml",
-                                                  policy).problems]
+        problems = [str(p) for p in validate_text(HEADER + GOOD_ITEM.replace('"x-1"', f'"{bad_id}"'), "x.toml", policy).problems]
         assert problems == [f"x.toml: items[0].id: use {ITEM_ID_RULE}"], bad_id
 
 

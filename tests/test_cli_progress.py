@@ -31,15 +31,21 @@ def test_mark_commits_and_checklist_json_shows_it(capsys: pytest.CaptureFixture[
     assert untouched["status"] == "todo" and untouched["note"] == ""
 
 
-@pytest.mark.parametrize("argv, message", [
-    (("mark", "nope", "x", "done"), "bj30: no checklist for role 'nope'; roles are: university, soe, "
-                                    "research-institution, medical-institution, tech-enterprise"),
-    (("mark", "soe", "soe-999", "done"), "bj30: no item 'soe-999' in soe; items are: soe-001, soe-002"),
-    (("mark", "soe", "soe-001", "finished"), "bj30: unknown status 'finished'; use one of: todo, doing, done, na"),
-    (("mark", "soe", "soe-001", "na"), "bj30: soe-001: N/A needs a reason"),
-    (("mark", "soe", "soe-001", "done", "--due", "soon"), "bj30: due date 'soon' is not a date like 2026-12-31"),
-    (("mark", "soe", "soe-001", "done", "--profile", "ghost"), "bj30: no profile 'ghost'; profiles are: default."),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ("mark", "nope", "x", "done"),
+            "bj30: no checklist for role 'nope'; roles are: university, soe, "
+            "research-institution, medical-institution, tech-enterprise",
+        ),
+        (("mark", "soe", "soe-999", "done"), "bj30: no item 'soe-999' in soe; items are: soe-001, soe-002"),
+        (("mark", "soe", "soe-001", "finished"), "bj30: unknown status 'finished'; use one of: todo, doing, done, na"),
+        (("mark", "soe", "soe-001", "na"), "bj30: soe-001: N/A needs a reason"),
+        (("mark", "soe", "soe-001", "done", "--due", "soon"), "bj30: due date 'soon' is not a date like 2026-12-31"),
+        (("mark", "soe", "soe-001", "done", "--profile", "ghost"), "bj30: no profile 'ghost'; profiles are: default."),
+    ],
+)
 def test_mark_errors_are_one_line_listing_the_choices(capsys: pytest.CaptureFixture[str], argv, message) -> None:
     code, out, err = run_cli(capsys, *argv)
     assert code == 1 and out == ""
@@ -47,8 +53,7 @@ def test_mark_errors_are_one_line_listing_the_choices(capsys: pytest.CaptureFixt
 
 
 def test_na_with_a_reason_and_profiles(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University",
-               "--department", "S&T Office")[0] == 0
+    assert run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University", "--department", "S&T Office")[0] == 0
     code, _, err = run_cli(capsys, "mark", "soe", "soe-004", "na", "--note", "Not a central SOE", "--profile", "pku")
     assert code == 0, err
     code, out, _ = run_cli(capsys, "--profile", "pku", "checklist", "soe", "--format", "json")
@@ -92,15 +97,15 @@ def test_corrupt_store_is_reported_on_stderr(capsys: pytest.CaptureFixture[str])
 
 
 def test_mark_as_a_subprocess_exits_zero_only_when_committed(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "tui", "mark", "soe", "soe-003", "doing"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "mark", "soe", "soe-003", "doing"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     store = Store.open(locations.store_path()).store
     assert store.item("default", "soe", "soe-003").status == "doing"
 
 
-def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(
-        capsys: pytest.CaptureFixture[str], local_zone) -> None:
+def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(capsys: pytest.CaptureFixture[str], local_zone) -> None:
     from tui.core.actions import in_app_order
     from tui.core.checklist_loader import load_default_catalog
     from tui.core.policy_loader import load_policy
@@ -109,8 +114,21 @@ def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(
 
     local_zone("Asia/Shanghai")
     run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University")
-    run_cli(capsys, "--profile", "pku", "mark", "university", "uni-034", "doing", "--owner", "Wang Li",
-            "--due", "2000-01-31", "--note", "Asked the research office")
+    run_cli(
+        capsys,
+        "--profile",
+        "pku",
+        "mark",
+        "university",
+        "uni-034",
+        "doing",
+        "--owner",
+        "Wang Li",
+        "--due",
+        "2000-01-31",
+        "--note",
+        "Asked the research office",
+    )
     run_cli(capsys, "--profile", "pku", "mark", "university", "uni-033", "done")
     code, out, _ = run_cli(capsys, "--profile", "pku", "checklist", "university")
     assert code == 0
@@ -118,8 +136,7 @@ def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(
     assert lines[2].startswith("Peking University (profile pku): 1/")
     # Items in the app's order (part, then measure), not the file's.
     catalog = load_default_catalog(load_policy())
-    expected = [s.item.id for s in in_app_order(checklist_state(Store.in_memory(), "default",
-                                                                catalog.require("university")))]
+    expected = [s.item.id for s in in_app_order(checklist_state(Store.in_memory(), "default", catalog.require("university")))]
     shown = [line[4:].split()[0] for line in lines if line[:3] in ("[ ]", "[x]", "[~]", "[-]")]
     assert shown == expected
     assert "Part I. Strengthen the Overall Planning of Scientific and Technological Innovation" in lines

@@ -58,14 +58,19 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
     assert json.loads(out)["text"].startswith("This document is formulated")
 
 
-@pytest.mark.parametrize("arg, message", [
-    ("31", "bj30: no measure 31: measures are numbered 1-30"),
-    ("0", "bj30: no measure 0: measures are numbered 1-30"),
-    ("seventeen", "bj30: 'seventeen' is not in the policy; "
-                  "try a measure 1-30, a part I-V (its first measure), notice or preamble"),
-    ("abc", "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
-    ("VI", "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
-])
+@pytest.mark.parametrize(
+    "arg, message",
+    [
+        ("31", "bj30: no measure 31: measures are numbered 1-30"),
+        ("0", "bj30: no measure 0: measures are numbered 1-30"),
+        (
+            "seventeen",
+            "bj30: 'seventeen' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble",
+        ),
+        ("abc", "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+        ("VI", "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+    ],
+)
 def test_show_errors_are_one_line(capsys: pytest.CaptureFixture[str], arg: str, message: str) -> None:
     code, out, err = run_cli(capsys, "show", arg)
     assert code == 1 and out == ""
@@ -91,12 +96,17 @@ def test_paths_honour_xdg(capsys: pytest.CaptureFixture[str], isolated_home: Pat
 
 def test_console_entry_point_runs_as_module(tmp_path: Path) -> None:
     # From a folder outside the repo, as a user would run it.
-    result = subprocess.run([sys.executable, "-m", "tui", "show", "1"], cwd=tmp_path,
-                            capture_output=True, text=True, env=os.environ.copy(), timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "show", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "Undertake Major National Scientific and Technological Tasks" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "tui", "show", "99"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-m", "tui", "show", "99"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
 
@@ -150,8 +160,10 @@ def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
     hits = json.loads(out)
     assert [(h["group"], h["role"], h["item"], h["measure"]) for h in hits] == [("notes", "university", "uni-020", 17)]
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes")
-    assert out == "17\tNote on uni-020 · Universities and institutions of higher learning\t" \
+    assert (
+        out == "17\tNote on uni-020 · Universities and institutions of higher learning\t"
         "Ask the finance office about zebrafish\\x1b[31m\n"
+    )
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes", "--profile", "other")
     assert code == 1
     code, out, err = run_cli(capsys, "search", "zebrafish", "--in", "policy")
@@ -159,7 +171,8 @@ def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_search_on_a_terminal_is_grouped_under_headings(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.core import textout
 
     monkeypatch.setattr(textout, "is_tty", lambda stream: True)
@@ -185,14 +198,16 @@ def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_no_command_without_a_terminal_explains_instead_of_drawing(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "tui"], cwd=tmp_path, capture_output=True, text=True,
-                            stdin=subprocess.DEVNULL, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui"], cwd=tmp_path, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert "needs a terminal" in result.stderr and "bj30 toc" in result.stderr
 
 
 def test_terminal_output_wraps_to_the_width_and_honours_no_color(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import os as _os
 
     from tui.core import textout

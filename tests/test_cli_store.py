@@ -38,6 +38,7 @@ def fp(role: str, item: str) -> str:
 
 # Choosing the store ---------------------------------------------------------------------
 
+
 def test_config_set_get_unset_and_paths_never_show_the_password(capsys, monkeypatch) -> None:
     secret = "pw-of-wangli"
     target = f"postgresql://wangli:{secret}@db.example.edu:5432/bj30?sslmode=require"
@@ -69,8 +70,7 @@ def test_config_set_get_unset_and_paths_never_show_the_password(capsys, monkeypa
 
 def test_a_location_that_cannot_be_a_store_is_refused_in_one_line(capsys) -> None:
     code, out, err = run_cli(capsys, "config", "set", "store", "mysql://me@db/bj30")
-    assert code == 1 and err == ("bj30: unknown store URL scheme 'mysql': use a file path or "
-                                 "postgresql://user@host:5432/db\n")
+    assert code == 1 and err == ("bj30: unknown store URL scheme 'mysql': use a file path or postgresql://user@host:5432/db\n")
     assert not locations.config_file().exists()
     code, _, err = run_cli(capsys, "--store", "postgresql://me@db:notaport/bj30", "checklists")
     assert code == 1 and err.startswith("bj30: the store URL is not valid") and err.count("\n") == 1
@@ -90,10 +90,13 @@ def test_a_store_set_by_hand_that_cannot_be_one_is_said_and_can_be_unset(capsys)
 
 
 def test_without_psycopg_a_postgresql_url_says_what_to_install() -> None:
-    code = ("import sys; sys.modules['psycopg'] = None; from tui.cli import main; "
-            "sys.exit(main(['--store', 'postgresql://wangli:pw123@db/bj30', 'checklists']))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60)
+    code = (
+        "import sys; sys.modules['psycopg'] = None; from tui.cli import main; "
+        "sys.exit(main(['--store', 'postgresql://wangli:pw123@db/bj30', 'checklists']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=60
+    )
     assert done.returncode == 1
     assert done.stderr == "bj30: a PostgreSQL store needs the team extra: pip install 'bj30[team]'\n"
 
@@ -120,19 +123,42 @@ def test_no_server_the_cli_says_why_and_saves_nothing(capsys, url: str) -> None:
 
 # Copying in and out ---------------------------------------------------------------------
 
+
 def _fill_local(tmp_path: Path) -> Path:
     from tui.core.evidence import make
 
     path = locations.store_path()
     store = Store.open(path).store
     store.create_profile("pku", "Peking University", "Research Office")
-    store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), status="doing",
-                 note="Board paper drafted", owner="Li Wei", due="2026-12-31", by="Li Wei")
+    store.update(
+        DEFAULT_PROFILE,
+        "soe",
+        "soe-001",
+        fingerprint=fp("soe", "soe-001"),
+        status="doing",
+        note="Board paper drafted",
+        owner="Li Wei",
+        due="2026-12-31",
+        by="Li Wei",
+    )
     store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint=fp("soe", "soe-001"), status="done", by="Wang Fang")
-    store.update(DEFAULT_PROFILE, "soe", "soe-002", fingerprint=fp("soe", "soe-002"), status="na",
-                 note="We are not a central SOE", by="Wang Fang")
-    store.update("pku", "university", "uni-001", fingerprint=fp("university", "uni-001"), status="doing",
-                 note="多语言 note with \"quotes\" and 'apostrophes'; DROP TABLE history; --")
+    store.update(
+        DEFAULT_PROFILE,
+        "soe",
+        "soe-002",
+        fingerprint=fp("soe", "soe-002"),
+        status="na",
+        note="We are not a central SOE",
+        by="Wang Fang",
+    )
+    store.update(
+        "pku",
+        "university",
+        "uni-001",
+        fingerprint=fp("university", "uni-001"),
+        status="doing",
+        note="多语言 note with \"quotes\" and 'apostrophes'; DROP TABLE history; --",
+    )
     minutes = tmp_path / "minutes.pdf"
     minutes.write_bytes(b"%PDF board minutes")
     store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make(str(minutes)), by="Li Wei")
@@ -149,11 +175,28 @@ def _everything(location: str) -> tuple[list, ...]:
         rows = store.rows()
     finally:
         store.close()
-    return ([p.profile for p in rows.profiles],
-            sorted(((r.profile, r.role, r.item) for r in rows.progress), key=lambda r: (r[0], r[1], r[2].item_id)),
-            sorted((h.profile, h.role, h.item_id, h.field, h.old, h.new, h.at, h.by) for h in rows.history),
-            sorted(((e.profile, e.role, e.item_id, e.evidence.kind, e.evidence.target, e.evidence.sha256,
-                     e.evidence.added, e.evidence.by, bool(e.removed)) for e in rows.evidence), key=repr))
+    return (
+        [p.profile for p in rows.profiles],
+        sorted(((r.profile, r.role, r.item) for r in rows.progress), key=lambda r: (r[0], r[1], r[2].item_id)),
+        sorted((h.profile, h.role, h.item_id, h.field, h.old, h.new, h.at, h.by) for h in rows.history),
+        sorted(
+            (
+                (
+                    e.profile,
+                    e.role,
+                    e.item_id,
+                    e.evidence.kind,
+                    e.evidence.target,
+                    e.evidence.sha256,
+                    e.evidence.added,
+                    e.evidence.by,
+                    bool(e.removed),
+                )
+                for e in rows.evidence
+            ),
+            key=repr,
+        ),
+    )
 
 
 def test_copy_to_the_team_store_and_back_is_a_round_trip_and_idempotent(capsys, url: str, tmp_path: Path) -> None:
@@ -161,17 +204,21 @@ def test_copy_to_the_team_store_and_back_is_a_round_trip_and_idempotent(capsys, 
     code, out, err = run_cli(capsys, "store", "copy", "--to", url)
     assert (code, err) == (0, "")
     # The team store made its default profile on opening: the local one is "already there".
-    assert out.splitlines()[1:] == ["profiles: 1 added, 1 already there",
-                                    "items: 3 added, 0 updated, 0 already so, 0 kept newer in the target",
-                                    "history: 13 entries added, 0 already there",
-                                    "evidence: 3 records added, 0 marked removed, 0 already so"]
+    assert out.splitlines()[1:] == [
+        "profiles: 1 added, 1 already there",
+        "items: 3 added, 0 updated, 0 already so, 0 kept newer in the target",
+        "history: 13 entries added, 0 already there",
+        "evidence: 3 records added, 0 marked removed, 0 already so",
+    ]
     # Again: nothing new.
     code, out, _ = run_cli(capsys, "store", "copy", "--to", url)
     assert out.splitlines()[0].endswith("(nothing new)")
-    assert out.splitlines()[1:] == ["profiles: 0 added, 2 already there",
-                                    "items: 0 added, 0 updated, 3 already so, 0 kept newer in the target",
-                                    "history: 0 entries added, 13 already there",
-                                    "evidence: 0 records added, 0 marked removed, 3 already so"]
+    assert out.splitlines()[1:] == [
+        "profiles: 0 added, 2 already there",
+        "items: 0 added, 0 updated, 3 already so, 0 kept newer in the target",
+        "history: 0 entries added, 13 already there",
+        "evidence: 0 records added, 0 marked removed, 3 already so",
+    ]
     backup = tmp_path / "backup" / "progress.sqlite3"
     code, out, _ = run_cli(capsys, "store", "copy", "--from", url, "--to", str(backup))
     assert code == 0 and "history: 13 entries added" in out and "evidence: 3 records added" in out
@@ -179,8 +226,7 @@ def test_copy_to_the_team_store_and_back_is_a_round_trip_and_idempotent(capsys, 
     # In the team store, copied history and evidence say who their source named and who copied them.
     team = open_store(parse_location(url)).store
     user = team.user  # type: ignore[attr-defined]
-    assert {h.by for h in team.history(DEFAULT_PROFILE, "soe")} == {f"Li Wei (copied by {user})",
-                                                                  f"Wang Fang (copied by {user})"}
+    assert {h.by for h in team.history(DEFAULT_PROFILE, "soe")} == {f"Li Wei (copied by {user})", f"Wang Fang (copied by {user})"}
     assert [e.by for _, _, e in team.evidence(DEFAULT_PROFILE, "soe")] == [f"Li Wei (copied by {user})"] * 2
     team.close()
 
@@ -201,15 +247,14 @@ def test_copy_keeps_what_the_target_changed_later_and_says_so(capsys, url: str, 
 
 
 def test_copy_refuses_a_store_into_itself_and_a_missing_source(capsys, tmp_path: Path) -> None:
-    code, _, err = run_cli(capsys, "store", "copy", "--from", str(tmp_path / "a.sqlite3"), "--to",
-                           str(tmp_path / "a.sqlite3"))
+    code, _, err = run_cli(capsys, "store", "copy", "--from", str(tmp_path / "a.sqlite3"), "--to", str(tmp_path / "a.sqlite3"))
     assert code == 1 and "same store" in err
-    code, _, err = run_cli(capsys, "store", "copy", "--from", str(tmp_path / "none.sqlite3"), "--to",
-                           str(tmp_path / "b.sqlite3"))
+    code, _, err = run_cli(capsys, "store", "copy", "--from", str(tmp_path / "none.sqlite3"), "--to", str(tmp_path / "b.sqlite3"))
     assert (code, err) == (1, f"bj30: {tmp_path / 'none.sqlite3'}: no such store file\n")
 
 
 # Roles ----------------------------------------------------------------------------------
+
 
 def test_grant_lets_an_officer_mark_in_their_own_name(capsys, url: str) -> None:
     run_cli(capsys, "--store", url, "checklists")  # the owner's first start makes the tables

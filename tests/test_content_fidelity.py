@@ -72,12 +72,15 @@ def test_metadata(policy: Policy) -> None:
     assert info.content_version
 
 
-@pytest.mark.parametrize("number, in_text, in_errata", [
-    (11, "R&Dof", "R&Dof"),
-    (17, "shall not exceed 60% of the direct expenses deducted from the equipment expenses.", "repeated"),
-    (18, "In the field of basic research", "18.Carry out"),
-    (28, "production to enterprises in the Tianjin and Hebei", "garbled"),
-])
+@pytest.mark.parametrize(
+    "number, in_text, in_errata",
+    [
+        (11, "R&Dof", "R&Dof"),
+        (17, "shall not exceed 60% of the direct expenses deducted from the equipment expenses.", "repeated"),
+        (18, "In the field of basic research", "18.Carry out"),
+        (28, "production to enterprises in the Tianjin and Hebei", "garbled"),
+    ],
+)
 def test_known_flaws_are_kept_and_marked(policy: Policy, number: int, in_text: str, in_errata: str) -> None:
     m = policy.measure(number)
     assert in_text in m.text  # the flaw is kept, not fixed

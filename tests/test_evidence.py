@@ -22,11 +22,16 @@ def test_a_file_is_recorded_with_its_path_size_digest_and_time(tmp_path: Path) -
     assert e.label == "file minutes 2026-14.pdf"
 
 
-@pytest.mark.parametrize(("target", "kind"), [
-    ("https://kw.beijing.gov.cn/notice/2026-14", "url"), ("mailto:office@pku.edu.cn", "url"),
-    ("Minute 2026-14 of the academic committee", "reference"), ("京科发〔2026〕14号", "reference"),
-    ("Doc 2026/14", "reference"),
-])
+@pytest.mark.parametrize(
+    ("target", "kind"),
+    [
+        ("https://kw.beijing.gov.cn/notice/2026-14", "url"),
+        ("mailto:office@pku.edu.cn", "url"),
+        ("Minute 2026-14 of the academic committee", "reference"),
+        ("京科发〔2026〕14号", "reference"),
+        ("Doc 2026/14", "reference"),
+    ],
+)
 def test_urls_and_references_are_told_apart(tmp_path: Path, target: str, kind: str) -> None:
     e = make(target, cwd=tmp_path)
     assert (e.kind, e.target) == (kind, target)
@@ -87,8 +92,9 @@ def _evidence_json(capsys, *args: str) -> list[dict]:
 def test_evidence_add_list_remove_with_history(capsys, tmp_path: Path) -> None:
     minutes = tmp_path / "minutes.pdf"
     minutes.write_bytes(b"signed minutes")
-    code, out, err = run_cli(capsys, "evidence", "add", "university", "uni-033", str(minutes), "--note", "signed copy",
-                             "--by", "Wang Li")
+    code, out, err = run_cli(
+        capsys, "evidence", "add", "university", "uni-033", str(minutes), "--note", "signed copy", "--by", "Wang Li"
+    )
     assert code == 0, err
     assert out.startswith(f"university uni-033: evidence 1 attached: file {minutes} (14 bytes, SHA-256 ")
     run_cli(capsys, "evidence", "add", "university", "uni-033", "https://kw.beijing.gov.cn/n/14")
@@ -106,8 +112,7 @@ def test_evidence_add_list_remove_with_history(capsys, tmp_path: Path) -> None:
     assert code == 1 and "uni-033 has no evidence 7; its evidence is numbered: 1-2" in err
     store = Store.open(locations.store_path()).store
     history = [(h.field, h.by) for h in store.history("default", "university")]
-    assert history == [("evidence+", "Wang Li"), ("evidence+", "officer"), ("evidence+", "officer"),
-                       ("evidence-", "Li Si")]
+    assert history == [("evidence+", "Wang Li"), ("evidence+", "officer"), ("evidence+", "officer"), ("evidence-", "Li Si")]
     # Removed is marked removed, never deleted.
     assert store._conn.execute("SELECT count(*) FROM evidence WHERE removed != ''").fetchone()[0] == 1
     store.close()
@@ -163,8 +168,7 @@ def test_exports_carry_evidence_and_import_restores_it(capsys, tmp_path: Path) -
     code, out, err = run_cli(capsys, "import", str(tmp_path / "uni.json"))
     assert code == 0, err
     assert "2 evidence restored" in out
-    assert [e["target"] for e in _evidence_json(capsys, "university")[0]["evidence"]] == [str(minutes),
-                                                                                          "Minute 2026-14"]
+    assert [e["target"] for e in _evidence_json(capsys, "university")[0]["evidence"]] == [str(minutes), "Minute 2026-14"]
     assert "0 evidence restored" in run_cli(capsys, "import", str(tmp_path / "uni.json"))[1]  # not twice
     # Removed here after the export: an import of the older file does not bring it back.
     run_cli(capsys, "evidence", "remove", "university", "uni-033", "1")

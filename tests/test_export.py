@@ -51,16 +51,25 @@ def hostile_store(checklist: Checklist) -> Store:
     items = checklist.items
     for i, note in enumerate(HOSTILE):
         status = ("done", "doing", "na", "todo")[i % 4]
-        store.update("pku", checklist.role, items[i].id, status=status, note=note, owner=f"owner {note[:20]}",
-                     due="2026-12-31", fingerprint=items[i].fingerprint)
+        store.update(
+            "pku",
+            checklist.role,
+            items[i].id,
+            status=status,
+            note=note,
+            owner=f"owner {note[:20]}",
+            due="2026-12-31",
+            fingerprint=items[i].fingerprint,
+        )
     return store
 
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.timezone.utc)
 
 
-def export_input(policy: Policy, store: Store, checklists: list[Checklist], profile: str = "pku",
-                 when: dt.datetime = WHEN) -> ExportInput:
+def export_input(
+    policy: Policy, store: Store, checklists: list[Checklist], profile: str = "pku", when: dt.datetime = WHEN
+) -> ExportInput:
     return build_export(policy, store, profile, checklists, when)
 
 
@@ -79,8 +88,7 @@ def inline_children(tokens) -> list:
 
 
 def headings(tokens, level: str = "") -> list[str]:
-    return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag.startswith(
-        level or "h")]
+    return [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag.startswith(level or "h")]
 
 
 def test_markdown_report_structure_cannot_be_forged(policy: Policy, university: Checklist) -> None:
@@ -97,16 +105,37 @@ def test_markdown_report_structure_cannot_be_forged(policy: Policy, university: 
     assert [c.content for c in children if c.type == "code_inline"] == [policy_fingerprint(policy)]
     assert not [t for t in tokens if t.type in ("html_block", "fence", "code_block")]
     assert not [c for c in children if c.type == "html_inline" and "checkbox" not in c.content]
-    assert all(h.startswith(("Peking University", "Open actions", "Universities", "Summary", "Part ", "Measure ",
-                             "Appendix", "Sign-off", "Flagged", "Progress kept", "Not applicable"))
-               for h in headings(tokens)), headings(tokens)
+    assert all(
+        h.startswith(
+            (
+                "Peking University",
+                "Open actions",
+                "Universities",
+                "Summary",
+                "Part ",
+                "Measure ",
+                "Appendix",
+                "Sign-off",
+                "Flagged",
+                "Progress kept",
+                "Not applicable",
+            )
+        )
+        for h in headings(tokens)
+    ), headings(tokens)
     assert sum(1 for t in tokens if t.type == "table_open") == 3  # open actions, summary, sign-off
     blockquotes = sum(1 for t in tokens if t.type == "blockquote_open")
     assert blockquotes == counts.applicable  # one quote per applicable item, none from notes
     # And the notes are all there, as text.
     text = " ".join(c.content for c in children if c.type == "text")
-    for fragment in ("forged done item", "Forged heading", "<script>alert(1)</script>", "http://evil.example",
-                     "[@click=app.quit]Quit[/]", "&amp;"):
+    for fragment in (
+        "forged done item",
+        "Forged heading",
+        "<script>alert(1)</script>",
+        "http://evil.example",
+        "[@click=app.quit]Quit[/]",
+        "&amp;",
+    ):
         assert fragment in text, fragment
 
 
@@ -119,16 +148,17 @@ def test_markdown_report_contents(policy: Policy, university: Checklist) -> None
     assert f"- **Policy text version:** {policy.info.content_version} (fingerprint" in report
     assert "Profile" not in report  # plain words: the institution, not the profile's id
     counts = checklist_state(store, "pku", university).counts
-    assert (f"| Universities and institutions of higher learning | {counts.done} of {counts.applicable} applicable | "
-            f"{counts.doing} | {counts.todo} | {counts.na} | {counts.percent}% |") in report
+    assert (
+        f"| Universities and institutions of higher learning | {counts.done} of {counts.applicable} applicable | "
+        f"{counts.doing} | {counts.todo} | {counts.na} | {counts.percent}% |"
+    ) in report
     assert "## Appendix: history of changes" in report and "## Sign-off" in report
     assert "| Signature | |" in report
     assert "*(in progress)*" in report
     assert "Due: 2026-12-31" in report
 
 
-def test_report_times_are_local_with_their_offset_honouring_tz(policy: Policy, university: Checklist,
-                                                               local_zone) -> None:
+def test_report_times_are_local_with_their_offset_honouring_tz(policy: Policy, university: Checklist, local_zone) -> None:
     store = Store.in_memory()
     item = university.items[0]
     store.update("default", "university", item.id, status="done", fingerprint=item.fingerprint)
@@ -159,14 +189,11 @@ def test_history_entry_from_another_offset_says_its_own(policy: Policy, universi
     assert f"- 2026-07-01 14:00 (UTC+02:00) — Marked {item.id} in progress" in report
 
 
-def test_open_actions_table_comes_first_sorted_by_due_date_overdue_marked(policy: Policy,
-                                                                           university: Checklist) -> None:
+def test_open_actions_table_comes_first_sorted_by_due_date_overdue_marked(policy: Policy, university: Checklist) -> None:
     store = Store.in_memory()
     a, b, c, d = university.items[:4]
-    store.update("default", "university", a.id, status="doing", owner="Zhang San", due="2026-12-15",
-                 fingerprint=a.fingerprint)
-    store.update("default", "university", b.id, status="todo", owner="Wang Li", due="2026-11-20",
-                 fingerprint=b.fingerprint)
+    store.update("default", "university", a.id, status="doing", owner="Zhang San", due="2026-12-15", fingerprint=a.fingerprint)
+    store.update("default", "university", b.id, status="todo", owner="Wang Li", due="2026-11-20", fingerprint=b.fingerprint)
     store.update("default", "university", c.id, status="done", due="2026-11-01", fingerprint=c.fingerprint)
     store.update("default", "university", d.id, status="na", note="Not our case", fingerprint=d.fingerprint)
     report = render(build_export(policy, store, "default", [university], WHEN), "md").decode()
@@ -187,8 +214,14 @@ def test_open_actions_table_comes_first_sorted_by_due_date_overdue_marked(policy
 def test_not_applicable_items_have_their_own_section_with_the_reason(policy: Policy, university: Checklist) -> None:
     store = Store.in_memory()
     item = university.items[5]
-    store.update("default", "university", item.id, status="na", note="We have no postdoctoral programme.\nSee minute 12.",
-                 fingerprint=item.fingerprint)
+    store.update(
+        "default",
+        "university",
+        item.id,
+        status="na",
+        note="We have no postdoctoral programme.\nSee minute 12.",
+        fingerprint=item.fingerprint,
+    )
     report = render(build_export(policy, store, "default", [university], WHEN), "md").decode()
     tokens = parse(report)
     assert "Not applicable" in headings(tokens, "h3")
@@ -221,8 +254,14 @@ def test_history_appendix_is_in_words_with_the_last_changes_per_item(policy: Pol
 def test_raw_markdown_escapes_only_what_would_become_structure(policy: Policy, university: Checklist) -> None:
     store = Store.in_memory()
     item = university.items[0]
-    store.update("default", "university", item.id, status="doing", fingerprint=item.fingerprint,
-                 note="Met at 10:30 with R&D (60%), see file_2026 and a < b; don't worry")
+    store.update(
+        "default",
+        "university",
+        item.id,
+        status="doing",
+        fingerprint=item.fingerprint,
+        note="Met at 10:30 with R&D (60%), see file_2026 and a < b; don't worry",
+    )
     report = render(build_export(policy, store, "default", [university], WHEN), "md").decode()
     assert "Note: Met at 10:30 with R&D (60%), see file_2026 and a < b; don't worry" in report
     assert "\\:" not in report and "\\&" not in report and "\\_" not in report and "\\<" not in report
@@ -233,10 +272,16 @@ def test_report_across_two_roles_has_a_summary_per_role_and_in_all(policy: Polic
     university, medical = catalog.require("university"), catalog.require("medical-institution")
     store = Store.in_memory()
     store.create_profile("pku-hospital", "Peking University Third Hospital")
-    store.update("pku-hospital", "university", university.items[0].id, status="done",
-                 fingerprint=university.items[0].fingerprint)
-    store.update("pku-hospital", "medical-institution", medical.items[0].id, status="doing", owner="Wang Li",
-                 due="2026-11-01", fingerprint=medical.items[0].fingerprint)
+    store.update("pku-hospital", "university", university.items[0].id, status="done", fingerprint=university.items[0].fingerprint)
+    store.update(
+        "pku-hospital",
+        "medical-institution",
+        medical.items[0].id,
+        status="doing",
+        owner="Wang Li",
+        due="2026-11-01",
+        fingerprint=medical.items[0].fingerprint,
+    )
     data = build_export(policy, store, "pku-hospital", [university, medical], WHEN)
     report = render(data, "md").decode()
     tokens = parse(report)
@@ -248,14 +293,18 @@ def test_report_across_two_roles_has_a_summary_per_role_and_in_all(policy: Polic
     assert "| Universities and institutions of higher learning | 1 of" in report
     assert "| Medical and health institutions | 0 of" in report
     assert f"| **{medical.items[0].id}** (medical-institution) " in report  # the role shows in the actions
-    assert "- **Checklists:** Universities and institutions of higher learning (university); Medical and health " \
-           "institutions (medical-institution)" in report
+    assert (
+        "- **Checklists:** Universities and institutions of higher learning (university); Medical and health "
+        "institutions (medical-institution)" in report
+    )
     boxes = [c for c in inline_children(tokens) if c.type == "html_inline" and "task-list-item-checkbox" in c.content]
     assert len(boxes) == total
     # JSON: one export per role, which import reads back.
     bundle = to_json(data)
     assert bundle["schema"] == "bj30-checklist-exports" and [e["checklist"]["role"] for e in bundle["exports"]] == [
-        "university", "medical-institution"]
+        "university",
+        "medical-institution",
+    ]
     assert bundle["summary"]["done"] == 1
 
 
@@ -279,8 +328,20 @@ def test_json_is_versioned_and_complete(policy: Policy, university: Checklist) -
     assert data["profile"] == {"name": "pku", "institution": "Peking University | <b>x</b>", "department": "- [x] dept"}
     assert len(data["items"]) == len(university.items)
     first = data["items"][0]
-    assert set(first) >= {"id", "text", "measures", "quote", "status", "note", "owner", "due", "changed",
-                          "completed", "fingerprint", "needs_review"}
+    assert set(first) >= {
+        "id",
+        "text",
+        "measures",
+        "quote",
+        "status",
+        "note",
+        "owner",
+        "due",
+        "changed",
+        "completed",
+        "fingerprint",
+        "needs_review",
+    }
     assert first["note"] == HOSTILE[0]
     assert len(data["history"]) == len(store.history("pku", "university"))
 
@@ -289,11 +350,17 @@ def read_csv(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def test_csv_is_utf8_with_a_bom_for_excel_and_has_the_office_columns(policy: Policy, university: Checklist,
-                                                                      local_zone) -> None:
+def test_csv_is_utf8_with_a_bom_for_excel_and_has_the_office_columns(policy: Policy, university: Checklist, local_zone) -> None:
     store = hostile_store(university)
-    store.update("pku", "university", "uni-031", status="doing", note="=HYPERLINK(\"http://evil\")",
-                 owner="+1-555", fingerprint=university.item("uni-031").fingerprint)
+    store.update(
+        "pku",
+        "university",
+        "uni-031",
+        status="doing",
+        note='=HYPERLINK("http://evil")',
+        owner="+1-555",
+        fingerprint=university.item("uni-031").fingerprint,
+    )
     store._conn.execute("UPDATE progress SET changed = '2026-11-26T18:30:00Z' WHERE item_id = 'uni-031'")
     local_zone("Asia/Shanghai")
     data = render(export_input(policy, store, [university]), "csv")
@@ -303,7 +370,7 @@ def test_csv_is_utf8_with_a_bom_for_excel_and_has_the_office_columns(policy: Pol
     assert list(rows[0]) == CSV_COLUMNS
     assert {"measure_title", "institution", "owner", "due"} <= set(CSV_COLUMNS)
     by_id = {r["id"]: r for r in rows}
-    assert by_id["uni-031"]["note"] == "'=HYPERLINK(\"http://evil\")" and by_id["uni-031"]["owner"] == "'+1-555"
+    assert by_id["uni-031"]["note"] == '\'=HYPERLINK("http://evil")' and by_id["uni-031"]["owner"] == "'+1-555"
     assert by_id["uni-031"]["changed"] == "2026-11-27T02:30:00+08:00"  # local, with its offset
     first = university.items[0]
     assert by_id[first.id]["institution"] == "Peking University | <b>x</b>, - [x] dept"
@@ -327,8 +394,9 @@ def test_xlsx_reads_back_with_openpyxl(policy: Policy, university: Checklist) ->
     openpyxl = pytest.importorskip("openpyxl")
     store = hostile_store(university)
     item = university.item("uni-031")
-    store.update("pku", "university", "uni-031", status="doing", note="=1+1", owner="#N/A", due="2026-11-01",
-                 fingerprint=item.fingerprint)
+    store.update(
+        "pku", "university", "uni-031", status="doing", note="=1+1", owner="#N/A", due="2026-11-01", fingerprint=item.fingerprint
+    )
     data = render(export_input(policy, store, [university]), "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Open actions", "Items", "Summary"]
@@ -350,17 +418,27 @@ def test_a_control_character_does_not_break_the_workbook(policy: Policy, univers
     openpyxl = pytest.importorskip("openpyxl")
     store = Store.in_memory()
     item = university.items[0]
-    store.update("default", "university", item.id, status="doing", note="bell\x07 and escape\x1b[2J",
-                 fingerprint=item.fingerprint)
+    store.update(
+        "default", "university", item.id, status="doing", note="bell\x07 and escape\x1b[2J", fingerprint=item.fingerprint
+    )
     data = render(build_export(policy, store, "default", [university], WHEN), "xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(data))["Items"].iter_rows(values_only=True))
     assert any(r[11] == "bell\\x07 and escape\\x1b[2J" for r in rows)
 
 
-@pytest.mark.parametrize(("name", "fmt", "expected"), [
-    ("report.md", None, "md"), ("REPORT.MARKDOWN", None, "md"), ("a.json", None, "json"), ("a.csv", None, "csv"),
-    ("a.xlsx", None, "xlsx"), ("report.pdf", "md", "md"), ("a.txt", "csv", "csv"), (None, None, "md"),
-])
+@pytest.mark.parametrize(
+    ("name", "fmt", "expected"),
+    [
+        ("report.md", None, "md"),
+        ("REPORT.MARKDOWN", None, "md"),
+        ("a.json", None, "json"),
+        ("a.csv", None, "csv"),
+        ("a.xlsx", None, "xlsx"),
+        ("report.pdf", "md", "md"),
+        ("a.txt", "csv", "csv"),
+        (None, None, "md"),
+    ],
+)
 def test_format_comes_from_format_option_else_the_extension(name: str | None, fmt: str | None, expected: str) -> None:
     assert format_for(name, fmt) == expected
 
@@ -407,7 +485,8 @@ def test_import_keeps_newer_changes_and_reports_them(policy: Policy, university:
 
 
 def test_cli_export_writes_atomically_and_never_overwrites_without_force(
-        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from tui.core.checklist_loader import load_default_catalog
     from tui.core.policy_loader import load_policy
 
@@ -431,8 +510,7 @@ def test_cli_export_writes_atomically_and_never_overwrites_without_force(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["soe.json", "soe.txt"]  # no temp files left
 
 
-def test_cli_import_round_trip_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                         isolated_home: Path) -> None:
+def test_cli_import_round_trip_and_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_home: Path) -> None:
     run_cli(capsys, "mark", "soe", "soe-003", "na", "--note", "Not our case")
     run_cli(capsys, "export", "soe", "-o", str(tmp_path / "soe.json"))
     store_file = isolated_home / "data" / "bj30" / "progress.sqlite3"
@@ -454,8 +532,10 @@ def test_cli_import_round_trip_and_errors(capsys: pytest.CaptureFixture[str], tm
 def test_cli_export_refuses_an_extension_it_does_not_write(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run_cli(capsys, "export", "university", "-o", str(tmp_path / "report.pdf"))
     assert code == 1
-    assert err.startswith("bj30: report.pdf: bj30 does not write .pdf files; it writes .md (a report), "
-                          ".json (for bj30 import), .csv (spreadsheets), .xlsx (Excel)")
+    assert err.startswith(
+        "bj30: report.pdf: bj30 does not write .pdf files; it writes .md (a report), "
+        ".json (for bj30 import), .csv (spreadsheets), .xlsx (Excel)"
+    )
     assert list(tmp_path.iterdir()) == []
     code, _, err = run_cli(capsys, "export", "university", "-o", str(tmp_path / "report.pdf"), "--format", "md")
     assert code == 0 and (tmp_path / "report.pdf").read_text().startswith("# Compliance")  # --format decides
@@ -466,8 +546,12 @@ def test_cli_export_of_two_roles_writes_one_report(capsys: pytest.CaptureFixture
     code, out, err = run_cli(capsys, "export", "university", "medical-institution")
     assert code == 0, err
     tokens = parse(out)
-    assert headings(tokens, "h2")[:4] == ["Open actions", "Summary", "Universities and institutions of higher learning",
-                                          "Medical and health institutions"]
+    assert headings(tokens, "h2")[:4] == [
+        "Open actions",
+        "Summary",
+        "Universities and institutions of higher learning",
+        "Medical and health institutions",
+    ]
     assert "| **med-015** (medical-institution) " in out and "**2026-01-05, overdue**" in out
     target = tmp_path / "both.json"
     code, _, err = run_cli(capsys, "export", "university", "medical-institution", "-o", str(target))
@@ -481,8 +565,9 @@ def test_cli_export_of_two_roles_writes_one_report(capsys: pytest.CaptureFixture
     assert code == 1 and "no checklist for role 'nope'" in err
 
 
-def test_cli_xlsx_is_written_to_a_file_and_never_to_a_terminal(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_xlsx_is_written_to_a_file_and_never_to_a_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     code, _, err = run_cli(capsys, "export", "soe", "-o", str(tmp_path / "soe.xlsx"))
     assert code == 0, err
@@ -492,12 +577,18 @@ def test_cli_xlsx_is_written_to_a_file_and_never_to_a_terminal(capsys: pytest.Ca
     assert code == 1 and out == "" and "binary file" in err and "-o FILE.xlsx" in err
 
 
-@pytest.mark.parametrize(("text", "raw"), [
-    ("Met at 10:19:59, R&D 60% snake_case a < b", "Met at 10:19:59, R&D 60% snake_case a < b"),
-    ("_em_ *strong* `code` ~~gone~~ [l](u) a|b", "\\_em\\_ \\*strong\\* \\`code\\` \\~\\~gone\\~\\~ \\[l](u) a\\|b"),
-    ("<b>x</b> &amp; http://e.x www.e.x me@e.x mailto:me", "\\<b>x\\</b> \\&amp; http\\://e.x www\\.e.x me\\@e.x mailto\\:me"),
-    ("C:\\Users\\wang and a trailing \\", "C:\\Users\\wang and a trailing \\\\"),
-])
+@pytest.mark.parametrize(
+    ("text", "raw"),
+    [
+        ("Met at 10:19:59, R&D 60% snake_case a < b", "Met at 10:19:59, R&D 60% snake_case a < b"),
+        ("_em_ *strong* `code` ~~gone~~ [l](u) a|b", "\\_em\\_ \\*strong\\* \\`code\\` \\~\\~gone\\~\\~ \\[l](u) a\\|b"),
+        (
+            "<b>x</b> &amp; http://e.x www.e.x me@e.x mailto:me",
+            "\\<b>x\\</b> \\&amp; http\\://e.x www\\.e.x me\\@e.x mailto\\:me",
+        ),
+        ("C:\\Users\\wang and a trailing \\", "C:\\Users\\wang and a trailing \\\\"),
+    ],
+)
 def test_escaping_leaves_plain_text_plain(text: str, raw: str) -> None:
     from tui.core.markdown import escape_inline
 

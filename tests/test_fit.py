@@ -10,18 +10,21 @@ from tui.core.fit import ellipsize
 TITLE = "Strengthen the Overall Planning of Science and Technology Innovation"
 
 
-@pytest.mark.parametrize("width, expected", [
-    (200, TITLE),
-    (len(TITLE), TITLE),
-    (len(TITLE) - 1, "Strengthen the Overall Planning of Science and Technology…"),
-    (33, "Strengthen the Overall Planning…"),  # "of" would not fit with the ellipsis
-    (36, "Strengthen the Overall Planning of…"),
-    (12, "Strengthen…"),
-    (11, "Strengthen…"),
-    (10, "Strengthe…"),  # one word longer than the room: cut inside it, nothing better
-    (1, "…"),
-    (0, ""),
-])
+@pytest.mark.parametrize(
+    "width, expected",
+    [
+        (200, TITLE),
+        (len(TITLE), TITLE),
+        (len(TITLE) - 1, "Strengthen the Overall Planning of Science and Technology…"),
+        (33, "Strengthen the Overall Planning…"),  # "of" would not fit with the ellipsis
+        (36, "Strengthen the Overall Planning of…"),
+        (12, "Strengthen…"),
+        (11, "Strengthen…"),
+        (10, "Strengthe…"),  # one word longer than the room: cut inside it, nothing better
+        (1, "…"),
+        (0, ""),
+    ],
+)
 def test_ellipsize_cuts_at_a_word_boundary(width: int, expected: str) -> None:
     assert ellipsize(TITLE, width) == expected
     assert len(ellipsize(TITLE, width)) <= width

@@ -8,23 +8,40 @@ import sys
 
 import pytest
 
-CORE_AND_CLI = ["tui.core.workbench", "tui.core.search", "tui.core.export", "tui.core.importer",
-                "tui.core.checklist_loader", "tui.core.policy_loader", "tui.core.store", "tui.core.store_api",
-                "tui.core.store_pg", "tui.core.store_copy", "tui.core.config", "tui.locations", "tui.cli_store",
-                "tui.cli", "tui.cli_reference", "tui.cli_checklists", "tui.cli_export", "tui.cli_serve"]
+CORE_AND_CLI = [
+    "tui.core.workbench",
+    "tui.core.search",
+    "tui.core.export",
+    "tui.core.importer",
+    "tui.core.checklist_loader",
+    "tui.core.policy_loader",
+    "tui.core.store",
+    "tui.core.store_api",
+    "tui.core.store_pg",
+    "tui.core.store_copy",
+    "tui.core.config",
+    "tui.locations",
+    "tui.cli_store",
+    "tui.cli",
+    "tui.cli_reference",
+    "tui.cli_checklists",
+    "tui.cli_export",
+    "tui.cli_serve",
+]
 
 
 @pytest.mark.parametrize("module", CORE_AND_CLI)
 def test_importing_leaves_textual_and_rich_out(module: str) -> None:
-    code = ("import sys, importlib; importlib.import_module(sys.argv[1]); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    code = (
+        "import sys, importlib; importlib.import_module(sys.argv[1]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
     out = subprocess.run([sys.executable, "-c", code, module], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", f"{module} pulls in {out.strip()}"
 
 
 def test_the_postgresql_driver_loads_only_for_a_team_store() -> None:
     """A user of the SQLite file never pays for psycopg (nor needs it installed)."""
-    code = ("import sys; from tui.cli import main; main(['mark', 'soe', 'soe-001', 'done']); "
-            "print('psycopg' in sys.modules)")
+    code = "import sys; from tui.cli import main; main(['mark', 'soe', 'soe-001', 'done']); print('psycopg' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "False"

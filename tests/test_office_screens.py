@@ -36,8 +36,14 @@ def seed(tmp_path: Path) -> None:
         assert item is not None
         store.update("default", role, item_id, fingerprint=item.fingerprint, **changes)
 
-    mark("university", "uni-034", status="doing", owner="Wang Li", due="2000-01-31",
-         note="Asked the research office.\nThe answer is due on Friday.")
+    mark(
+        "university",
+        "uni-034",
+        status="doing",
+        owner="Wang Li",
+        due="2000-01-31",
+        note="Asked the research office.\nThe answer is due on Friday.",
+    )
     mark("university", "uni-035", status="todo", owner="Zhang San", due="2999-12-10")
     mark("university", "uni-036", status="na", note="We have no postdoctoral programme.\nSee minute 12.")
     mark("medical-institution", "med-015", status="doing", owner="Li Si", due="2999-01-01")
@@ -83,8 +89,7 @@ async def test_rows_show_owner_and_due_date_when_wide_enough(tmp_path: Path, mak
         assert row(screen, "uni-034").startswith("[~] uni-034  The university")  # narrow: the statement gets the room
 
 
-async def test_detail_pane_shows_what_was_recorded_before_the_quote_and_in_view_at_80x24(tmp_path: Path,
-                                                                                         make_app) -> None:
+async def test_detail_pane_shows_what_was_recorded_before_the_quote_and_in_view_at_80x24(tmp_path: Path, make_app) -> None:
     seed(tmp_path)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -107,7 +112,8 @@ async def test_detail_pane_shows_what_was_recorded_before_the_quote_and_in_view_
         select(screen, "uni-036")
         await pilot.pause()
         assert plain(screen.query_one("#item-detail-text")).splitlines()[2] == (
-            "Reason (N/A): We have no postdoctoral programme.")
+            "Reason (N/A): We have no postdoctoral programme."
+        )
 
 
 def footer_keys(app: Bj30App) -> tuple[set[str], list[str]]:
@@ -152,8 +158,7 @@ async def test_actions_screen_sorts_filters_marks_overdue_and_opens_the_item(tmp
         assert "1 overdue" in plain(screen.query_one("#actions-header"))
         assert "university/uni-036" not in ids  # N/A is not open
         await pilot.press("s")  # by owner
-        assert [o.id for o in listing.options][:3] == ["medical-institution/med-015", "university/uni-034",
-                                                        "university/uni-035"]
+        assert [o.id for o in listing.options][:3] == ["medical-institution/med-015", "university/uni-034", "university/uni-035"]
         await pilot.press("o")
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog)
@@ -215,8 +220,7 @@ async def test_report_across_two_roles_from_the_checklists_screen(tmp_path: Path
         assert any(str(target) in n.message for n in app.notices)
 
 
-async def test_export_dialog_refuses_a_format_it_does_not_write_and_starts_in_the_last_folder(
-        tmp_path: Path, make_app) -> None:
+async def test_export_dialog_refuses_a_format_it_does_not_write_and_starts_in_the_last_folder(tmp_path: Path, make_app) -> None:
     seed(tmp_path)
     out = tmp_path / "reports"
     out.mkdir()
@@ -247,8 +251,9 @@ async def test_export_dialog_refuses_a_format_it_does_not_write_and_starts_in_th
         assert Path(again.screen.query_one(Input).value).parent == out
 
 
-async def test_every_screen_has_a_header_line_with_institution_lens_and_who(tmp_path: Path, make_app,
-                                                                             isolated_home: Path) -> None:
+async def test_every_screen_has_a_header_line_with_institution_lens_and_who(
+    tmp_path: Path, make_app, isolated_home: Path
+) -> None:
     seed(tmp_path)
     (isolated_home / "config" / "bj30").mkdir(parents=True)
     (isolated_home / "config" / "bj30" / "config.toml").write_text('name = "Wang Li"\n', encoding="utf-8")
@@ -308,7 +313,7 @@ async def test_evidence_is_attached_shown_and_removed_from_the_checklist(tmp_pat
         assert lines[evidence[0]].startswith("Evidence 1. file minutes.pdf") and "signed copy" in lines[evidence[0]]
         assert any(line.strip() == "2. reference report.docx" for line in lines)
         # The item's history, in words, with who.
-        history = lines[lines.index("History") + 1:]
+        history = lines[lines.index("History") + 1 :]
         assert history[0].endswith("officer attached reference report.docx to uni-034")
         assert any(f"officer attached file {minutes} to uni-034" in h for h in history)
         assert any(h.endswith("Marked uni-034 in progress") for h in history)  # seeded without a name

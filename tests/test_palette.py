@@ -38,8 +38,9 @@ async def test_keys_opens_bj30s_help(tmp_path: Path, make_app) -> None:
         assert isinstance(app.screen, HelpDialog)
 
 
-async def test_screenshot_saves_in_the_current_folder_and_says_where(tmp_path: Path, make_app,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_screenshot_saves_in_the_current_folder_and_says_where(
+    tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
     here = tmp_path / "here"
     here.mkdir()
     monkeypatch.chdir(here)
@@ -52,7 +53,8 @@ async def test_screenshot_saves_in_the_current_folder_and_says_where(tmp_path: P
 
 
 async def test_screenshot_falls_back_to_the_data_folder_when_here_is_read_only(
-        tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch, isolated_home: Path) -> None:
+    tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
+) -> None:
     import tui.locations
 
     monkeypatch.chdir(tmp_path)
@@ -64,8 +66,9 @@ async def test_screenshot_falls_back_to_the_data_folder_when_here_is_read_only(
         assert path.is_file() and not list(tmp_path.glob("*.svg"))
 
 
-async def test_a_screenshot_that_cannot_be_written_is_one_clear_error(tmp_path: Path, make_app,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_screenshot_that_cannot_be_written_is_one_clear_error(
+    tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tui.locations
 
     blocked = tmp_path / "file-not-folder"
@@ -79,8 +82,9 @@ async def test_a_screenshot_that_cannot_be_written_is_one_clear_error(tmp_path: 
         assert error.severity == "error" and error.message.startswith("Screenshot not saved: cannot write in ")
 
 
-async def test_in_a_browser_the_screenshot_is_handed_to_the_browser(tmp_path: Path, make_app,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_in_a_browser_the_screenshot_is_handed_to_the_browser(
+    tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app()
     delivered: list[bool] = []

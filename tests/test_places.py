@@ -9,11 +9,24 @@ from tui.core.places import NOTICE, PREAMBLE, accepted_places, read_place
 from tui.core.policy import Policy
 
 
-@pytest.mark.parametrize("typed, place", [
-    ("17", 17), (" 17 ", 17), ("measure 17", 17), ("#17", 17), ("Measure  9", 9),
-    ("notice", NOTICE), (" Notice ", NOTICE), ("PREAMBLE", PREAMBLE),
-    ("I", 1), ("ii", 6), ("III", 10), ("part iv", 14), ("Part V", 22),
-])
+@pytest.mark.parametrize(
+    "typed, place",
+    [
+        ("17", 17),
+        (" 17 ", 17),
+        ("measure 17", 17),
+        ("#17", 17),
+        ("Measure  9", 9),
+        ("notice", NOTICE),
+        (" Notice ", NOTICE),
+        ("PREAMBLE", PREAMBLE),
+        ("I", 1),
+        ("ii", 6),
+        ("III", 10),
+        ("part iv", 14),
+        ("Part V", 22),
+    ],
+)
 def test_read_place_accepts_measures_parts_notice_and_preamble(policy: Policy, typed: str, place: object) -> None:
     assert read_place(policy, typed) == place
 

@@ -19,18 +19,25 @@ def broken(old: str, new: str, count: int = 1) -> str:
     return REAL.replace(old, new, count)
 
 
-@pytest.mark.parametrize("text, key, problem", [
-    (broken('short_title = "the 30 Measures"\n', ""), "document.short_title", "missing field"),
-    (broken("number = 2\n", "number = 1\n"), "measures[1].number", "duplicate measure number 1"),
-    (broken("number = 30\n", "number = 31\n"), "measures", "missing measure number(s) 30"),
-    (broken('part = "III"', 'part = "VI"'), "measures[9].part", "unknown part 'VI'"),
-    (broken("number = 5\n", 'number = "5"\n'), "measures[4].number", "expected an integer, found a string"),
-    (broken("number = 5\n", "number = true\n"), "measures[4].number", "expected an integer, found a boolean"),
-    (broken("date_issued = 2019-10-16", 'date_issued = "yesterday"'), "document.date_issued", "expected a date"),
-    (broken('[[measures]]\nnumber = 3\n', '[[measures]]\nnumber = 3\ncolour = "red"\n'), "measures[2].colour", "unknown field"),
-    (REAL + "\n[oops\n", "", "not valid TOML"),
-    (broken('numeral = "II"', 'numeral = "I"'), "parts[1].numeral", "duplicate part 'I'"),
-])
+@pytest.mark.parametrize(
+    "text, key, problem",
+    [
+        (broken('short_title = "the 30 Measures"\n', ""), "document.short_title", "missing field"),
+        (broken("number = 2\n", "number = 1\n"), "measures[1].number", "duplicate measure number 1"),
+        (broken("number = 30\n", "number = 31\n"), "measures", "missing measure number(s) 30"),
+        (broken('part = "III"', 'part = "VI"'), "measures[9].part", "unknown part 'VI'"),
+        (broken("number = 5\n", 'number = "5"\n'), "measures[4].number", "expected an integer, found a string"),
+        (broken("number = 5\n", "number = true\n"), "measures[4].number", "expected an integer, found a boolean"),
+        (broken("date_issued = 2019-10-16", 'date_issued = "yesterday"'), "document.date_issued", "expected a date"),
+        (
+            broken("[[measures]]\nnumber = 3\n", '[[measures]]\nnumber = 3\ncolour = "red"\n'),
+            "measures[2].colour",
+            "unknown field",
+        ),
+        (REAL + "\n[oops\n", "", "not valid TOML"),
+        (broken('numeral = "II"', 'numeral = "I"'), "parts[1].numeral", "duplicate part 'I'"),
+    ],
+)
 def test_broken_content_names_file_key_and_problem(text: str, key: str, problem: str) -> None:
     with pytest.raises(ContentError) as info:
         parse_policy(text, "broken.toml")

@@ -31,15 +31,18 @@ def test_profile_use_is_remembered_until_changed(capsys: pytest.CaptureFixture[s
     code, out, _ = run_cli(capsys, "--profile", "default", "checklist", "university", "--format", "json")
     assert json.loads(out)["summary"]["done"] == 0  # --profile is for one command; nothing landed on default
     code, out, _ = run_cli(capsys, "profiles")
-    assert out.splitlines() == ["  default              (institution not set)",
-                                "* pku-hospital         Peking University Third Hospital"]
+    assert out.splitlines() == [
+        "  default              (institution not set)",
+        "* pku-hospital         Peking University Third Hospital",
+    ]
     code, _, err = run_cli(capsys, "profile", "use", "nope")
     assert code == 1 and "no profile 'nope'; profiles are: default, pku-hospital" in err
     assert load_config(config_file(isolated_home)).get("profile") == "pku-hospital"  # unchanged
 
 
 def test_a_remembered_profile_that_is_gone_falls_back_to_default_with_a_warning(
-        capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
     config_file(isolated_home).parent.mkdir(parents=True)
     config_file(isolated_home).write_text('profile = "gone"\n', encoding="utf-8")
     code, out, err = run_cli(capsys, "checklist", "soe", "--format", "json")
@@ -54,8 +57,9 @@ def test_profile_names_are_ids_refused_otherwise_with_the_rule(capsys: pytest.Ca
     assert run_cli(capsys, "profile", "create", "pku-3", "--institution", "Peking University")[0] == 0
 
 
-def test_config_name_get_set_unset(capsys: pytest.CaptureFixture[str], isolated_home: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_name_get_set_unset(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("tui.core.config.login_name", lambda: "wangli")
     code, out, _ = run_cli(capsys, "config", "get", "name")
     assert out.strip() == "name = (not set)  (in use: wangli)"
@@ -72,8 +76,7 @@ def test_config_name_get_set_unset(capsys: pytest.CaptureFixture[str], isolated_
     assert code == 2 and "invalid choice: 'colour'" in err
 
 
-def test_a_damaged_config_is_moved_aside_and_the_defaults_used(capsys: pytest.CaptureFixture[str],
-                                                              isolated_home: Path) -> None:
+def test_a_damaged_config_is_moved_aside_and_the_defaults_used(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
     path = config_file(isolated_home)
     path.parent.mkdir(parents=True)
     path.write_text("name = [", encoding="utf-8")
@@ -83,8 +86,7 @@ def test_a_damaged_config_is_moved_aside_and_the_defaults_used(capsys: pytest.Ca
     assert not path.exists() and len(list(path.parent.glob("config.toml.damaged-*"))) == 1
 
 
-async def test_a_profile_chosen_in_the_app_is_there_after_a_restart(tmp_path: Path, make_app,
-                                                                   isolated_home: Path) -> None:
+async def test_a_profile_chosen_in_the_app_is_there_after_a_restart(tmp_path: Path, make_app, isolated_home: Path) -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("l", "P")
@@ -129,8 +131,7 @@ def test_every_change_records_who_made_it(capsys: pytest.CaptureFixture[str]) ->
     run_cli(capsys, "config", "set", "name", "Wang Li")
     run_cli(capsys, "mark", "university", "uni-033", "done")  # the configured name
     run_cli(capsys, "mark", "university", "uni-034", "doing", "--by", "Zhang San")  # --by wins
-    assert _history() == [("uni-033", "status", "officer"), ("uni-033", "status", "Wang Li"),
-                          ("uni-034", "status", "Zhang San")]
+    assert _history() == [("uni-033", "status", "officer"), ("uni-033", "status", "Wang Li"), ("uni-034", "status", "Zhang San")]
     code, out, _ = run_cli(capsys, "export", "university", "--format", "json")
     assert [h["by"] for h in json.loads(out)["history"]] == ["officer", "Wang Li", "Zhang San"]
     code, out, _ = run_cli(capsys, "export", "university")
@@ -151,8 +152,10 @@ def test_an_older_store_is_migrated_its_history_kept_without_a_name(tmp_path: Pa
         conn.executescript(script)
         conn.execute(f"PRAGMA user_version = {version}")
     conn.execute("INSERT INTO profiles (name, created) VALUES ('default', '2026-01-01T00:00:00.000000Z')")
-    conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES "
-                 "('default', 'soe', 'soe-003', 'status', 'todo', 'done', '2026-01-01T00:00:00.000000Z')")
+    conn.execute(
+        "INSERT INTO history (profile, role, item_id, field, old, new, at) VALUES "
+        "('default', 'soe', 'soe-003', 'status', 'todo', 'done', '2026-01-01T00:00:00.000000Z')"
+    )
     conn.commit()
     conn.close()
     store = Store.open(path).store
@@ -166,8 +169,9 @@ def test_an_older_store_is_migrated_its_history_kept_without_a_name(tmp_path: Pa
 # Profiles: rename, delete, import into ----------------------------------------------------------
 
 
-def test_profile_rename_carries_everything_and_the_choice(capsys: pytest.CaptureFixture[str], isolated_home: Path,
-                                                          tmp_path: Path) -> None:
+def test_profile_rename_carries_everything_and_the_choice(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path, tmp_path: Path
+) -> None:
     evidence = tmp_path / "minutes.pdf"
     evidence.write_text("m", encoding="utf-8")
     run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University")
@@ -185,8 +189,9 @@ def test_profile_rename_carries_everything_and_the_choice(capsys: pytest.Capture
     assert "already exists" in run_cli(capsys, "profile", "rename", "pku-hospital", "default")[2]
 
 
-def test_profile_delete_needs_an_archive_when_it_holds_progress(capsys: pytest.CaptureFixture[str],
-                                                                tmp_path: Path, isolated_home: Path) -> None:
+def test_profile_delete_needs_an_archive_when_it_holds_progress(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, isolated_home: Path
+) -> None:
     run_cli(capsys, "profile", "create", "empty", "--institution", "Nobody")
     code, out, _ = run_cli(capsys, "profile", "delete", "empty")
     assert code == 0 and out.strip() == "deleted profile 'empty'"
@@ -214,8 +219,7 @@ def test_profile_delete_needs_an_archive_when_it_holds_progress(capsys: pytest.C
     assert code == 1 and "cannot be deleted" in err
 
 
-def test_import_into_another_profile_says_so_and_needs_into(capsys: pytest.CaptureFixture[str],
-                                                            tmp_path: Path) -> None:
+def test_import_into_another_profile_says_so_and_needs_into(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University")
     run_cli(capsys, "--profile", "pku", "mark", "soe", "soe-003", "done")
     run_cli(capsys, "--profile", "pku", "export", "soe", "-o", str(tmp_path / "pku.json"))

@@ -37,7 +37,7 @@ def test_anchors_are_verbatim_and_unique_in_their_measure(policy: Policy, regist
     for p in register.provisions:
         text = policy.measure(p.measure).text
         assert text.count(p.anchor) == 1, p.id
-        assert text[p.span[0]:p.span[1]] == p.anchor
+        assert text[p.span[0] : p.span[1]] == p.anchor
         assert p.kind in KINDS
         assert (p.kind == "government") == (not p.roles), p.id
 
@@ -60,14 +60,25 @@ def test_the_brief_examples_are_in_the_register(register: Register) -> None:
     assert any("negative list" in a for a in anchors[18])
 
 
-@pytest.mark.parametrize("mutation, expected", [
-    (lambda t: t.replace('anchor = "We will establish a scientific research fund"',
-                         'anchor = "We will establish a scientific research fond"', 1), "stands 0 times in measure 1"),
-    (lambda t: t.replace('kind = "support"', 'kind = "maybe"', 1), "unknown kind 'maybe'"),
-    (lambda t: t.replace('id = "m01-research-fund"', 'id = "m02-research-fund"', 1), "use m<measure"),
-    (lambda t: t.replace('anchor = "We will establish a scientific research fund"', 'anchor = "We will"', 1),
-     "at least 4 words"),
-])
+@pytest.mark.parametrize(
+    "mutation, expected",
+    [
+        (
+            lambda t: t.replace(
+                'anchor = "We will establish a scientific research fund"',
+                'anchor = "We will establish a scientific research fond"',
+                1,
+            ),
+            "stands 0 times in measure 1",
+        ),
+        (lambda t: t.replace('kind = "support"', 'kind = "maybe"', 1), "unknown kind 'maybe'"),
+        (lambda t: t.replace('id = "m01-research-fund"', 'id = "m02-research-fund"', 1), "use m<measure"),
+        (
+            lambda t: t.replace('anchor = "We will establish a scientific research fund"', 'anchor = "We will"', 1),
+            "at least 4 words",
+        ),
+    ],
+)
 def test_the_validator_names_the_entry_and_the_problem(policy: Policy, mutation, expected: str) -> None:
     text = mutation(register_text())
     assert text != register_text()
@@ -80,7 +91,7 @@ def test_the_validator_names_the_entry_and_the_problem(policy: Policy, mutation,
 def test_a_sentence_left_out_is_reported(policy: Policy) -> None:
     # Drop the context entry of measure 1's opening sentence: that sentence is now unaccounted for.
     text = register_text()
-    start = text.index('[[context]]\nmeasure = 1\n')
+    start = text.index("[[context]]\nmeasure = 1\n")
     end = text.index("[[", start + 5)
     register, problems = validate_register(text[:start] + text[end:], "provisions.toml", policy)
     assert register is None
@@ -96,8 +107,7 @@ def test_lost_full_stops_split_sentences(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_provision_of_a_role_is_covered_or_excluded_with_a_reason(policy: Policy, register: Register,
-                                                                         role: str) -> None:
+def test_every_provision_of_a_role_is_covered_or_excluded_with_a_reason(policy: Policy, register: Register, role: str) -> None:
     checklist = load_default_catalog(policy).require(role)
     cover = coverage(checklist, register)
     assert cover, role
@@ -124,13 +134,13 @@ def test_items_map_to_provisions_they_overlap(policy: Policy, register: Register
 
 
 HEADER = 'role = "my-lab"\ntitle = "My lab"\naudience = "Us"\ndescription = "Ours"\n'
-ITEM = '''
+ITEM = """
 [[items]]
 id = "x-1"
 text = "Our pilot projects' indirect expenses stay within 30 per cent of direct expenses net of equipment."
 measures = [17]
 quote = "shall not exceed 30 per cent"
-'''
+"""
 
 
 def m17_provision(register: Register, words: str) -> str:
@@ -197,8 +207,19 @@ def test_cli_provisions_for_a_role_accounts_for_everything(capsys, role: str) ->
     rows = json.loads(out)
     assert rows and all(role in r["roles"] for r in rows)
     assert all(r["items"] or r["excluded"] for r in rows)
-    assert set(rows[0]) >= {"id", "measure", "anchor", "kind", "actor", "roles", "status", "departments",
-                            "figures", "items", "excluded"}
+    assert set(rows[0]) >= {
+        "id",
+        "measure",
+        "anchor",
+        "kind",
+        "actor",
+        "roles",
+        "status",
+        "departments",
+        "figures",
+        "items",
+        "excluded",
+    }
 
 
 def test_cli_provisions_text_and_filters(capsys) -> None:
@@ -214,8 +235,18 @@ def test_cli_provisions_text_and_filters(capsys) -> None:
 
 
 def test_show_json_lists_every_erratum(capsys) -> None:
-    expected = {10: "full stop", 12: "allowing to", 13: "the their", 15: "materials", 16: "in principle ;",
-                22: "in of", 26: "full stop", 30: "Belt And Road", 17: "repeated", 11: "R&Dof"}
+    expected = {
+        10: "full stop",
+        12: "allowing to",
+        13: "the their",
+        15: "materials",
+        16: "in principle ;",
+        22: "in of",
+        26: "full stop",
+        30: "Belt And Road",
+        17: "repeated",
+        11: "R&Dof",
+    }
     for n, words in expected.items():
         code, out, _ = run_cli(capsys, "show", str(n), "--format", "json")
         assert code == 0

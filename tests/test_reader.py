@@ -22,7 +22,6 @@ NARROW = (80, 24)
 WIDE = (120, 40)
 
 
-
 def reader(app: Bj30App) -> ReaderScreen:
     assert isinstance(app.screen, ReaderScreen)
     return app.screen
@@ -99,10 +98,13 @@ async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path, m
     async with app.run_test(size=NARROW) as pilot:
         await pilot.press("g")
         assert isinstance(app.screen, GotoDialog)
-        for bad, says in (("31", "no measure 31: measures are numbered 1-30"),
-                          ("abc", "'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
-                                  "notice or preamble"),
-                          ("VI", "'VI' is not in the policy"), ("0", "no measure 0"), ("", "nothing typed; try")):
+        for bad, says in (
+            ("31", "no measure 31: measures are numbered 1-30"),
+            ("abc", "'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+            ("VI", "'VI' is not in the policy"),
+            ("0", "no measure 0"),
+            ("", "nothing typed; try"),
+        ):
             app.screen.query_one("#goto-input").value = bad
             await pilot.press("enter")
             assert isinstance(app.screen, GotoDialog), bad
@@ -115,14 +117,18 @@ async def test_goto_accepts_a_number_and_refuses_anything_else(tmp_path: Path, m
         assert reader(app).place == 17
 
 
-@pytest.mark.parametrize("typed, place, text", [
-    ("notice", NOTICE, "are hereby issued to you"),
-    ("preamble", PREAMBLE, "This document is formulated"),
-    ("III", 10, "10. Promote the Development of Key Industries"),
-    ("part v", 22, "22. Improve the Incentive Mechanism"),
-])
-async def test_goto_takes_notice_preamble_and_part_numerals(tmp_path: Path, make_app, typed: str, place: object,
-                                                            text: str) -> None:
+@pytest.mark.parametrize(
+    "typed, place, text",
+    [
+        ("notice", NOTICE, "are hereby issued to you"),
+        ("preamble", PREAMBLE, "This document is formulated"),
+        ("III", 10, "10. Promote the Development of Key Industries"),
+        ("part v", 22, "22. Improve the Incentive Mechanism"),
+    ],
+)
+async def test_goto_takes_notice_preamble_and_part_numerals(
+    tmp_path: Path, make_app, typed: str, place: object, text: str
+) -> None:
     app = make_app()
     async with app.run_test(size=NARROW) as pilot:
         reader(app).open(17)
@@ -184,9 +190,20 @@ async def test_help_is_generated_from_bindings(tmp_path: Path, make_app) -> None
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
         table = app.screen.query_one(KeyTable).text
-        for expected in ("Next", "Prev", "Go to a measure, a part, the notice or the preamble", "Back", "Forward",
-                         "Show or hide the contents",
-                         "Copy citation", "Quit", "Role lens", "Checklists", "Search", "Who acts in each clause"):
+        for expected in (
+            "Next",
+            "Prev",
+            "Go to a measure, a part, the notice or the preamble",
+            "Back",
+            "Forward",
+            "Show or hide the contents",
+            "Copy citation",
+            "Quit",
+            "Role lens",
+            "Checklists",
+            "Search",
+            "Who acts in each clause",
+        ):
             assert expected in table
         assert "[ / alt+" in table
         await pilot.press("escape")
@@ -229,8 +246,7 @@ async def test_content_is_shown_literally_never_as_markup(tmp_path: Path, policy
     hostile = "[bold]Bold?[/bold] [@click=app.quit]Click me[/] [red]x"
     part = policy.parts[0]
     m1 = dataclasses.replace(part.measures[0], title="[b]Title[/b]", text=hostile)
-    fake = dataclasses.replace(policy, parts=(dataclasses.replace(part, measures=(m1, *part.measures[1:])),
-                                              *policy.parts[1:]))
+    fake = dataclasses.replace(policy, parts=(dataclasses.replace(part, measures=(m1, *part.measures[1:])), *policy.parts[1:]))
     app = make_app(fake)
     async with app.run_test(size=WIDE) as pilot:
         reader(app).open(1)
@@ -267,7 +283,7 @@ async def test_find_in_measure_marks_every_match(tmp_path: Path, make_app) -> No
         await pilot.pause()
         view = app.screen_stack[-2].query_one(MeasureView)
         body = view._body.visual
-        marked = [body.plain[s.start:s.end] for s in body.spans if s.style == "reverse"]
+        marked = [body.plain[s.start : s.end] for s in body.spans if s.style == "reverse"]
         assert len(marked) == 4 and {m.lower() for m in marked} == {"indirect"}
         assert "4 matches" in plain(app.screen.query_one("#find-count"))
         await pilot.press("enter")

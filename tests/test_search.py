@@ -77,10 +77,27 @@ def test_notice_and_preamble_are_searchable(index: SearchIndex) -> None:
     assert index.search("Xi Jinping Thought", 1)[0].measure == 0
 
 
-@pytest.mark.parametrize("query", [
-    "", "   ", "\t\n", "a", "x" * 10_000, "intellectual " * 2_000, "\x00\x1b[31m\x07", "[bold]x[/bold]",
-    "[@click=app.quit]", "科技创新", "🙂🙂", "%%%", "&", "'", "-", "R&D" * 500,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "\t\n",
+        "a",
+        "x" * 10_000,
+        "intellectual " * 2_000,
+        "\x00\x1b[31m\x07",
+        "[bold]x[/bold]",
+        "[@click=app.quit]",
+        "科技创新",
+        "🙂🙂",
+        "%%%",
+        "&",
+        "'",
+        "-",
+        "R&D" * 500,
+    ],
+)
 def test_degenerate_queries_never_crash(index: SearchIndex, query: str) -> None:
     hits = index.search(query, limit=5)
     assert isinstance(hits, list) and len(hits) <= 5
@@ -103,11 +120,12 @@ def test_sentences_cover_the_text(policy: Policy) -> None:
     for m in policy.measures:
         parts = split_sentences(m.text)
         for off, s in parts:
-            assert m.text[off:off + len(s)] == s
+            assert m.text[off : off + len(s)] == s
         assert "".join(s for _, s in parts).replace(" ", "") == m.text.replace(" ", "")
 
 
 # Relevance goals on the whole set ---------------------------------------------------------------
+
 
 def _top3_share(index: SearchIndex, cases: list[dict]) -> float:
     found = sum(bool(set(c["measures"]) & {h.place for h in index.search(c["q"], 3)}) for c in cases)
@@ -121,6 +139,7 @@ def test_relevance_goals(index: SearchIndex) -> None:
 
 
 # Stemming, spelling, typos ----------------------------------------------------------------------
+
 
 def test_other_forms_of_a_word_match_and_are_marked_as_written(index: SearchIndex, policy: Policy) -> None:
     hit = index.search("patent", 1)[0]
@@ -154,8 +173,7 @@ def test_a_real_word_is_not_taken_for_a_typo(index: SearchIndex, policy: Policy)
 def test_short_words_allow_few_edits() -> None:
     from tui.core.search import _max_edits
 
-    assert [_max_edits(w) for w in ("r&d", "fund", "refund", "foriegn", "postdoctorl", "intellectuals")] == \
-        [0, 1, 1, 1, 2, 3]
+    assert [_max_edits(w) for w in ("r&d", "fund", "refund", "foriegn", "postdoctorl", "intellectuals")] == [0, 1, 1, 1, 2, 3]
 
 
 def test_english_word_list() -> None:
@@ -186,6 +204,7 @@ def test_english_word_list_is_laid_out_as_the_search_expects() -> None:
 
 
 # The thesaurus ---------------------------------------------------------------------------------
+
 
 def test_a_thesaurus_hit_says_so(index: SearchIndex, policy: Policy) -> None:
     hits = index.search("commercialisation", 3)
@@ -227,7 +246,9 @@ def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path)
 
     bad = parse_thesaurus(
         '[[entries]]\nusers = ["cash"]\npolicy = ["funds", "money tree"]\n'
-        '[[entries]]\nusers = ["Cashes", "stock"]\npolicy = ["employee ownership"]\n', "t.toml")
+        '[[entries]]\nusers = ["Cashes", "stock"]\npolicy = ["employee ownership"]\n',
+        "t.toml",
+    )
     problems = bad.validate(policy)
     assert "t.toml: policy phrase 'money tree' does not occur in the policy" in problems
     assert any("'Cashes' is in two entries (also as 'cash')" in p for p in problems)
@@ -237,8 +258,11 @@ def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path)
         parse_thesaurus('[[entries]]\nusers = ["x"]\npolicy = ["funds"]\nwhat = 1\n', "t.toml")
     # The app keeps working: the entry with the missing phrase is dropped, the rest kept.
     path = tmp_path / "t.toml"
-    path.write_text('[[entries]]\nusers = ["cash"]\npolicy = ["money tree"]\n'
-                    '[[entries]]\nusers = ["stock options"]\npolicy = ["employee ownership"]\n', encoding="utf-8")
+    path.write_text(
+        '[[entries]]\nusers = ["cash"]\npolicy = ["money tree"]\n'
+        '[[entries]]\nusers = ["stock options"]\npolicy = ["employee ownership"]\n',
+        encoding="utf-8",
+    )
     thesaurus, problems = checked_thesaurus(policy, path)
     assert len(problems) == 1 and [e.users for e in thesaurus.entries] == [("stock options",)]
     path.write_text("[[entries", encoding="utf-8")
@@ -255,13 +279,13 @@ def test_search_groups_match_the_workbench() -> None:
 
 # Checklist items and notes -------------------------------------------------------------------------
 
+
 def test_workbench_searches_items_and_notes_in_groups(policy: Policy, tmp_path: Path) -> None:
     from tui import locations
     from tui.core.store import Store
     from tui.core.workbench import Workbench
 
-    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(),
-                   user_dir=None)
+    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None)
     hits = wb.search("employee ownership", limit=3)
     assert [h.group for h in hits][:1] == ["policy"] and {h.group for h in hits} == {"policy", "items"}
     assert not (tmp_path / "p.sqlite3").exists()  # no notes searched into existence
@@ -294,7 +318,8 @@ def test_relevance_on_queries_written_after_the_engine(index: SearchIndex) -> No
 
 
 def test_a_broken_thesaurus_is_reported_once_and_search_goes_on(
-        policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tests.helpers import run_cli
     from tui import locations
     from tui.core import search
@@ -303,8 +328,7 @@ def test_a_broken_thesaurus_is_reported_once_and_search_goes_on(
     (tmp_path / "thesaurus.toml").write_text("[[entries]]\nusers = [", encoding="utf-8")
     monkeypatch.setattr(locations, "content_dir", lambda: tmp_path)
     monkeypatch.setattr(search, "_INDEX", None)
-    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(),
-                   user_dir=None)
+    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None)
     assert wb.search("customs", ["policy"])[0].place == 27
     assert not any(h.via for h in wb.search("stock options", ["policy"]))  # no thesaurus, no via
     warnings = wb.take_warnings()

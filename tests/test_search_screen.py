@@ -23,7 +23,7 @@ async def settle(app: Bj30App, pilot) -> None:
 
 def highlighted_words(app: Bj30App) -> set[str]:
     body = app.screen.query_one(MeasureView)._body.visual
-    return {body.plain[s.start:s.end].lower() for s in body.spans}
+    return {body.plain[s.start : s.end].lower() for s in body.spans}
 
 
 async def test_slash_types_and_enter_opens_the_hit_highlighted(tmp_path: Path, make_app) -> None:

@@ -62,8 +62,9 @@ def test_non_loopback_host_is_refused_without_public(capsys: pytest.CaptureFixtu
 def test_public_serves_with_a_warning(capsys: pytest.CaptureFixture[str], fake_serve: FakeServe) -> None:
     code, out, err = run_cli(capsys, "serve", "--host", "0.0.0.0", "--port", "9001", "--public")
     assert code == 0
-    assert err.startswith("bj30: warning: serving on 0.0.0.0:9001 beyond this machine: anyone who reaches this "
-                          "port uses bj30 as ")
+    assert err.startswith(
+        "bj30: warning: serving on 0.0.0.0:9001 beyond this machine: anyone who reaches this port uses bj30 as "
+    )
     assert "a reverse proxy with authentication belongs in front of it" in err
     [call] = fake_serve.calls
     assert call["host"] == "0.0.0.0" and call["port"] == 9001
@@ -89,8 +90,7 @@ def test_profile_and_public_url_reach_the_served_app(capsys: pytest.CaptureFixtu
     store = Store.open(locations.store_path()).store
     store.create_profile("pku lab", "Peking University")
     store.close()
-    code, _, _ = run_cli(capsys, "serve", "--profile", "pku lab", "--port", "8100", "--public-url",
-                         "https://bj30.example.edu/")
+    code, _, _ = run_cli(capsys, "serve", "--profile", "pku lab", "--port", "8100", "--public-url", "https://bj30.example.edu/")
     assert code == 0
     [call] = fake_serve.calls
     assert shlex.split(call["command"])[-2:] == ["--profile", "pku lab"]
@@ -115,8 +115,9 @@ def test_bad_port_is_a_usage_error(capsys: pytest.CaptureFixture[str], port: str
 
 
 @pytest.mark.parametrize("missing", ["textual_serve", "textual_serve.server", "psutil"])
-def test_without_the_web_extra_one_line_says_what_to_install(capsys: pytest.CaptureFixture[str],
-                                                             monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+def test_without_the_web_extra_one_line_says_what_to_install(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
     import socket
 
     monkeypatch.delitem(sys.modules, "tui.web", raising=False)
@@ -173,8 +174,11 @@ async def _open_session(url: str, answers: bool = True) -> Any:
     return http, asyncio.create_task(keep_reading())
 
 
-@pytest.mark.parametrize("to_group, answers", [(False, True), (True, True), (False, False)],
-                         ids=["sigint-to-server", "ctrl-c-to-process-group", "a-tab-that-does-not-answer"])
+@pytest.mark.parametrize(
+    "to_group, answers",
+    [(False, True), (True, True), (False, False)],
+    ids=["sigint-to-server", "ctrl-c-to-process-group", "a-tab-that-does-not-answer"],
+)
 async def test_ctrl_c_stops_the_server_and_every_app(tmp_path: Path, to_group: bool, answers: bool) -> None:
     require_web_extra()
     import psutil
@@ -209,11 +213,20 @@ def test_stubborn_processes_are_killed(tmp_path: Path) -> None:
 
     from tui.web import end_processes
 
-    stubborn = subprocess.Popen([sys.executable, "-c", "import signal, time\n"
-                                 "signal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\n"
-                                 "time.sleep(600)"], stdout=subprocess.PIPE, start_new_session=True)
-    polite = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(600)"],
-                              stdout=subprocess.PIPE, start_new_session=True)
+    stubborn = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('ready', flush=True)\ntime.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    polite = subprocess.Popen(
+        [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(600)"],
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         for process in (stubborn, polite):
             assert process.stdout is not None and process.stdout.readline() == b"ready\n"

@@ -101,12 +101,17 @@ def seeded(tmp_path: Path, make_app) -> Bj30App:
     checklist = load_default_catalog(load_policy()).get("university")
     store = Store.open(tmp_path / "progress.sqlite3").store
     store.update_profile("default", "Peking University")  # the header line names it
-    for item_id, status, note in (("uni-031", "done", "Joint lab with two SOEs"), ("uni-001", "doing", ""),
-                                  ("uni-033", "na", "We seek no such support"), ("uni-017", "done", "")):
-        store.update("default", "university", item_id, status=status, note=note,
-                     fingerprint=checklist.item(item_id).fingerprint)
-    store._conn.execute("UPDATE progress SET changed = '2026-11-20T09:00:00Z', "
-                        "completed = CASE WHEN status = 'done' THEN '2026-11-20T09:00:00Z' ELSE '' END")
+    for item_id, status, note in (
+        ("uni-031", "done", "Joint lab with two SOEs"),
+        ("uni-001", "doing", ""),
+        ("uni-033", "na", "We seek no such support"),
+        ("uni-017", "done", ""),
+    ):
+        store.update("default", "university", item_id, status=status, note=note, fingerprint=checklist.item(item_id).fingerprint)
+    store._conn.execute(
+        "UPDATE progress SET changed = '2026-11-20T09:00:00Z', "
+        "completed = CASE WHEN status = 'done' THEN '2026-11-20T09:00:00Z' ELSE '' END"
+    )
     store._conn.execute("UPDATE history SET at = '2026-11-20T09:00:00.000000Z'")  # the detail pane's history
     store.close()
     return make_app()

@@ -39,7 +39,11 @@ def test_changes_are_committed_and_visible_to_another_connection(backend: Backen
     got = other.progress(DEFAULT_PROFILE, "university")
     assert got["uni-001"].status == "done" and got["uni-001"].completed
     assert (got["uni-002"].status, got["uni-002"].note, got["uni-002"].owner, got["uni-002"].due) == (
-        "doing", "Finance is on it", "Li Wei", "2026-12-31")
+        "doing",
+        "Finance is on it",
+        "Li Wei",
+        "2026-12-31",
+    )
 
 
 def test_history_is_an_append_only_audit_trail(store: ProgressStore) -> None:
@@ -73,12 +77,15 @@ def test_na_needs_a_reason(store: ProgressStore) -> None:
     assert store.history(DEFAULT_PROFILE, "university")[-1].new == "We have no foreign staff."
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"status": "finished"}, "unknown status 'finished'; use one of: todo, doing, done, na"),
-    ({"due": "next week"}, "due date 'next week' is not a date like 2026-12-31"),
-    ({"owner": "x" * 500}, "owner is longer than 200 characters"),
-    ({"note": "x" * 30_000}, "note is 30,000 characters"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"status": "finished"}, "unknown status 'finished'; use one of: todo, doing, done, na"),
+        ({"due": "next week"}, "due date 'next week' is not a date like 2026-12-31"),
+        ({"owner": "x" * 500}, "owner is longer than 200 characters"),
+        ({"note": "x" * 30_000}, "note is 30,000 characters"),
+    ],
+)
 def test_bad_values_are_refused_with_a_clear_message(store: ProgressStore, kwargs: dict, message: str) -> None:
     with pytest.raises(StoreError, match=message):
         mark(store, "uni-001", **kwargs)
@@ -126,7 +133,7 @@ def test_truncated_database_is_moved_aside(tmp_path: Path) -> None:
     first._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     first.close()
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 3] + b"\x00" * 100 + data[len(data) // 2:])
+    path.write_bytes(data[: len(data) // 3] + b"\x00" * 100 + data[len(data) // 2 :])
     opened = Store.open(path)
     assert opened.warnings and "damaged" in opened.warnings[0]
     assert any(p.name.startswith("progress.sqlite3.damaged-") for p in tmp_path.iterdir())
@@ -206,8 +213,11 @@ def test_migrations_run_in_order_and_keep_data(tmp_path: Path, monkeypatch: pyte
     s.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     # A later release adds a migration; opening the old store applies it and keeps the rows.
-    monkeypatch.setattr(store_module, "MIGRATIONS",
-                        [*store_module.MIGRATIONS, "ALTER TABLE progress ADD COLUMN evidence TEXT NOT NULL DEFAULT ''"])
+    monkeypatch.setattr(
+        store_module,
+        "MIGRATIONS",
+        [*store_module.MIGRATIONS, "ALTER TABLE progress ADD COLUMN evidence TEXT NOT NULL DEFAULT ''"],
+    )
     s = Store.open(path).store
     assert s._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     assert s.item(DEFAULT_PROFILE, "soe", "soe-001").note == "kept"
@@ -245,8 +255,13 @@ def test_orphans_and_review_flags(store: ProgressStore) -> None:
 
 def _writer(location: str, profile: str, count: int, *extra: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen([sys.executable, str(WRITER), location, profile, str(count), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), location, profile, str(count), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def test_sigkill_mid_burst_loses_no_acknowledged_change(backend: Backend, store: ProgressStore) -> None:
@@ -280,8 +295,7 @@ def test_two_processes_writing_at_once_lose_nothing(backend: Backend, store: Pro
         assert len(store.history(name, "burst")) == 300  # status and note for each item
 
 
-def test_writers_changing_one_item_at_once_are_applied_one_after_another(backend: Backend,
-                                                                       store: ProgressStore) -> None:
+def test_writers_changing_one_item_at_once_are_applied_one_after_another(backend: Backend, store: ProgressStore) -> None:
     procs = [_writer(backend.text, name, 60, "shared") for name in ("a", "b", "c")]
     for p in procs:
         out, err = p.communicate(timeout=120)
@@ -296,6 +310,7 @@ def test_writers_changing_one_item_at_once_are_applied_one_after_another(backend
 
 # Shared by both backends: what officers working at once need ---------------------------
 
+
 def test_a_note_saved_over_someone_elses_newer_note_is_refused(backend: Backend, store: ProgressStore) -> None:
     mark(store, "uni-004", note="Draft from the research office")
     base = store.item(DEFAULT_PROFILE, "university", "uni-004")  # what my editor opened with
@@ -303,19 +318,28 @@ def test_a_note_saved_over_someone_elses_newer_note_is_refused(backend: Backend,
     other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="Approved text from finance")
     expect = {"note": base.note, "owner": base.owner, "due": base.due}
     with pytest.raises(Conflict) as refused:
-        store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="My rewrite", owner="",
-                     due="", expect=expect)
+        store.update(
+            DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="My rewrite", owner="", due="", expect=expect
+        )
     who = getattr(other, "user", "")
     said = f"by {who}" if who else "in another bj30"
     assert re.fullmatch(f"note changed {said} \\d+ s ago: reload", str(refused.value)), str(refused.value)
     assert refused.value.current.note == "Approved text from finance"  # theirs, for the editor to show
     assert store.item(DEFAULT_PROFILE, "university", "uni-004").note == "Approved text from finance"
     assert [h.new for h in store.history(DEFAULT_PROFILE, "university") if h.field == "note"] == [
-        "Draft from the research office", "Approved text from finance"]
+        "Draft from the research office",
+        "Approved text from finance",
+    ]
     # Seen theirs: saving again from it goes through, and is on record.
     now = refused.value.current
-    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="My rewrite",
-                 expect={"note": now.note, "owner": now.owner, "due": now.due})
+    store.update(
+        DEFAULT_PROFILE,
+        "university",
+        "uni-004",
+        fingerprint="fp1",
+        note="My rewrite",
+        expect={"note": now.note, "owner": now.owner, "due": now.due},
+    )
     assert store.item(DEFAULT_PROFILE, "university", "uni-004").note == "My rewrite"
 
 
@@ -323,11 +347,13 @@ def test_no_conflict_when_the_other_change_is_elsewhere_or_the_same(backend: Bac
     mark(store, "uni-004", note="n")
     other = backend.open()
     other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", status="done")  # not the note
-    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="n2",
-                 expect={"note": "n", "owner": "", "due": ""})
+    store.update(
+        DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="n2", expect={"note": "n", "owner": "", "due": ""}
+    )
     other.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="same words")
-    store.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="same words",
-                 expect={"note": "n2"})  # both wrote the same: nothing is lost
+    store.update(
+        DEFAULT_PROFILE, "university", "uni-004", fingerprint="fp1", note="same words", expect={"note": "n2"}
+    )  # both wrote the same: nothing is lost
     got = store.item(DEFAULT_PROFILE, "university", "uni-004")
     assert (got.status, got.note) == ("done", "same words")
 
@@ -347,13 +373,21 @@ def test_another_sessions_changes_are_named_and_ours_are_not(backend: Backend, s
         time.sleep(0.02)
     who = getattr(other, "user", "")
     by = f" by {who}" if who else " in another bj30"
-    assert [c.describe() for c in seen] == [f"uni-004 marked done{by}", f"uni-005 note changed{by}",
-                                            f"uni-005 owner set to Li Wei{by}"]
+    assert [c.describe() for c in seen] == [
+        f"uni-004 marked done{by}",
+        f"uni-005 note changed{by}",
+        f"uni-005 owner set to Li Wei{by}",
+    ]
     assert store.changes_elsewhere() is None
 
 
-HOSTILE = ["x'); DROP TABLE history; --", "' OR '1'='1", "%s %(name)s {0} $1 ?", "\\'; SELECT pg_sleep(5); --",
-           'Robert"); DELETE FROM progress WHERE ("1"="1']
+HOSTILE = [
+    "x'); DROP TABLE history; --",
+    "' OR '1'='1",
+    "%s %(name)s {0} $1 ?",
+    "\\'; SELECT pg_sleep(5); --",
+    'Robert"); DELETE FROM progress WHERE ("1"="1',
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -381,15 +415,24 @@ def test_an_export_restores_into_either_backend(store: ProgressStore, policy) ->
     checklist = load_default_catalog(policy).require("soe")
     source = Store.in_memory()
     for i, item in enumerate(checklist.items[:6]):
-        source.update(DEFAULT_PROFILE, "soe", item.id, fingerprint=item.fingerprint, status=("done", "doing", "na")[i % 3],
-                      note=f"note {i}; DROP TABLE progress; --", owner=f"owner {i}", due="2026-12-31")
+        source.update(
+            DEFAULT_PROFILE,
+            "soe",
+            item.id,
+            fingerprint=item.fingerprint,
+            status=("done", "doing", "na")[i % 3],
+            note=f"note {i}; DROP TABLE progress; --",
+            owner=f"owner {i}",
+            due="2026-12-31",
+        )
     data = json.loads(json.dumps(to_json(build_export(policy, source, DEFAULT_PROFILE, [checklist]))))
     report = import_progress(store, DEFAULT_PROFILE, checklist, data)
     assert (len(report.applied), report.kept_newer, report.retired) == (6, [], [])
     assert report.history_added == len(source.history(DEFAULT_PROFILE, "soe"))
     fields = ("status", "note", "owner", "due")
     assert {k: [getattr(v, f) for f in fields] for k, v in store.progress(DEFAULT_PROFILE, "soe").items()} == {
-        k: [getattr(v, f) for f in fields] for k, v in source.progress(DEFAULT_PROFILE, "soe").items()}
+        k: [getattr(v, f) for f in fields] for k, v in source.progress(DEFAULT_PROFILE, "soe").items()
+    }
     # The file's history is there with its own times, beside the import's own record of what it changed.
     restored = {(h.item_id, h.field, h.old, h.new, h.at) for h in store.history(DEFAULT_PROFILE, "soe")}
     assert {(h.item_id, h.field, h.old, h.new, h.at) for h in source.history(DEFAULT_PROFILE, "soe")} <= restored
@@ -415,6 +458,7 @@ def test_an_import_keeps_what_the_store_changed_after_the_export(store: Progress
 
 # Who did what, evidence, profiles renamed and deleted (issue 13), on both backends ------------
 
+
 def test_history_records_who_made_each_change(store: ProgressStore) -> None:
     store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done", by="Li Wei")
     # The file records the name it is given; a team store its database user, whatever is claimed.
@@ -424,8 +468,7 @@ def test_history_records_who_made_each_change(store: ProgressStore) -> None:
     assert store.history(DEFAULT_PROFILE, "soe", "soe-002") == []
 
 
-def test_evidence_is_attached_listed_and_removed_never_deleted(backend: Backend, store: ProgressStore,
-                                                                 tmp_path: Path) -> None:
+def test_evidence_is_attached_listed_and_removed_never_deleted(backend: Backend, store: ProgressStore, tmp_path: Path) -> None:
     from tui.core.evidence import make
 
     report = tmp_path / "board minutes.pdf"
@@ -445,7 +488,10 @@ def test_evidence_is_attached_listed_and_removed_never_deleted(backend: Backend,
     with pytest.raises(StoreError, match="soe-001 has no evidence 2; its evidence is numbered: 1-1"):
         store.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 2)
     assert [(h.field, h.by) for h in other.history(DEFAULT_PROFILE, "soe", "soe-001")] == [
-        ("evidence+", who), ("evidence+", who), ("evidence-", who)]
+        ("evidence+", who),
+        ("evidence+", who),
+        ("evidence-", who),
+    ]
 
 
 def test_a_profile_renamed_takes_everything_with_it(backend: Backend, store: ProgressStore) -> None:

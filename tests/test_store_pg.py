@@ -56,6 +56,7 @@ def conn_as(url: str):
 
 # Who did what ---------------------------------------------------------------------------
 
+
 def test_history_names_the_database_user_and_no_one_can_write_in_anothers_name(officers) -> None:
     wangli_url, li_url, _ = officers
     wangli = open_pg(wangli_url).store
@@ -64,21 +65,27 @@ def test_history_names_the_database_user_and_no_one_can_write_in_anothers_name(o
     li_name = open_pg(li_url).store.user
     # Straight SQL, as wangli, claiming to be li and backdating: the database says who and when.
     with conn_as(wangli_url) as conn:
-        conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, by) "
-                     "VALUES ('default', 'university', 'uni-005', 'status', 'todo', 'done', "
-                     "'2001-01-01T00:00:00Z', %s)", (li_name,))
+        conn.execute(
+            "INSERT INTO history (profile, role, item_id, field, old, new, at, by) "
+            "VALUES ('default', 'university', 'uni-005', 'status', 'todo', 'done', "
+            "'2001-01-01T00:00:00Z', %s)",
+            (li_name,),
+        )
         by, at = conn.execute("SELECT by, at FROM history WHERE item_id = 'uni-005'").fetchone()
     assert by == wangli.user and by != li_name
     assert at > "2026"  # the database's clock, not the client's claim
     wangli.close()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE history SET new = 'forged'",
-    "UPDATE history SET by = 'someone else'",
-    "DELETE FROM history",
-    "TRUNCATE history",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE history SET new = 'forged'",
+        "UPDATE history SET by = 'someone else'",
+        "DELETE FROM history",
+        "TRUNCATE history",
+    ],
+)
 def test_an_officer_can_neither_change_nor_delete_history(officers, statement: str) -> None:
     wangli_url, _, _ = officers
     wangli = open_pg(wangli_url).store
@@ -108,8 +115,10 @@ def test_a_manager_reads_everything_and_changes_nothing(officers) -> None:
     opened = open_pg(manager_url)
     manager = opened.store
     assert manager.read_only
-    assert opened.warnings == [f"read-only session: database user {manager.user} may read the team store but "
-                               f"not change it; ticks and notes cannot be saved"]
+    assert opened.warnings == [
+        f"read-only session: database user {manager.user} may read the team store but "
+        f"not change it; ticks and notes cannot be saved"
+    ]
     assert manager.item(DEFAULT_PROFILE, "university", "uni-004").note == "ok"
     assert [h.by for h in manager.history(DEFAULT_PROFILE, "university")] == [wangli.user, wangli.user]
     with pytest.raises(ReadOnlyStore, match="not saved: read-only session"):
@@ -133,6 +142,7 @@ def test_an_officer_cannot_set_up_a_store_only_its_owner_can(url: str) -> None:
 
 # Migrations -----------------------------------------------------------------------------
 
+
 def test_parallel_first_starts_create_the_tables_once(url: str) -> None:
     from tui.core.store_pg import PG_SCHEMA_VERSION
 
@@ -155,8 +165,7 @@ def test_parallel_first_starts_create_the_tables_once(url: str) -> None:
         t.join(timeout=60)
     assert results == [[]] * 6
     with conn_as(url) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
-            str(PG_SCHEMA_VERSION),)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (str(PG_SCHEMA_VERSION),)
         assert conn.execute("SELECT count(*) FROM profiles").fetchone() == (1,)
 
 
@@ -172,6 +181,7 @@ def test_a_store_from_a_newer_bj30_is_read_only_and_untouched(url: str) -> None:
 
 
 # Live -----------------------------------------------------------------------------------
+
 
 def test_an_officers_change_reaches_another_within_a_second_with_who(officers) -> None:
     wangli_url, li_url, _ = officers
@@ -191,6 +201,7 @@ def test_an_officers_change_reaches_another_within_a_second_with_who(officers) -
 
 
 # Faults ---------------------------------------------------------------------------------
+
 
 def test_server_unreachable_at_start_gives_a_read_only_session(url: str) -> None:
     down = pg.with_port(pg.with_user(url, "wangli", "s3cret-pw"), pg.Proxy(url).port)  # nothing listens there
@@ -241,8 +252,10 @@ def test_a_session_killed_by_the_server_reconnects(url: str) -> None:
     store = open_pg(url).store
     store.RETRY_SECONDS = 0.1
     with pg.admin() as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bj30' "
-                      "AND pid <> pg_backend_pid() AND query NOT ILIKE '%pg_terminate_backend%'")
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bj30' "
+            "AND pid <> pg_backend_pid() AND query NOT ILIKE '%pg_terminate_backend%'"
+        )
     with pytest.raises(StoreError, match="not saved|cannot read"):
         store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done")
     assert store.wait_reconnected(10)
@@ -257,8 +270,9 @@ def test_a_change_waiting_on_a_frozen_colleague_is_refused_not_hung(url: str, mo
     monkeypatch.setattr(store_pg.PgStore, "LOCK_TIMEOUT_MS", 300)
     store = open_pg(url).store
     with conn_as(url) as frozen:  # another bj30 stopped mid-change, holding the item's lock
-        frozen.execute("SELECT pg_advisory_lock(hashtextextended(%s, 16))",
-                       (store_pg._item_key(DEFAULT_PROFILE, "soe", "soe-001"),))
+        frozen.execute(
+            "SELECT pg_advisory_lock(hashtextextended(%s, 16))", (store_pg._item_key(DEFAULT_PROFILE, "soe", "soe-001"),)
+        )
         started = time.monotonic()
         with pytest.raises(StoreError, match="^not saved: another session has been changing this item"):
             store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done")
@@ -270,6 +284,7 @@ def test_a_change_waiting_on_a_frozen_colleague_is_refused_not_hung(url: str, mo
 
 
 # Secrets and TLS ------------------------------------------------------------------------
+
 
 def test_sslmode_in_the_url_is_honoured(url: str) -> None:
     with conn_as(url) as conn:
@@ -312,8 +327,9 @@ def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> Non
     officer.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="before")
     with importing.batch():
         assert importing.item(DEFAULT_PROFILE, "soe", "soe-001").note == "before"  # read: and locked
-        meanwhile = threading.Thread(target=lambda: officer.update(DEFAULT_PROFILE, "soe", "soe-001",
-                                                                   fingerprint="f", note="during"))
+        meanwhile = threading.Thread(
+            target=lambda: officer.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="during")
+        )
         meanwhile.start()
         time.sleep(0.3)
         assert meanwhile.is_alive()  # waits for the import to finish, rather than racing it
@@ -328,27 +344,29 @@ def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> Non
 
 # Evidence and profiles in a team store: who, enforced; never deleted ------------------------
 
+
 def test_evidence_who_and_when_are_the_databases_and_it_is_never_deleted(officers, tmp_path) -> None:
     from tui.core.evidence import make
 
     wangli_url, li_url, _ = officers
     wangli, li = open_pg(wangli_url).store, open_pg(li_url).store
-    attached = wangli.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("Minute 2026-14", kind="reference"),
-                                   by="someone else")
+    attached = wangli.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("Minute 2026-14", kind="reference"), by="someone else")
     assert attached.by == wangli.user
     li.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 1, by="wangli")  # claims to be wangli: no matter
     with conn_as(wangli_url) as conn:
-        assert conn.execute("SELECT added_by, removed_by, removed <> '' FROM evidence").fetchone() == (
-            wangli.user, li.user, True)
-        for statement in ("UPDATE evidence SET target = 'forged'", "UPDATE evidence SET removed = ''",
-                          "DELETE FROM evidence", "TRUNCATE evidence"):
+        assert conn.execute("SELECT added_by, removed_by, removed <> '' FROM evidence").fetchone() == (wangli.user, li.user, True)
+        for statement in (
+            "UPDATE evidence SET target = 'forged'",
+            "UPDATE evidence SET removed = ''",
+            "DELETE FROM evidence",
+            "TRUNCATE evidence",
+        ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
     with conn_as(li_url) as conn:  # marking it removed again, under another name: refused
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="never changed"):
             conn.execute("UPDATE evidence SET removed = '2001-01-01', removed_by = 'wangli'")
-    assert [(h.field, h.by) for h in li.history(DEFAULT_PROFILE, "soe")] == [
-        ("evidence+", wangli.user), ("evidence-", li.user)]
+    assert [(h.field, h.by) for h in li.history(DEFAULT_PROFILE, "soe")] == [("evidence+", wangli.user), ("evidence-", li.user)]
     wangli.close()
     li.close()
 
@@ -377,11 +395,17 @@ def test_imported_history_keeps_its_times_and_says_who_brought_it(url: str) -> N
     from tui.core.store import HistoryEntry
 
     store = open_pg(url).store
-    added, there = store.add_history(DEFAULT_PROFILE, "soe", [
-        HistoryEntry("soe-001", "status", "todo", "done", "2025-03-01T09:00:00.000000Z", "Li Wei"),
-        HistoryEntry("soe-001", "note", "", "from the file", "2025-03-01T09:00:00.000000Z", "")])
+    added, there = store.add_history(
+        DEFAULT_PROFILE,
+        "soe",
+        [
+            HistoryEntry("soe-001", "status", "todo", "done", "2025-03-01T09:00:00.000000Z", "Li Wei"),
+            HistoryEntry("soe-001", "note", "", "from the file", "2025-03-01T09:00:00.000000Z", ""),
+        ],
+    )
     assert (added, there) == (2, 0)
     assert [(h.at, h.by) for h in store.history(DEFAULT_PROFILE, "soe")] == [
         ("2025-03-01T09:00:00.000000Z", f"Li Wei (imported by {store.user})"),
-        ("2025-03-01T09:00:00.000000Z", f"(imported by {store.user})")]
+        ("2025-03-01T09:00:00.000000Z", f"(imported by {store.user})"),
+    ]
     store.close()

@@ -34,8 +34,7 @@ async def test_another_officers_change_shows_within_a_second_with_who(backend: B
         select(screen, "uni-001")
         await pilot.press("space")  # our own change: no notice about it
         other = backend.open()
-        other.update("default", "university", "uni-006", status="done",
-                     fingerprint=fingerprint(app, "university", "uni-006"))
+        other.update("default", "university", "uni-006", status="done", fingerprint=fingerprint(app, "university", "uni-006"))
         changed = time.monotonic()
         while "2/" not in plain(screen.query_one("#checklist-progress")) and time.monotonic() - changed < 1.0:
             await pilot.pause(0.05)
@@ -55,8 +54,9 @@ async def test_a_conflicting_note_save_is_refused_and_keeps_the_typed_text(backe
         assert isinstance(dialog, NoteDialog)
         dialog.query_one(TextArea).text = "My careful paragraph\nwith two lines"
         other = backend.open()  # a colleague saves a note on the same item meanwhile
-        other.update("default", "university", "uni-017", note="Finance's version",
-                     fingerprint=fingerprint(app, "university", "uni-017"))
+        other.update(
+            "default", "university", "uni-017", note="Finance's version", fingerprint=fingerprint(app, "university", "uni-017")
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is dialog  # not closed, not saved
@@ -85,8 +85,14 @@ async def test_ctrl_r_after_a_conflict_loads_theirs(backend: Backend, tmp_path: 
         assert isinstance(dialog, NoteDialog)
         dialog.query_one("#note-owner", Input).value = "Me"
         other = backend.open()
-        other.update("default", "university", "uni-017", owner="Li Wei", note="theirs",
-                     fingerprint=fingerprint(app, "university", "uni-017"))
+        other.update(
+            "default",
+            "university",
+            "uni-017",
+            owner="Li Wei",
+            note="theirs",
+            fingerprint=fingerprint(app, "university", "uni-017"),
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "owner changed" in plain(dialog.query_one(".dialog-error"))

@@ -69,8 +69,15 @@ class Bj30App(App[None]):
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
 
-    def __init__(self, policy: Policy | None = None, *, state_path: Path | None = None,
-                 store_path: Path | None = None, profile: str | None = None, store: str | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy | None = None,
+        *,
+        state_path: Path | None = None,
+        store_path: Path | None = None,
+        profile: str | None = None,
+        store: str | None = None,
+    ) -> None:
         super().__init__()
         self.policy = policy or load_policy()
         self._store_path = store_path
@@ -97,8 +104,15 @@ class Bj30App(App[None]):
             return False
         return True
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         # Notifications carry notes, queries, paths and content: always literal, never markup.
         # And control characters shown, not sent (safe_text.visible): a note may quote anything.
         message, title = visible(message), visible(title, one_line=True)
@@ -136,8 +150,9 @@ class Bj30App(App[None]):
         yield SystemCommand("Theme", "Change the colours (remembered next time)", self.action_change_theme)
         yield SystemCommand("Keys", "Every key of this screen (? or f1)", self.action_help)
         where = "your browser downloads it" if self.is_web else "in the current folder"
-        yield SystemCommand("Screenshot", f"Save a picture of the screen (SVG): {where}",
-                            lambda: self.set_timer(0.1, self.take_screenshot))  # after the palette closes
+        yield SystemCommand(
+            "Screenshot", f"Save a picture of the screen (SVG): {where}", lambda: self.set_timer(0.1, self.take_screenshot)
+        )  # after the palette closes
         yield SystemCommand("Quit", "Quit bj30 (q)", self.action_quit)
 
     def take_screenshot(self) -> None:
@@ -154,8 +169,7 @@ class Bj30App(App[None]):
             folder.mkdir(parents=True, exist_ok=True)
             path = Path(self.save_screenshot(path=str(folder)))
         except OSError as exc:
-            self.notify(f"Screenshot not saved: cannot write in {folder} ({exc.strerror or exc})",
-                        severity="error", timeout=8)
+            self.notify(f"Screenshot not saved: cannot write in {folder} ({exc.strerror or exc})", severity="error", timeout=8)
             return None
         self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=8)
         return path
@@ -166,8 +180,9 @@ class Bj30App(App[None]):
         if self._workbench is None:
             from tui.core.workbench import Workbench
 
-            self._workbench = Workbench.at_default_locations(self.policy, profile=self._profile,
-                                                             store_path=self._store_path, store=self._store)
+            self._workbench = Workbench.at_default_locations(
+                self.policy, profile=self._profile, store_path=self._store_path, store=self._store
+            )
             self._workbench.on_warning = self.warn
             for warning in self._workbench.take_warnings():  # a damaged config, read on creation
                 self.warn(warning)
@@ -219,8 +234,7 @@ class Bj30App(App[None]):
 
     # Actions available everywhere ---------------------------------------------------
 
-    def open_place(self, place: Place, highlights: list[tuple[int, int]] | None = None,
-                   scroll_to: int | None = None) -> None:
+    def open_place(self, place: Place, highlights: list[tuple[int, int]] | None = None, scroll_to: int | None = None) -> None:
         from tui.screens.reader import ReaderScreen
 
         while not isinstance(self.screen, ReaderScreen) and len(self.screen_stack) > 1:
@@ -278,8 +292,7 @@ class Bj30App(App[None]):
 
         checklist = self.workbench.catalog.get(role)
         if checklist is None or checklist.item(item_id) is None:
-            self.notify(f"{role}/{item_id}: no checklist has this item any more; the note is kept",
-                        severity="warning", timeout=8)
+            self.notify(f"{role}/{item_id}: no checklist has this item any more; the note is kept", severity="warning", timeout=8)
             return
         screen = self.screen
         if isinstance(screen, ChecklistScreen) and screen.role == role:
@@ -338,8 +351,7 @@ class Bj30App(App[None]):
             name = workbench.profile_name
             profile = self.attempt(workbench.check_profile)
             # A team store records its database user, whatever name is configured.
-            configured = workbench.who if workbench.location.is_team else (
-                workbench.config.get("name") or (workbench.by or ""))
+            configured = workbench.who if workbench.location.is_team else (workbench.config.get("name") or (workbench.by or ""))
         else:
             local = self._local_store(config)
             profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked

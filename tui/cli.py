@@ -38,9 +38,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"bj30 {__version__}")
     parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
-    parser.add_argument("--store", default=None, metavar="URL",
-                        help="where progress is kept: a file, or postgresql://user@host:5432/db for a team store "
-                             "(default: BJ30_STORE, then `bj30 config get store`, then the file in the data folder)")
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="where progress is kept: a file, or postgresql://user@host:5432/db for a team store "
+        "(default: BJ30_STORE, then `bj30 config get store`, then the file in the data folder)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli_reference.register(commands)
     cli_checklists.register(commands)
@@ -160,8 +164,11 @@ def _run_tui(args: argparse.Namespace) -> int:
     # whose app talks to the browser through pipes.
     if not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):  # (a closed stdin is /dev/null)
         # `bj30 | less` or a cron job: a full-screen app would only garble the pipe.
-        print("bj30: the full-screen app needs a terminal; for plain text use a command such as "
-              "`bj30 toc` or `bj30 show 17` (see `bj30 --help`)", file=sys.stderr)
+        print(
+            "bj30: the full-screen app needs a terminal; for plain text use a command such as "
+            "`bj30 toc` or `bj30 show 17` (see `bj30 --help`)",
+            file=sys.stderr,
+        )
         return 2
     from tui.app import run_app
 

@@ -27,36 +27,39 @@ from tui.core.workbench import Workbench
 def profile_option() -> argparse.ArgumentParser:
     """--profile after the command too (`bj30 mark ... --profile pku`), not only before it."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--profile", default=argparse.SUPPRESS,
-                        help="institution profile (default: 'default')")
-    parent.add_argument("--store", default=argparse.SUPPRESS, metavar="URL",
-                        help="the store: a file or postgresql://user@host:5432/db (see bj30 --help)")
+    parent.add_argument("--profile", default=argparse.SUPPRESS, help="institution profile (default: 'default')")
+    parent.add_argument(
+        "--store",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="the store: a file or postgresql://user@host:5432/db (see bj30 --help)",
+    )
     return parent
 
 
 def by_option() -> argparse.ArgumentParser:
     """--by NAME: who makes the change, when it is not the configured name (bj30 config set name)."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--by", default=None, metavar="NAME",
-                        help="who makes the change (default: bj30 config set name, else the login name)")
+    parent.add_argument(
+        "--by", default=None, metavar="NAME", help="who makes the change (default: bj30 config set name, else the login name)"
+    )
     return parent
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     with_profile = [profile_option()]
-    lists = commands.add_parser("checklists", parents=with_profile,
-                                help="list the role checklists with your progress")
+    lists = commands.add_parser("checklists", parents=with_profile, help="list the role checklists with your progress")
     lists.add_argument("--format", choices=FORMATS, default="text")
     lists.set_defaults(handler=cmd_checklists)
 
-    one = commands.add_parser("checklist", parents=with_profile,
-                              help="print one role's checklist items with status and notes")
+    one = commands.add_parser("checklist", parents=with_profile, help="print one role's checklist items with status and notes")
     one.add_argument("role", metavar="ROLE", help="a role id, e.g. university (see: bj30 checklists)")
     one.add_argument("--format", choices=FORMATS, default="text")
     one.set_defaults(handler=cmd_checklist)
 
-    mark = commands.add_parser("mark", parents=[*with_profile, by_option()], help="set an item's status (and note); "
-                               "exits 0 once the change is committed")
+    mark = commands.add_parser(
+        "mark", parents=[*with_profile, by_option()], help="set an item's status (and note); exits 0 once the change is committed"
+    )
     mark.add_argument("role", metavar="ROLE")
     mark.add_argument("item", metavar="ITEM_ID")
     mark.add_argument("status", metavar="STATUS", help=f"one of: {', '.join(STATUSES)} (na needs --note)")
@@ -97,8 +100,9 @@ def profile_heading(profile: Profile) -> str:
 def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
     """The same workbench the app drives, for --profile. Problems with user checklist files and
     the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
-    wb = Workbench.at_default_locations(load_policy(), profile=getattr(args, "profile", None),
-                                        by=getattr(args, "by", None), store=getattr(args, "store", None))
+    wb = Workbench.at_default_locations(
+        load_policy(), profile=getattr(args, "profile", None), by=getattr(args, "by", None), store=getattr(args, "store", None)
+    )
     refused = False
     try:
         yield wb
@@ -124,14 +128,42 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         checklists = wb.catalog.checklists
     if args.format == "json":
         if states is None:
-            print_json([{"role": c.role, "title": c.title, "audience": c.audience, "items": len(c.items),
-                         "source": c.source, "done": None, "applicable": None, "doing": None, "na": None,
-                         "percent": None, "progress_unavailable": hidden} for c in checklists])
+            print_json(
+                [
+                    {
+                        "role": c.role,
+                        "title": c.title,
+                        "audience": c.audience,
+                        "items": len(c.items),
+                        "source": c.source,
+                        "done": None,
+                        "applicable": None,
+                        "doing": None,
+                        "na": None,
+                        "percent": None,
+                        "progress_unavailable": hidden,
+                    }
+                    for c in checklists
+                ]
+            )
             return 0
-        print_json([{"role": st.checklist.role, "title": st.checklist.title, "audience": st.checklist.audience,
-                     "items": len(st.checklist.items), "source": st.checklist.source,
-                     "done": st.counts.done, "applicable": st.counts.applicable, "doing": st.counts.doing,
-                     "na": st.counts.na, "percent": st.counts.percent} for st in states])
+        print_json(
+            [
+                {
+                    "role": st.checklist.role,
+                    "title": st.checklist.title,
+                    "audience": st.checklist.audience,
+                    "items": len(st.checklist.items),
+                    "source": st.checklist.source,
+                    "done": st.counts.done,
+                    "applicable": st.counts.applicable,
+                    "doing": st.counts.doing,
+                    "na": st.counts.na,
+                    "percent": st.counts.percent,
+                }
+                for st in states
+            ]
+        )
         return 0
     width = width_for(sys.stdout)
     lines = [wrap(profile_heading(profile), width)]
@@ -156,18 +188,29 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         profile = wb.check_profile()
         state = wb.state(checklist.role)
     for orphan in state.orphans:
-        warn(f"{checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer "
-             f"has, is kept ({orphan.status})")
+        warn(f"{checklist.role}: progress for {orphan.item_id!r}, which the checklist no longer has, is kept ({orphan.status})")
     if args.format == "json":
-        print_json({"role": checklist.role, "title": checklist.title, "audience": checklist.audience,
-                    "description": checklist.description, "source": checklist.source, "profile": profile.name,
-                    "summary": state.counts.as_dict(),
-                    "items": [item_json(s) for s in state.items],
-                    "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans]})
+        print_json(
+            {
+                "role": checklist.role,
+                "title": checklist.title,
+                "audience": checklist.audience,
+                "description": checklist.description,
+                "source": checklist.source,
+                "profile": profile.name,
+                "summary": state.counts.as_dict(),
+                "items": [item_json(s) for s in state.items],
+                "orphans": [{"id": o.item_id, "status": o.status, "note": o.note} for o in state.orphans],
+            }
+        )
         return 0
     width = width_for(sys.stdout)
-    lines = [bold(checklist.title, sys.stdout), wrap(checklist.description, width),
-             wrap(f"{profile_heading(profile)}: {state.counts.summary}", width), ""]
+    lines = [
+        bold(checklist.title, sys.stdout),
+        wrap(checklist.description, width),
+        wrap(f"{profile_heading(profile)}: {state.counts.summary}", width),
+        "",
+    ]
     today = localtime.today()
     last_part = None
     for number, states in state.by_measure().items():  # the app's order: part, then measure
@@ -187,8 +230,10 @@ def _item_lines(s: ItemState, width: int | None, today: dt.date) -> list[str]:
     it, p = s.item, s.progress
     cited = ", ".join(str(n) for n in it.measures)
     flag = "  (review: the text changed since it was marked)" if s.needs_review else ""
-    lines = [f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}",
-             wrap(it.text, width, indent="    ")]
+    lines = [
+        f"{STATUS_BOX[p.status]} " + bold(it.id, sys.stdout) + f"  (measure {cited}){flag}",
+        wrap(it.text, width, indent="    "),
+    ]
     facts = [f"Status: {STATUS_WORD[p.status]}"]
     if p.status == "done" and p.completed:
         facts.append(f"completed {localtime.local_date(p.completed)}")
@@ -217,8 +262,12 @@ def cmd_mark(args: argparse.Namespace) -> int:
         profile = wb.check_profile().name  # the store checks the status and the rest
         new = wb.update(checklist.role, item, status=args.status, note=args.note, owner=args.owner, due=args.due)
         args.committed = f"{checklist.role} {item.id}: {new.status}"  # exit 0 even if this cannot be printed
-    print(visible(f"{checklist.role} {item.id}: {new.status}"
-                  + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""), one_line=True))
+    print(
+        visible(
+            f"{checklist.role} {item.id}: {new.status}" + (f" (profile {profile})" if profile != DEFAULT_PROFILE else ""),
+            one_line=True,
+        )
+    )
     return 0
 
 
@@ -227,11 +276,14 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         profiles = wb.profiles()
         active = wb.profile_name
     if args.format == "json":
-        print_json([{"name": p.name, "institution": p.institution, "department": p.department,
-                     "active": p.name == active} for p in profiles])
+        print_json(
+            [
+                {"name": p.name, "institution": p.institution, "department": p.department, "active": p.name == active}
+                for p in profiles
+            ]
+        )
         return 0
-    emit("\n".join(visible(f"{'*' if p.name == active else ' '} {p.name:<20} {p.label()}", one_line=True)
-                    for p in profiles))
+    emit("\n".join(visible(f"{'*' if p.name == active else ' '} {p.name:<20} {p.label()}", one_line=True) for p in profiles))
     return 0
 
 

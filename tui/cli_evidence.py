@@ -17,8 +17,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     evidence = commands.add_parser("evidence", help="evidence per item: files, URLs, references")
     actions = evidence.add_subparsers(dest="evidence_action", metavar="ACTION", required=True)
 
-    add = actions.add_parser("add", parents=[profile_option(), by_option()],
-                             help="attach a file (path, size, SHA-256, time recorded), a URL or a reference")
+    add = actions.add_parser(
+        "add",
+        parents=[profile_option(), by_option()],
+        help="attach a file (path, size, SHA-256, time recorded), a URL or a reference",
+    )
     add.add_argument("role", metavar="ROLE")
     add.add_argument("item", metavar="ITEM_ID")
     add.add_argument("target", metavar="TARGET", help="a file, a URL (https://...) or a reference (a document number)")
@@ -26,8 +29,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     kind = add.add_mutually_exclusive_group()
     kind.add_argument("--file", dest="kind", action="store_const", const="file", help="TARGET is a file")
     kind.add_argument("--url", dest="kind", action="store_const", const="url", help="TARGET is a URL")
-    kind.add_argument("--ref", dest="kind", action="store_const", const="reference",
-                      help="TARGET is a reference, even if it looks like a file name")
+    kind.add_argument(
+        "--ref",
+        dest="kind",
+        action="store_const",
+        const="reference",
+        help="TARGET is a reference, even if it looks like a file name",
+    )
     add.set_defaults(handler=cmd_evidence_add, kind=None)
 
     listing = actions.add_parser("list", parents=[profile_option()], help="the evidence of a role's items (or one)")
@@ -36,15 +44,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.add_argument("--format", choices=FORMATS, default="text")
     listing.set_defaults(handler=cmd_evidence_list)
 
-    remove = actions.add_parser("remove", parents=[profile_option(), by_option()],
-                                help="remove an item's evidence number N (as `evidence list` numbers it)")
+    remove = actions.add_parser(
+        "remove",
+        parents=[profile_option(), by_option()],
+        help="remove an item's evidence number N (as `evidence list` numbers it)",
+    )
     remove.add_argument("role", metavar="ROLE")
     remove.add_argument("item", metavar="ITEM_ID")
     remove.add_argument("number", metavar="N", type=int)
     remove.set_defaults(handler=cmd_evidence_remove)
 
-    check = actions.add_parser("check", parents=[profile_option()],
-                               help="read attached files again: which changed or went missing since attached")
+    check = actions.add_parser(
+        "check", parents=[profile_option()], help="read attached files again: which changed or went missing since attached"
+    )
     check.add_argument("role", metavar="ROLE", nargs="?", default=None)
     check.add_argument("--format", choices=FORMATS, default="text")
     check.set_defaults(handler=cmd_evidence_check)
@@ -83,9 +95,12 @@ def cmd_evidence_list(args: argparse.Namespace) -> int:
             wb.item(args.role, args.item)
         found = wb.evidence(checklist.role, args.item)
     if args.format == "json":
-        print_json([{"role": checklist.role, "item": item_id,
-                     "evidence": [evidence_json(e, n) for n, e in enumerate(items, start=1)]}
-                    for item_id, items in found.items()])
+        print_json(
+            [
+                {"role": checklist.role, "item": item_id, "evidence": [evidence_json(e, n) for n, e in enumerate(items, start=1)]}
+                for item_id, items in found.items()
+            ]
+        )
         return 0
     width = width_for(sys.stdout)
     lines = [wrap(f"{profile_heading(profile)} · evidence in {checklist.role}", width)]
@@ -114,16 +129,25 @@ def cmd_evidence_check(args: argparse.Namespace) -> int:
     files = [r for r in results if r.check.state != "not a file"]
     bad = [r for r in files if r.check.state in ("changed", "missing", "unreadable")]
     if args.format == "json":
-        print_json([{"role": r.role, "item": r.item_id, "n": r.number, **evidence_json(r.check.evidence),
-                     "state": r.check.state, "detail": r.check.detail} for r in files])
+        print_json(
+            [
+                {
+                    "role": r.role,
+                    "item": r.item_id,
+                    "n": r.number,
+                    **evidence_json(r.check.evidence),
+                    "state": r.check.state,
+                    "detail": r.check.detail,
+                }
+                for r in files
+            ]
+        )
         return 1 if bad else 0
     width = width_for(sys.stdout)
-    lines = [wrap(f"{profile_heading(profile)} · {len(files)} attached files checked: {len(bad)} changed or "
-                  f"missing", width)]
+    lines = [wrap(f"{profile_heading(profile)} · {len(files)} attached files checked: {len(bad)} changed or missing", width)]
     for r in files:
         if r.check.state == "ok" and not r.check.detail:
             continue
-        lines.append(wrap(f"{r.check.state.upper()}: {r.role} {r.item_id} evidence {r.number}: {r.check.detail}",
-                          width))
+        lines.append(wrap(f"{r.check.state.upper()}: {r.role} {r.item_id} evidence {r.number}: {r.check.detail}", width))
     emit("\n".join(lines))
     return 1 if bad else 0

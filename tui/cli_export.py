@@ -15,23 +15,38 @@ from tui.core.textout import ascii_json, can_encode, emit, fail, is_tty
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    export = commands.add_parser("export", parents=[profile_option()],
-                                 help="checklists with progress as a Markdown report, JSON, CSV or xlsx")
-    export.add_argument("roles", nargs="+", metavar="ROLE",
-                        help="one role, or several for one report across them (university medical-institution)")
-    export.add_argument("--format", choices=FORMATS, default=None,
-                        help="md (default), json, csv or xlsx; with -o and no --format, the file's extension "
-                             "decides, and one that is not a format bj30 writes is refused")
-    export.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
-                        help="write to FILE (atomically) instead of standard output")
+    export = commands.add_parser(
+        "export", parents=[profile_option()], help="checklists with progress as a Markdown report, JSON, CSV or xlsx"
+    )
+    export.add_argument(
+        "roles",
+        nargs="+",
+        metavar="ROLE",
+        help="one role, or several for one report across them (university medical-institution)",
+    )
+    export.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="md (default), json, csv or xlsx; with -o and no --format, the file's extension "
+        "decides, and one that is not a format bj30 writes is refused",
+    )
+    export.add_argument(
+        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE (atomically) instead of standard output"
+    )
     export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     export.set_defaults(handler=cmd_export)
 
-    imp = commands.add_parser("import", parents=[profile_option(), by_option()],
-                              help="restore progress from a JSON export (newer changes are kept)")
+    imp = commands.add_parser(
+        "import", parents=[profile_option(), by_option()], help="restore progress from a JSON export (newer changes are kept)"
+    )
     imp.add_argument("file", metavar="FILE.json", type=Path)
-    imp.add_argument("--into", default=None, metavar="PROFILE",
-                     help="import into this profile, when it is not the profile the file was exported from")
+    imp.add_argument(
+        "--into",
+        default=None,
+        metavar="PROFILE",
+        help="import into this profile, when it is not the profile the file was exported from",
+    )
     imp.set_defaults(handler=cmd_import)
 
 
@@ -68,8 +83,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         theirs = {e.get("profile", {}).get("name") for e in exports if isinstance(e.get("profile"), dict)}
         other = sorted(str(t) for t in theirs if isinstance(t, str) and t != profile)
         if other and args.into is None:
-            raise Bj30Error(f"{args.file} was exported from profile {other[0]!r}, and you are in {profile!r}: add "
-                            f"--into {profile} to import it into {profile!r} (or --into {other[0]} for its own)")
+            raise Bj30Error(
+                f"{args.file} was exported from profile {other[0]!r}, and you are in {profile!r}: add "
+                f"--into {profile} to import it into {profile!r} (or --into {other[0]} for its own)"
+            )
         for data in exports:
             role = data["checklist"]["role"]
             try:
@@ -79,10 +96,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for line in exc.problems:
                     fail(line)
                 raise
-            lines += [f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
-                      f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired "
-                      f"items restored, {report.history_added} history entries added ({report.history_present} "
-                      f"already there), {report.evidence_added} evidence restored (profile {profile})"]
+            lines += [
+                f"{role}: {len(report.applied)} items restored, {len(report.unchanged)} already so, "
+                f"{len(report.kept_newer)} kept (the store's change is newer), {len(report.retired)} retired "
+                f"items restored, {report.history_added} history entries added ({report.history_present} "
+                f"already there), {report.evidence_added} evidence restored (profile {profile})"
+            ]
             lines += [f"  restored {line}" for line in report.applied]
             lines += [f"  kept {line}" for line in report.kept_newer]
             lines += [f"  retired {line}" for line in report.retired]

@@ -22,7 +22,7 @@ def register_profile_actions(actions: argparse._SubParsersAction[argparse.Argume
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     config = commands.add_parser("config", help="your settings: name (who makes changes), profile (the one in use)")
     actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
-    set_ = actions.add_parser("set", help="set a setting, e.g. bj30 config set name \"Wang Li\"")
+    set_ = actions.add_parser("set", help='set a setting, e.g. bj30 config set name "Wang Li"')
     set_.add_argument("key", metavar="KEY", choices=list(KEYS), help=f"one of: {', '.join(KEYS)}")
     set_.add_argument("value", metavar="VALUE")
     set_.set_defaults(handler=cmd_config)
@@ -48,17 +48,24 @@ def cmd_config(args: argparse.Namespace) -> int:
             print(f"{args.key} = {redact(value) if args.key == 'store' else value}")  # never a password
         elif args.config_action == "unset":
             wb.set_config(args.key, "")
-            print(f"{args.key} cleared" + (f"; changes are recorded as {wb.who!r} (the login name)"
-                                           if args.key == "name" else ""))
+            print(
+                f"{args.key} cleared" + (f"; changes are recorded as {wb.who!r} (the login name)" if args.key == "name" else "")
+            )
         else:
-            shown = {"name": wb.config.get("name"), "profile": wb.config.get("profile"),
-                     "store": redact(wb.config.get("store")) if wb.config.get("store") else ""}
+            shown = {
+                "name": wb.config.get("name"),
+                "profile": wb.config.get("profile"),
+                "store": redact(wb.config.get("store")) if wb.config.get("store") else "",
+            }
             effective = {"name": wb.who, "profile": wb.profile_name, "store": wb.location.display}
-            keys = [args.key] if args.key else [k for k in KEYS
-                                                 if k != "store" or shown["store"] or wb.store_source != "default"]
-            emit("\n".join(f"{key} = {shown[key] or '(not set)'}"
-                           + (f"  (in use: {effective[key]})" if effective[key] != shown[key] else "")
-                           for key in keys))
+            keys = [args.key] if args.key else [k for k in KEYS if k != "store" or shown["store"] or wb.store_source != "default"]
+            emit(
+                "\n".join(
+                    f"{key} = {shown[key] or '(not set)'}"
+                    + (f"  (in use: {effective[key]})" if effective[key] != shown[key] else "")
+                    for key in keys
+                )
+            )
     return 0
 
 
@@ -69,8 +76,13 @@ def register_more(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
     rename.set_defaults(handler=cmd_profile_rename)
     delete = actions.add_parser("delete", help="delete a profile; one that holds progress needs --archive FILE.json")
     delete.add_argument("name", metavar="NAME")
-    delete.add_argument("--archive", type=Path, default=None, metavar="FILE.json",
-                        help="write the profile's JSON export here first (bj30 import restores it)")
+    delete.add_argument(
+        "--archive",
+        type=Path,
+        default=None,
+        metavar="FILE.json",
+        help="write the profile's JSON export here first (bj30 import restores it)",
+    )
     delete.add_argument("--force", action="store_true", help="overwrite the archive file if it exists")
     delete.set_defaults(handler=cmd_profile_delete)
 

@@ -16,20 +16,36 @@ from tui.core.textout import bold, emit, width_for, wrap
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cmd = commands.add_parser("provisions", help="the provision register: every clause, who acts, what kind; "
-                              "with --role, which checklist items cover each")
-    cmd.add_argument("--role", default=None, metavar="ROLE", help="only the provisions concerning ROLE, with "
-                     "the items of its checklist that cover each, or why it is excluded")
+    cmd = commands.add_parser(
+        "provisions",
+        help="the provision register: every clause, who acts, what kind; with --role, which checklist items cover each",
+    )
+    cmd.add_argument(
+        "--role",
+        default=None,
+        metavar="ROLE",
+        help="only the provisions concerning ROLE, with the items of its checklist that cover each, or why it is excluded",
+    )
     cmd.add_argument("--measure", type=int, default=None, metavar="N", help="only measure N")
     cmd.add_argument("--format", choices=FORMATS, default="text")
     cmd.set_defaults(handler=cmd_provisions)
 
 
 def provision_json(p: Provision, cover: ProvisionCoverage | None) -> dict[str, Any]:
-    return {"id": p.id, "measure": p.measure, "anchor": p.anchor, "kind": p.kind, "actor": p.actor,
-            "roles": list(p.roles), "status": p.status, "departments": list(p.departments),
-            "figures": list(p.figures), "note": p.note,
-            "items": list(cover.items) if cover else [], "excluded": cover.excluded if cover else ""}
+    return {
+        "id": p.id,
+        "measure": p.measure,
+        "anchor": p.anchor,
+        "kind": p.kind,
+        "actor": p.actor,
+        "roles": list(p.roles),
+        "status": p.status,
+        "departments": list(p.departments),
+        "figures": list(p.figures),
+        "note": p.note,
+        "items": list(cover.items) if cover else [],
+        "excluded": cover.excluded if cover else "",
+    }
 
 
 def cmd_provisions(args: argparse.Namespace) -> int:
@@ -56,8 +72,14 @@ def cmd_provisions(args: argparse.Namespace) -> int:
         covered = sum(1 for _, c in rows if c and c.items)
         excluded = sum(1 for _, c in rows if c and c.excluded and not c.items)
         missing = len(rows) - covered - excluded
-        lines += [bold(f"{args.role}: {len(rows)} provisions; {covered} covered by items, {excluded} excluded"
-                       + (f", {missing} NOT ACCOUNTED FOR" if missing else ""), sys.stdout), ""]
+        lines += [
+            bold(
+                f"{args.role}: {len(rows)} provisions; {covered} covered by items, {excluded} excluded"
+                + (f", {missing} NOT ACCOUNTED FOR" if missing else ""),
+                sys.stdout,
+            ),
+            "",
+        ]
     last = None
     for p, c in rows:
         if p.measure != last:
@@ -78,8 +100,13 @@ def cmd_provisions(args: argparse.Namespace) -> int:
         if p.note:
             extra.append(p.note)
         if c is not None:
-            extra.append("covered by: " + ", ".join(c.items) if c.items else
-                         f"excluded: {c.excluded}" if c.excluded else "NOT ACCOUNTED FOR")
+            extra.append(
+                "covered by: " + ", ".join(c.items)
+                if c.items
+                else f"excluded: {c.excluded}"
+                if c.excluded
+                else "NOT ACCOUNTED FOR"
+            )
         lines += [wrap(e, width, indent="    ") for e in extra]
     emit("\n".join(lines) if lines else "no provisions match")
     return 0

@@ -27,18 +27,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     toc.set_defaults(handler=cmd_toc)
 
     show = commands.add_parser("show", help="print one measure, or the notice or preamble")
-    show.add_argument("what", metavar="N",
-                      help="a measure number 1-30, a part numeral I-V (its first measure), 'notice' or 'preamble'")
+    show.add_argument(
+        "what", metavar="N", help="a measure number 1-30, a part numeral I-V (its first measure), 'notice' or 'preamble'"
+    )
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
 
     search = commands.add_parser("search", help="search the policy, the checklist items and your notes")
-    search.add_argument("query", nargs="+", metavar="QUERY",
-                        help="words to look for, in your own words; typos are forgiven")
-    search.add_argument("--in", dest="groups", action="append", choices=SEARCH_GROUPS, metavar="GROUP",
-                        help="where to look: policy, items or notes (repeat for more; default: all three)")
-    search.add_argument("--limit", type=_positive, default=10, metavar="K",
-                        help="at most K hits per group (default 10)")
+    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for, in your own words; typos are forgiven")
+    search.add_argument(
+        "--in",
+        dest="groups",
+        action="append",
+        choices=SEARCH_GROUPS,
+        metavar="GROUP",
+        help="where to look: policy, items or notes (repeat for more; default: all three)",
+    )
+    search.add_argument("--limit", type=_positive, default=10, metavar="K", help="at most K hits per group (default 10)")
     search.add_argument("--format", choices=FORMATS, default="text")
     search.add_argument("--profile", default=argparse.SUPPRESS, help="whose notes to search (default: 'default')")
     search.set_defaults(handler=cmd_search)
@@ -68,11 +73,12 @@ def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:
 def cmd_toc(args: argparse.Namespace) -> int:
     policy = load_policy()
     if args.format == "json":
-        print_json([
-            {"numeral": p.numeral, "title": p.title,
-             "measures": [{"number": m.number, "title": m.title} for m in p.measures]}
-            for p in policy.parts
-        ])
+        print_json(
+            [
+                {"numeral": p.numeral, "title": p.title, "measures": [{"number": m.number, "title": m.title} for m in p.measures]}
+                for p in policy.parts
+            ]
+        )
         return 0
     width = width_for(sys.stdout)
     lines = [bold(wrap(policy.info.title, width), sys.stdout), ""]
@@ -93,15 +99,21 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print_json(measure_json(policy, m))
     elif args.format == "md":
-        emit(f"## Measure {m.number}. {escape_inline(m.title)}\n\n"
-             f"*Part {m.part}. {escape_inline(policy.part_of(m).title)}*\n\n"
-             f"{escape_inline(m.text)}\n\n"
-             f"— {escape_inline(policy.info.title)}, {escape_inline(policy.info.issuer)}, "
-             f"{policy.info.date_issued.isoformat()}")
+        emit(
+            f"## Measure {m.number}. {escape_inline(m.title)}\n\n"
+            f"*Part {m.part}. {escape_inline(policy.part_of(m).title)}*\n\n"
+            f"{escape_inline(m.text)}\n\n"
+            f"— {escape_inline(policy.info.title)}, {escape_inline(policy.info.issuer)}, "
+            f"{policy.info.date_issued.isoformat()}"
+        )
     else:
         width = width_for(sys.stdout)
-        out = [wrap(f"Part {policy.part_of(m).label}", width), bold(wrap(f"Measure {m.label}", width), sys.stdout),
-               "", wrap(m.text, width)]
+        out = [
+            wrap(f"Part {policy.part_of(m).label}", width),
+            bold(wrap(f"Measure {m.label}", width), sys.stdout),
+            "",
+            wrap(m.text, width),
+        ]
         for note in m.errata:
             out += ["", wrap(f"Note on the translation: {note}", width)]
         emit("\n".join(out))
@@ -112,8 +124,15 @@ def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
     if what == "notice":
         n = policy.notice
         paragraphs = list(n.paragraphs)
-        obj: dict[str, Any] = {"number": 0, "title": "Notice", "part": None, "text": n.text,
-                               "addressees": n.addressees, "issuer": n.issuer, "date": n.date}
+        obj: dict[str, Any] = {
+            "number": 0,
+            "title": "Notice",
+            "part": None,
+            "text": n.text,
+            "addressees": n.addressees,
+            "issuer": n.issuer,
+            "date": n.date,
+        }
     else:
         paragraphs = [policy.preamble]
         obj = {"number": 0, "title": "Preamble", "part": None, "text": policy.preamble}
@@ -156,9 +175,16 @@ def _line(text: str) -> str:
 
 
 def hit_json(h: SearchHit) -> dict[str, Any]:
-    out: dict[str, Any] = {"measure": h.measure, "place": str(h.place), "title": h.title, "score": h.score,
-                           "snippet": h.snippet, "spans": [list(s) for s in h.snippet_spans], "group": h.group,
-                           "via": h.via or None}
+    out: dict[str, Any] = {
+        "measure": h.measure,
+        "place": str(h.place),
+        "title": h.title,
+        "score": h.score,
+        "snippet": h.snippet,
+        "spans": [list(s) for s in h.snippet_spans],
+        "group": h.group,
+        "via": h.via or None,
+    }
     if h.group != "policy":
         out.update(role=h.role, item=h.item)
     return out
@@ -189,8 +215,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if width is None:
         # Piped: one line per hit, tab-separated, so `grep` keeps the measure number
         # (a fourth field says how the thesaurus led there, when it did).
-        emit("\n".join("\t".join([str(h.measure), _line(h.title), _line(h.snippet)] + ([_line(h.via)] if h.via else []))
-                       for h in hits))
+        emit(
+            "\n".join(
+                "\t".join([str(h.measure), _line(h.title), _line(h.snippet)] + ([_line(h.via)] if h.via else [])) for h in hits
+            )
+        )
         return 0
     lines: list[str] = []
     for group in SEARCH_GROUPS:
@@ -203,8 +232,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             label = f"{h.measure:>2}" if h.measure else ""
             head = f"{label}  {_line(h.title)}" if h.measure or h.group != "policy" else h.title
             lines.append(bold(head, sys.stdout))
-            lines.append(wrap(_marked(h.snippet, h.snippet_spans) if h.snippet == _line(h.snippet)
-                              else _line(h.snippet), width, indent="    "))
+            lines.append(
+                wrap(
+                    _marked(h.snippet, h.snippet_spans) if h.snippet == _line(h.snippet) else _line(h.snippet),
+                    width,
+                    indent="    ",
+                )
+            )
             if h.via:
                 lines.append(wrap(f"(via {h.via})", width, indent="    "))
     emit("\n".join(lines))

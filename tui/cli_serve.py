@@ -27,17 +27,28 @@ INSTALL_HINT = "pip install 'bj30[web]'"
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser(
-        "serve", parents=[profile_option()],
-        help="serve the full app to a web browser (needs bj30[web]); loopback only unless --public")
-    serve.add_argument("--host", default=DEFAULT_HOST,
-                       help=f"address to listen on (default {DEFAULT_HOST}); any other than loopback needs --public")
+        "serve",
+        parents=[profile_option()],
+        help="serve the full app to a web browser (needs bj30[web]); loopback only unless --public",
+    )
+    serve.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}); any other than loopback needs --public",
+    )
     serve.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    serve.add_argument("--public", action="store_true",
-                       help="allow a non-loopback --host: anyone who reaches the port uses bj30 as you; "
-                            "put a reverse proxy with authentication in front")
-    serve.add_argument("--public-url", default=None, metavar="URL",
-                       help="the address browsers use to reach bj30 (behind a reverse proxy, the proxy's); "
-                            "default http://HOST:PORT")
+    serve.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a non-loopback --host: anyone who reaches the port uses bj30 as you; "
+        "put a reverse proxy with authentication in front",
+    )
+    serve.add_argument(
+        "--public-url",
+        default=None,
+        metavar="URL",
+        help="the address browsers use to reach bj30 (behind a reverse proxy, the proxy's); default http://HOST:PORT",
+    )
     serve.set_defaults(handler=cmd_serve)
 
 
@@ -84,14 +95,18 @@ def _user() -> str:
 
 
 def refusal(host: str) -> str:
-    return (f"refusing to serve on {host} without --public: anyone who reaches it would use bj30 as "
-            f"{_user()}; serve on 127.0.0.1, or put a reverse proxy with authentication in front and add --public")
+    return (
+        f"refusing to serve on {host} without --public: anyone who reaches it would use bj30 as "
+        f"{_user()}; serve on 127.0.0.1, or put a reverse proxy with authentication in front and add --public"
+    )
 
 
 def public_warning(host: str, port: int) -> str:
-    return (f"warning: serving on {host}:{port} beyond this machine: anyone who reaches this port uses bj30 as "
-            f"{_user()}, with that user's checklists, store and files; a reverse proxy with authentication "
-            f"belongs in front of it")
+    return (
+        f"warning: serving on {host}:{port} beyond this machine: anyone who reaches this port uses bj30 as "
+        f"{_user()}, with that user's checklists, store and files; a reverse proxy with authentication "
+        f"belongs in front of it"
+    )
 
 
 def app_command(profile: str | None) -> str:

@@ -26,21 +26,34 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     info.set_defaults(handler=cmd_info)
 
     copy = actions.add_parser(
-        "copy", help="copy every profile, item and history entry into another store (again: adds only what is new)",
+        "copy",
+        help="copy every profile, item and history entry into another store (again: adds only what is new)",
         description="Copy a store into another: profiles, items and history. What the target has already is "
-                    "kept; an item it changed later than the source is kept and reported. Running it again "
-                    "adds nothing. --from defaults to your local file (bj30 paths shows it).")
-    copy.add_argument("--from", dest="source", default=None, metavar="URL|FILE",
-                      help="the store to copy (default: the local SQLite file)")
-    copy.add_argument("--to", dest="target", required=True, metavar="URL|FILE",
-                      help="the store to copy into: postgresql://user@host:5432/db or a file (made if missing)")
+        "kept; an item it changed later than the source is kept and reported. Running it again "
+        "adds nothing. --from defaults to your local file (bj30 paths shows it).",
+    )
+    copy.add_argument(
+        "--from", dest="source", default=None, metavar="URL|FILE", help="the store to copy (default: the local SQLite file)"
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="URL|FILE",
+        help="the store to copy into: postgresql://user@host:5432/db or a file (made if missing)",
+    )
     copy.set_defaults(handler=cmd_copy)
 
     grant = actions.add_parser("grant", help="let a database role use the team store (as its owner)")
     grant.add_argument("role", metavar="ROLE", help="a PostgreSQL role, e.g. wangli or compliance_manager")
     kind = grant.add_mutually_exclusive_group(required=True)
-    kind.add_argument("--officer", dest="kind", action="store_const", const="officer",
-                      help="read and change progress; read and add history (never change or delete it)")
+    kind.add_argument(
+        "--officer",
+        dest="kind",
+        action="store_const",
+        const="officer",
+        help="read and change progress; read and add history (never change or delete it)",
+    )
     kind.add_argument("--reader", dest="kind", action="store_const", const="reader", help="read only")
     grant.add_argument("--store", default=argparse.SUPPRESS, metavar="URL")
     grant.set_defaults(handler=cmd_grant)
@@ -65,8 +78,12 @@ def cmd_info(args: argparse.Namespace) -> int:
     store = _open(location, label="store")
     try:
         user = getattr(store, "user", "")
-        facts = {"store": location.display, "kind": "team (PostgreSQL)" if location.is_team else "file (SQLite)",
-                 "user": user, "read_only": store.read_only_reason or ""}
+        facts = {
+            "store": location.display,
+            "kind": "team (PostgreSQL)" if location.is_team else "file (SQLite)",
+            "user": user,
+            "read_only": store.read_only_reason or "",
+        }
     finally:
         store.close()
     if args.format == "json":

@@ -45,8 +45,7 @@ class MeasuresProvider(Provider):
                 score = 1.0
             if score > 0:
                 titled.add(place)
-                yield Hit(score, highlighted(matcher, text), partial(self._open, place), text=text,
-                          help="Open in the reader")
+                yield Hit(score, highlighted(matcher, text), partial(self._open, place), text=text, help="Open in the reader")
         # The measures' text too, as `/` searches it: "patent" offers measure 24, whose title
         # says "intellectual property". Ranked below the title matches, best first.
         if len(stripped) >= 3 and not stripped.isdigit():
@@ -54,8 +53,13 @@ class MeasuresProvider(Provider):
             hits = app_of(self.screen).search_index.search(query, TEXT_HITS)
             for rank, hit in enumerate(h for h in hits if h.place not in titled):
                 text = entries.get(hit.place, hit.title)
-                yield Hit(TEXT_SCORE * (1 - rank / (2 * TEXT_HITS)), Content(text), partial(self._open, hit.place),
-                          text=text, help=" ".join(hit.snippet.split()))
+                yield Hit(
+                    TEXT_SCORE * (1 - rank / (2 * TEXT_HITS)),
+                    Content(text),
+                    partial(self._open, hit.place),
+                    text=text,
+                    help=" ".join(hit.snippet.split()),
+                )
 
 
 class WorkbenchProvider(Provider):
@@ -71,20 +75,27 @@ class WorkbenchProvider(Provider):
         commands: list[tuple[str, str, Callable[[], None]]] = [
             ("Checklists", "Every role with its progress", app.action_checklists),
             ("Open actions", "Every item to do or in progress, by due date or owner", app.action_open_actions),
-            ("Export a report…", "One report across one or more roles (a university hospital: both)",
-             partial(export_report, app, [])),
-            ("Switch profile…", "Choose, create or edit the institution profile",
-             partial(choose_profile, app, lambda: None)),
-            ("Role lens…", "Mark the provisions that concern one role in the reader",
-             partial(choose_role_lens, app, lambda: None)),
+            (
+                "Export a report…",
+                "One report across one or more roles (a university hospital: both)",
+                partial(export_report, app, []),
+            ),
+            ("Switch profile…", "Choose, create or edit the institution profile", partial(choose_profile, app, lambda: None)),
+            (
+                "Role lens…",
+                "Mark the provisions that concern one role in the reader",
+                partial(choose_role_lens, app, lambda: None),
+            ),
         ]
+
         def open_checklist(role: str) -> None:
             app.push_screen(ChecklistScreen(role))  # built when chosen, not for every keystroke
 
         for c in workbench.catalog.checklists:
             commands.append((f"Open checklist: {c.title}", c.role, partial(open_checklist, c.role)))
-            commands.append((f"Export checklist: {c.title}", f"{c.role} as Markdown, JSON or CSV",
-                             partial(export_checklist, app, c.role)))
+            commands.append(
+                (f"Export checklist: {c.title}", f"{c.role} as Markdown, JSON or CSV", partial(export_checklist, app, c.role))
+            )
         return commands
 
     async def discover(self) -> Hits:

@@ -74,7 +74,6 @@ def ui_state_path() -> Path:
     return data_dir() / "ui-state.json"
 
 
-
 def screenshot_dir() -> Path:
     """Where the palette's Screenshot saves: the current folder (as exports do) when it can be
     written, else bj30's data folder. Never ~/Downloads, which Textual assumes and which many

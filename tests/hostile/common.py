@@ -23,21 +23,23 @@ ESCAPES = "hi \x1b]0;pwned\x07 \x1b[2J \x1b]52;c;cHduZWQ=\x07 \x9b31m \u202eevil
 
 def control_chars(text: str, *, allow: str = "\n\t") -> list[str]:
     """Every character in `text` a terminal would act on rather than show."""
-    return [ch for ch in text if ch not in allow and (
-        unicodedata.category(ch) == "Cc" or ch in BIDI or "\ud800" <= ch <= "\udfff")]
+    return [
+        ch for ch in text if ch not in allow and (unicodedata.category(ch) == "Cc" or ch in BIDI or "\ud800" <= ch <= "\udfff")
+    ]
 
 
-GOOD_ITEM = '''
+GOOD_ITEM = """
 [[items]]
 id = "{id}"
 text = "{text}"
 measures = [17]
 quote = "shall not exceed 30 per cent"
-'''
+"""
 
 
-def user_checklist(role: str = "my-lab", title: str = "My lab", description: str = "Ours", items: int = 1,
-                   text: str = "We cap indirect costs.") -> str:
+def user_checklist(
+    role: str = "my-lab", title: str = "My lab", description: str = "Ours", items: int = 1, text: str = "We cap indirect costs."
+) -> str:
     """A valid user checklist; strings are TOML basic strings, so \\u001b and the like are escapes."""
     head = f'role = "{role}"\ntitle = "{title}"\naudience = "Us"\ndescription = "{description}"\n'
     return head + "".join(GOOD_ITEM.format(id=f"{role}-{i}", text=text) for i in range(1, items + 1))
@@ -54,8 +56,9 @@ def write_user_checklist(name: str, content: str | bytes) -> Path:
     return path
 
 
-def bj30(*argv: str | bytes, env: dict[str, str] | None = None, timeout: float = 60,
-         **kwargs) -> subprocess.CompletedProcess[bytes]:
+def bj30(
+    *argv: str | bytes, env: dict[str, str] | None = None, timeout: float = 60, **kwargs
+) -> subprocess.CompletedProcess[bytes]:
     """`bj30 ARGV...` as a separate process with this test's XDG folders; bytes in and out."""
     full_env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
     if "stdout" not in kwargs and "stderr" not in kwargs:

@@ -24,8 +24,7 @@ from tui.core.store import Store
 def test_visible_shows_each_control_as_its_escape() -> None:
     from tui.core.safe_text import visible
 
-    assert visible(ESCAPES) == ("hi \\x1b]0;pwned\\x07 \\x1b[2J \\x1b]52;c;cHduZWQ=\\x07 \\x9b31m "
-                                "\\u202eevil\\u202c end")
+    assert visible(ESCAPES) == ("hi \\x1b]0;pwned\\x07 \\x1b[2J \\x1b]52;c;cHduZWQ=\\x07 \\x9b31m \\u202eevil\\u202c end")
     assert visible("line one\n\tline two\r") == "line one\n\tline two\\x0d"
     assert visible("a\nb\tc", one_line=True) == "a\\x0ab\\x09c"
     assert visible("\x00\x7f\u200e\u2066\udcff") == "\\x00\\x7f\\u200e\\u2066\\udcff"
@@ -64,11 +63,18 @@ def test_profiles_show_institution_and_department_literally(capsys) -> None:
 
 
 def test_user_checklist_title_and_description_are_shown_literally(capsys) -> None:
-    write_user_checklist("lab.toml", user_checklist(
-        title="Lab \\u001b]0;pwned\\u0007", description="D \\u001b[2J \\u202e", text="T \\u009b31m"))
-    for argv in (("checklists",), ("checklists", "--format", "json"), ("checklist", "my-lab"),
-                 ("checklist", "my-lab", "--format", "json"), ("export", "my-lab"),
-                 ("export", "my-lab", "--format", "csv"), ("export", "my-lab", "--format", "json")):
+    write_user_checklist(
+        "lab.toml", user_checklist(title="Lab \\u001b]0;pwned\\u0007", description="D \\u001b[2J \\u202e", text="T \\u009b31m")
+    )
+    for argv in (
+        ("checklists",),
+        ("checklists", "--format", "json"),
+        ("checklist", "my-lab"),
+        ("checklist", "my-lab", "--format", "json"),
+        ("export", "my-lab"),
+        ("export", "my-lab", "--format", "csv"),
+        ("export", "my-lab", "--format", "json"),
+    ):
         code, out, err = run_cli(capsys, *argv)
         assert code == 0, (argv, err)
         assert control_chars(out, allow="\n\t\r" if "csv" in argv else "\n\t") == [], argv
@@ -144,13 +150,16 @@ def test_mark_refuses_nul_and_lone_surrogates(capsys, option: str, bad: str, why
     store.close()
 
 
-@pytest.mark.parametrize("argv", [
-    ("profile", "create", "p\x00", "--institution", "X"),
-    ("profile", "create", "p", "--institution", "X\x00"),
-    ("profile", "create", "p", "--institution", "X", "--department", "\udcff"),
-    ("profile", "set", "default", "--institution", "\udcff"),
-    ("profile", "set", "default", "--department", "a\x00"),
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("profile", "create", "p\x00", "--institution", "X"),
+        ("profile", "create", "p", "--institution", "X\x00"),
+        ("profile", "create", "p", "--institution", "X", "--department", "\udcff"),
+        ("profile", "set", "default", "--institution", "\udcff"),
+        ("profile", "set", "default", "--department", "a\x00"),
+    ],
+)
 def test_profiles_refuse_nul_and_lone_surrogates(capsys, argv: tuple[str, ...]) -> None:
     code, out, err = run_cli(capsys, *argv)
     assert code == 1 and out == "" and err.startswith("bj30: ") and len(err.strip().splitlines()) == 1

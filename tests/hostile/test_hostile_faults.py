@@ -92,12 +92,16 @@ def test_a_full_stdout_after_the_commit_still_exits_0() -> None:
         done = bj30("mark", "soe", "soe-001", "done", stdout=full, stderr=-1)
     err = done.stderr.decode()
     assert done.returncode == 0 and _status() == "done" and "Traceback" not in err
-    assert err.strip() == "bj30: warning: soe soe-001: done was saved, but it could not be said: " \
-                          "standard output: No space left on device"
+    assert (
+        err.strip() == "bj30: warning: soe soe-001: done was saved, but it could not be said: "
+        "standard output: No space left on device"
+    )
     with open("/dev/full", "w") as full:
         done = bj30("toc", stdout=full, stderr=-1)
-    assert done.returncode == 1 and done.stderr.decode().strip() == \
-        "bj30: cannot write the output: standard output: No space left on device"
+    assert (
+        done.returncode == 1
+        and done.stderr.decode().strip() == "bj30: cannot write the output: standard output: No space left on device"
+    )
 
 
 def test_a_refused_mark_exits_1_even_with_stdout_full() -> None:
@@ -106,8 +110,18 @@ def test_a_refused_mark_exits_1_even_with_stdout_full() -> None:
     assert done.returncode == 1 and _status() == "todo" and b"N/A needs a reason" in done.stderr
 
 
-@pytest.mark.parametrize("argv", [("checklist", "university"), ("checklists",), ("profiles",), ("toc",),
-                                  ("show", "17"), ("export", "soe"), ("checklist", "soe", "--format", "json")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("checklist", "university"),
+        ("checklists",),
+        ("profiles",),
+        ("toc",),
+        ("show", "17"),
+        ("export", "soe"),
+        ("checklist", "soe", "--format", "json"),
+    ],
+)
 def test_an_ascii_terminal_gets_escapes_not_a_traceback(argv: tuple[str, ...]) -> None:
     bj30("mark", "soe", "soe-001", "doing", "--note", "北京 · 60% “quoted”")
     done = bj30(*argv, env={"PYTHONIOENCODING": "ascii"})
@@ -122,20 +136,23 @@ def test_a_note_that_is_not_utf8_is_refused_clearly() -> None:
     done = bj30(b"mark", b"soe", b"soe-001", b"doing", b"--note", b"caf\xe9")
     err = done.stderr.decode()
     assert done.returncode == 1 and "Traceback" not in err and _status() == "todo"
-    assert err.strip() == "bj30: note contains \\udce9, which is not text (the input was not valid UTF-8); " \
-                          "nothing was saved"
+    assert err.strip() == "bj30: note contains \\udce9, which is not text (the input was not valid UTF-8); nothing was saved"
     assert control_chars(err) == []
 
 
 # Validation ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("quote, message", [
-    ("a", "quote at least 4 words"),
-    (",", "quote at least 4 words"),
-    ("the", "quote at least 4 words"),
-    ("of the indirect expenses", "occurs 2 times in measure 17; quote more words"),
-], ids=["a", "comma", "the", "four common words"])
+@pytest.mark.parametrize(
+    "quote, message",
+    [
+        ("a", "quote at least 4 words"),
+        (",", "quote at least 4 words"),
+        ("the", "quote at least 4 words"),
+        ("of the indirect expenses", "occurs 2 times in measure 17; quote more words"),
+    ],
+    ids=["a", "comma", "the", "four common words"],
+)
 def test_a_quote_must_identify_one_place(capsys, quote: str, message: str, policy) -> None:
     from tui.core.checklist import normalise_space
 
@@ -152,8 +169,9 @@ def test_a_measure_is_cited_once(capsys) -> None:
     assert code == 1 and "measure 17 is cited twice" in out
 
 
-@pytest.mark.parametrize("typed, stored", [("20261231", "2026-12-31"), ("2026-W01-1", "2025-12-29"),
-                                           (" 2026-12-31 ", "2026-12-31")])
+@pytest.mark.parametrize(
+    "typed, stored", [("20261231", "2026-12-31"), ("2026-W01-1", "2025-12-29"), (" 2026-12-31 ", "2026-12-31")]
+)
 def test_due_dates_are_stored_as_yyyy_mm_dd(capsys, typed: str, stored: str) -> None:
     code, _, err = run_cli(capsys, "mark", "soe", "soe-001", "doing", "--due", typed)
     assert code == 0, err

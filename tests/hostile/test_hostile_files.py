@@ -26,11 +26,10 @@ DEEP = 500
 HOSTILE_TOML: dict[str, bytes] = {
     "deep array": b"a = " + b"[" * DEEP + b"]" * DEEP + b"\n",
     "deep inline table": b"a = " + b"{b = " * DEEP + b"1" + b"}" * DEEP + b"\n",
-    "deep measures": user_checklist().replace("measures = [17]", "measures = " + "[" * 150 + "17" + "]" * 150)
-    .encode(),
+    "deep measures": user_checklist().replace("measures = [17]", "measures = " + "[" * 150 + "17" + "]" * 150).encode(),
     "invalid UTF-8": user_checklist().encode().replace(b"Ours", b"Ours \xff\xfe"),
     "huge integer": b"a = 1" + b"1" * 5000 + b"\n",
-    "NUL bytes": b"role = \"x\0\"\n\0\0",
+    "NUL bytes": b'role = "x\0"\n\0\0',
     "empty": b"",
 }
 
@@ -102,12 +101,16 @@ def test_files_over_5_mb_are_refused(capsys, tmp_path: Path) -> None:
     assert code == 1 and err.startswith(f"bj30: {huge}: ") and "5 MB" in err
 
 
-@pytest.mark.parametrize("content", [
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"a": ' * 5000 + b"1" + b"}" * 5000,
-    b"\xff\xfe not utf-8",
-    b'{"schema": "bj30-checklist-export", "schema_version": 1' + b"1" * 5000 + b"}",
-], ids=["deep array", "deep object", "invalid UTF-8", "huge integer"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a": ' * 5000 + b"1" + b"}" * 5000,
+        b"\xff\xfe not utf-8",
+        b'{"schema": "bj30-checklist-export", "schema_version": 1' + b"1" * 5000 + b"}",
+    ],
+    ids=["deep array", "deep object", "invalid UTF-8", "huge integer"],
+)
 def test_hostile_import_files_are_reported(capsys, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "in.json"
     path.write_bytes(content)
@@ -127,12 +130,16 @@ def test_an_import_file_with_a_bom_is_read(capsys, tmp_path: Path) -> None:
 # ui-state ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("content", [
-    b"\xff\xfe{}",
-    b"[" * 100_000 + b"]" * 100_000,
-    b'{"a": ' * 5000 + b"1" + b"}" * 5000,
-    b'{"theme": "x", "pad": "' + b"y" * (6 * 1024 * 1024) + b'"}',
-], ids=["invalid UTF-8", "deep array", "deep object", "over 5 MB"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe{}",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"a": ' * 5000 + b"1" + b"}" * 5000,
+        b'{"theme": "x", "pad": "' + b"y" * (6 * 1024 * 1024) + b'"}',
+    ],
+    ids=["invalid UTF-8", "deep array", "deep object", "over 5 MB"],
+)
 def test_a_damaged_ui_state_is_moved_aside(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "ui-state.json"
     path.write_bytes(content)

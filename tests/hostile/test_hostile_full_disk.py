@@ -77,8 +77,11 @@ def test_sqlite_full_inside_the_transaction_gives_one_clear_error(store: Store) 
 
 def test_another_disk_failure_is_said_as_such(store: Store) -> None:
     store._conn = FullOnCommit(store._conn, "disk I/O error")  # type: ignore[assignment]
-    with pytest.raises(StoreError, match=r"^the change was not saved: the disk failed \(disk I/O error\); "
-                                         r"is it full or failing\?$"):
+    with pytest.raises(
+        StoreError,
+        match=r"^the change was not saved: the disk failed \(disk I/O error\); "
+        r"is it full or failing\?$",
+    ):
         store.update(DEFAULT_PROFILE, "soe", "soe-001", status="done", fingerprint="f")
     assert store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "doing"
 
@@ -98,8 +101,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount = tmp_path / "disk"
     mount.mkdir()
     try:
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                              capture_output=True, timeout=30)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
         pytest.skip(f"cannot mount a tmpfs here: {exc}")
     if done.returncode != 0:

@@ -41,8 +41,7 @@ def _wipe() -> None:
 
 
 @pytest.mark.parametrize("frozen", [True, False], ids=["one clock reading", "real clock"])
-def test_a_change_made_after_the_export_in_the_same_second_is_kept(capsys, tmp_path: Path, monkeypatch,
-                                                                   frozen: bool) -> None:
+def test_a_change_made_after_the_export_in_the_same_second_is_kept(capsys, tmp_path: Path, monkeypatch, frozen: bool) -> None:
     if frozen:  # every change at the same instant, as a fast machine gives within one second
         import tui.core.store as store_module
 
@@ -70,10 +69,16 @@ def test_a_newer_change_from_another_store_by_the_clock_is_kept(capsys, tmp_path
     assert "kept soe-001: the store changed it at" in out
 
 
-@pytest.mark.parametrize("changed, why", [
-    ("~", "is not a time"), ("9999-12-31T23:59:59Z", "is in the future"), ("2026-13-45T99:00:00Z", "is not a time"),
-    (12, "is not a time"), (None, "is not a time"),
-])
+@pytest.mark.parametrize(
+    "changed, why",
+    [
+        ("~", "is not a time"),
+        ("9999-12-31T23:59:59Z", "is in the future"),
+        ("2026-13-45T99:00:00Z", "is not a time"),
+        (12, "is not a time"),
+        (None, "is not a time"),
+    ],
+)
 def test_times_in_the_file_are_validated(capsys, tmp_path: Path, changed, why: str) -> None:
     run_cli(capsys, "mark", "soe", "soe-001", "doing", "--note", "mine")
     target = _export(capsys, tmp_path)
@@ -100,7 +105,8 @@ def test_nothing_is_written_when_any_entry_is_bad(capsys, tmp_path: Path) -> Non
     assert err.strip().splitlines() == [
         f"bj30: items[5] ({fifth}): status 'finished' is not one of: todo, doing, done, na",
         f"bj30: items[6] ({sixth}): due date 'next week' is not a date like 2026-12-31",
-        f"bj30: {target}: nothing imported: 2 problems"]
+        f"bj30: {target}: nothing imported: 2 problems",
+    ]
     assert _item(capsys, "soe", "soe-001")["status"] == "todo"  # soe-001 was fine, and still not written
 
 
@@ -126,9 +132,13 @@ def test_a_mark_during_the_import_is_not_overwritten(tmp_path: Path, monkeypatch
         got = real_item(self, profile, role, item_id)
         if self is importing and item_id == "soe-001" and not marks:
             # Another bj30 marks the item right after the import has read it.
-            marks.append(threading.Thread(target=other.update, args=(DEFAULT_PROFILE, "soe", "soe-001"),
-                                          kwargs={"status": "done", "note": "marked during the import",
-                                                  "fingerprint": item.fingerprint}))
+            marks.append(
+                threading.Thread(
+                    target=other.update,
+                    args=(DEFAULT_PROFILE, "soe", "soe-001"),
+                    kwargs={"status": "done", "note": "marked during the import", "fingerprint": item.fingerprint},
+                )
+            )
             marks[0].start()
             marks[0].join(0.5)  # without the write lock it is done by now
         return got
@@ -150,8 +160,7 @@ def test_orphans_and_items_of_another_checklist_version_are_restored(capsys, tmp
     target = _export(capsys, tmp_path)
     data = json.loads(target.read_text())
     assert [o["id"] for o in data["orphans"]] == ["soe-999"]
-    data["items"].append({**_entry(data, "soe-001"), "id": "soe-500", "status": "doing",
-                          "note": "from a newer checklist"})
+    data["items"].append({**_entry(data, "soe-001"), "id": "soe-500", "status": "doing", "note": "from a newer checklist"})
     target.write_text(json.dumps(data))
     _wipe()
     code, out, err = run_cli(capsys, "import", str(target))
@@ -194,12 +203,16 @@ def test_the_report_says_what_was_restored_kept_and_already_so(capsys, tmp_path:
     code, out, err = run_cli(capsys, "import", str(target))
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0] == (f"soe: 1 items restored, {len(data['items']) - 2} already so, 1 kept (the store's change is "
-                        f"newer), 0 retired items restored, 0 history entries added (4 already there), 0 evidence "
-                        f"restored (profile default)")
+    assert lines[0] == (
+        f"soe: 1 items restored, {len(data['items']) - 2} already so, 1 kept (the store's change is "
+        f"newer), 0 retired items restored, 0 history entries added (4 already there), 0 evidence "
+        f"restored (profile default)"
+    )
     assert lines[1] == "  restored soe-001: status todo -> done"
-    assert lines[2].startswith("  kept soe-002: the store changed it (revision 2) after the file was exported "
-                               "(revision 1); kept the store's status, note")
+    assert lines[2].startswith(
+        "  kept soe-002: the store changed it (revision 2) after the file was exported "
+        "(revision 1); kept the store's status, note"
+    )
     assert len(lines) == 3
 
 

@@ -46,8 +46,11 @@ def mangled_checklists(draw) -> bytes:
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=2000), mangled_checklists(),
-                 st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass"))))
+@given(
+    st.one_of(
+        st.binary(max_size=2000), mangled_checklists(), st.text(max_size=500).map(lambda t: t.encode("utf-8", "surrogatepass"))
+    )
+)
 @example(b"a = " + b"[" * 5000 + b"]" * 5000)  # (hypothesis raises the recursion limit by 2,000)
 @example(b"\xef\xbb\xbf" + VALID)
 def test_any_bytes_as_a_user_checklist_give_problems_never_an_exception(data: bytes) -> None:
@@ -60,30 +63,73 @@ def test_any_bytes_as_a_user_checklist_give_problems_never_an_exception(data: by
         assert str(problem).startswith(str(path))
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-                    max_leaves=12)
-ENTRY_KEYS = st.sampled_from(["id", "status", "note", "owner", "due", "changed", "completed", "revision",
-                              "marked_fingerprint", "item_id", "field", "old", "new", "at"])
-ENTRY_VALUES = st.one_of(JSON, st.sampled_from(["soe-001", "soe-002", "todo", "doing", "done", "na",
-                                                "2026-01-01T00:00:00Z", "2026-12-31", "9999-01-01T00:00:00Z",
-                                                "status", "note", "\udcff", "a\x00b"]))
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+ENTRY_KEYS = st.sampled_from(
+    [
+        "id",
+        "status",
+        "note",
+        "owner",
+        "due",
+        "changed",
+        "completed",
+        "revision",
+        "marked_fingerprint",
+        "item_id",
+        "field",
+        "old",
+        "new",
+        "at",
+    ]
+)
+ENTRY_VALUES = st.one_of(
+    JSON,
+    st.sampled_from(
+        [
+            "soe-001",
+            "soe-002",
+            "todo",
+            "doing",
+            "done",
+            "na",
+            "2026-01-01T00:00:00Z",
+            "2026-12-31",
+            "9999-01-01T00:00:00Z",
+            "status",
+            "note",
+            "\udcff",
+            "a\x00b",
+        ]
+    ),
+)
 ENTRIES = st.lists(st.dictionaries(ENTRY_KEYS, ENTRY_VALUES, max_size=8) | JSON, max_size=5)
 
 
 @st.composite
 def export_files(draw) -> bytes:
-    data = {"schema": SCHEMA, "schema_version": draw(st.sampled_from([1, 1, 1, 0, True, "1", 2])),
-            "checklist": {"role": "soe"}, "items": draw(ENTRIES), "orphans": draw(ENTRIES),
-            "history": draw(ENTRIES), "store_id": draw(st.text(max_size=5))}
+    data = {
+        "schema": SCHEMA,
+        "schema_version": draw(st.sampled_from([1, 1, 1, 0, True, "1", 2])),
+        "checklist": {"role": "soe"},
+        "items": draw(ENTRIES),
+        "orphans": draw(ENTRIES),
+        "history": draw(ENTRIES),
+        "store_id": draw(st.text(max_size=5)),
+    }
     return json.dumps(data).encode()
 
 
 @SETTINGS
 @given(st.one_of(st.binary(max_size=1000), export_files()))
 @example(b"[" * 50_000 + b"]" * 50_000)
-@example(b'{"schema": "bj30-checklist-export", "schema_version": 1, "checklist": {"role": "soe"}, "items": [], '
-         b'"history": [{"field": []}]}')
+@example(
+    b'{"schema": "bj30-checklist-export", "schema_version": 1, "checklist": {"role": "soe"}, "items": [], '
+    b'"history": [{"field": []}]}'
+)
 def test_any_bytes_as_an_import_file_give_problems_never_an_exception(data: bytes) -> None:
     store = Store.in_memory()
     with tempfile.TemporaryDirectory() as folder:
@@ -98,8 +144,9 @@ def test_any_bytes_as_an_import_file_give_problems_never_an_exception(data: byte
 
 
 def _export(store: Store, fmt: str) -> str:
-    return render(build_export(POLICY, store, DEFAULT_PROFILE, [SOE], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)),
-                  fmt).decode("utf-8-sig")
+    return render(
+        build_export(POLICY, store, DEFAULT_PROFILE, [SOE], dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)), fmt
+    ).decode("utf-8-sig")
 
 
 def _structure(markdown: str) -> tuple[list[str], dict[str, int]]:
@@ -160,4 +207,3 @@ def test_any_note_prints_to_a_terminal_with_no_control_character(note: str) -> N
         assert main(["mark", "soe", ITEM.id, "doing", f"--note={note}"]) == 0  # (a note may start with "-")
         assert main(["checklist", "soe"]) == 0  # (exports: the round-trip property above)
     assert control_chars(out.getvalue()) == [] and control_chars(err.getvalue()) == []
-

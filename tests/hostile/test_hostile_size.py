@@ -28,8 +28,7 @@ def big_checklist(items: int = ITEMS) -> str:
     out = ['role = "big"', 'title = "Big"', 'audience = "Us"', 'description = "Many items"', ""]
     for i in range(items):
         measure, quote = quotes[(i // 50) % 2]
-        out += ["[[items]]", f'id = "big-{i:04}"', f'text = "Item {i}"', f"measures = [{measure}]",
-                f'quote = "{quote}"', ""]
+        out += ["[[items]]", f'id = "big-{i:04}"', f'text = "Item {i}"', f"measures = [{measure}]", f'quote = "{quote}"', ""]
     return "\n".join(out)
 
 
@@ -37,8 +36,7 @@ def test_updating_one_item_keeps_counts_and_review_flags_exact() -> None:
     items = [ChecklistItem(f"i-{n}", "t", (1,), "q", fingerprint="now") for n in range(60)]
     from tui.core.checklist import Checklist
 
-    state = ChecklistState(Checklist("r", "R", "a", "d", tuple(items)), [ItemState(it, ItemProgress(it.id))
-                                                                            for it in items], [])
+    state = ChecklistState(Checklist("r", "R", "a", "d", tuple(items)), [ItemState(it, ItemProgress(it.id)) for it in items], [])
     rng = random.Random(12)
     for _ in range(500):
         it = rng.choice(items)
@@ -79,6 +77,7 @@ async def test_a_tick_reloads_nothing_and_measures_no_other_row(make_app, monkey
             def wrapper(*args, **kwargs):
                 calls[name] += 1
                 return real(*args, **kwargs)
+
             return wrapper
 
         monkeypatch.setattr("tui.core.workbench.checklist_state", counting("state", real_state))

@@ -29,17 +29,25 @@ def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
     go = tmp_path / "go"
     ready = tmp_path / "ready"
     ready.mkdir()
-    script = ("import os, sys, time\n"
-              "from tui.cli import main\n"
-              "from tui.core.policy_loader import load_policy\n"
-              "from tui.core.checklist_loader import load_default_catalog\n"
-              "load_default_catalog(load_policy())\n"
-              f"open(os.path.join({str(ready)!r}, str(os.getpid())), 'w').close()\n"
-              f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
-              "sys.exit(main(sys.argv[1:]))\n")
-    procs = [subprocess.Popen([sys.executable, "-c", script, "mark", "university", item_id, "done"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for item_id in ids]
+    script = (
+        "import os, sys, time\n"
+        "from tui.cli import main\n"
+        "from tui.core.policy_loader import load_policy\n"
+        "from tui.core.checklist_loader import load_default_catalog\n"
+        "load_default_catalog(load_policy())\n"
+        f"open(os.path.join({str(ready)!r}, str(os.getpid())), 'w').close()\n"
+        f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, "mark", "university", item_id, "done"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for item_id in ids
+    ]
     deadline = time.monotonic() + 120
     while len(list(ready.iterdir())) < len(procs) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -60,8 +68,10 @@ def test_a_store_path_that_is_a_folder_gives_a_read_only_session(capsys) -> None
     locations.store_path().mkdir(parents=True)
     code, out, err = run_cli(capsys, "mark", "soe", "soe-001", "done")
     assert code == 1 and out == ""
-    assert err.strip().splitlines() == [f"bj30: not saved: read-only session ({locations.store_path()} is a folder, "
-                                        f"not the progress store file; move it away to save progress)"]
+    assert err.strip().splitlines() == [
+        f"bj30: not saved: read-only session ({locations.store_path()} is a folder, "
+        f"not the progress store file; move it away to save progress)"
+    ]
     code, out, err = run_cli(capsys, "checklists")
     assert code == 0 and "Traceback" not in err and f"{locations.store_path()} is a folder" in err
     assert len(err.strip().splitlines()) == 1
@@ -114,8 +124,10 @@ def test_a_read_only_session_that_cannot_read_the_wal_says_so(tmp_path: Path, mo
     monkeypatch.setattr(sqlite3, "connect", no_shm)
     warnings: list[str] = []
     reader = Store._read_only(path, "the folder is not writable", warnings).store
-    assert warnings == ["read-only session: the folder is not writable; ticks and notes cannot be saved; "
-                        "changes still in its write-ahead log may not show"]
+    assert warnings == [
+        "read-only session: the folder is not writable; ticks and notes cannot be saved; "
+        "changes still in its write-ahead log may not show"
+    ]
     assert "soe-001" in reader.progress(DEFAULT_PROFILE, "soe")
     reader.close()
     writer.close()
@@ -128,8 +140,10 @@ def test_an_older_store_in_a_read_only_session_is_shown(tmp_path: Path) -> None:
 
     conn.executescript(MIGRATIONS[0])
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO progress (profile, role, item_id, status, changed) "
-                 "VALUES ('default', 'soe', 'soe-001', 'done', '2025-01-01T00:00:00Z')")
+    conn.execute(
+        "INSERT INTO progress (profile, role, item_id, status, changed) "
+        "VALUES ('default', 'soe', 'soe-001', 'done', '2025-01-01T00:00:00Z')"
+    )
     conn.close()
     reader = Store._read_only(path, "locked", []).store
     got = reader.item(DEFAULT_PROFILE, "soe", "soe-001")

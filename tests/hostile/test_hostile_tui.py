@@ -116,9 +116,11 @@ async def test_search_hits_show_notes_literally(make_app, tmp_path: Path) -> Non
 async def test_palette_hits_show_checklist_titles_literally(make_app) -> None:
     from tui.commands import WorkbenchProvider
 
-    titles = {"clk": "Clk [@click=app.quit]QUITNOW[/] [reverse]REV[/]",
-              "lnk": "Clk [link=file:///etc/passwd]passwd[/link]",
-              "esc": "Clk \\u001b]0;pwned\\u0007"}
+    titles = {
+        "clk": "Clk [@click=app.quit]QUITNOW[/] [reverse]REV[/]",
+        "lnk": "Clk [link=file:///etc/passwd]passwd[/link]",
+        "esc": "Clk \\u001b]0;pwned\\u0007",
+    }
     for role, title in titles.items():
         write_user_checklist(f"{role}.toml", user_checklist(role=role, title=title))
     app = make_app()
@@ -134,7 +136,7 @@ async def test_palette_hits_show_checklist_titles_literally(make_app) -> None:
         for prompt in prompts.values():
             for span in prompt.spans:  # the only styling is the match highlight: no link, no click, no reverse
                 assert "link" not in str(span.style) and "@click" not in str(span.style)
-                assert prompt.plain[span.start:span.end].strip() in ("", "C", "l", "k", "Clk")
+                assert prompt.plain[span.start : span.end].strip() in ("", "C", "l", "k", "Clk")
         discovered = [hit.prompt.plain async for hit in provider.discover()]
         assert "Open checklist: Clk [@click=app.quit]QUITNOW[/] [reverse]REV[/]" in discovered
 

@@ -49,9 +49,16 @@ def same_person(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def open_actions(states: Iterable[ChecklistState], today: dt.date, *, owner: str | None = None,
-                 due_before: dt.date | None = None, overdue: bool = False, roles: Iterable[str] | None = None,
-                 sort: str = "due") -> list[Action]:
+def open_actions(
+    states: Iterable[ChecklistState],
+    today: dt.date,
+    *,
+    owner: str | None = None,
+    due_before: dt.date | None = None,
+    overdue: bool = False,
+    roles: Iterable[str] | None = None,
+    sort: str = "due",
+) -> list[Action]:
     """The open items of `states`, filtered, sorted by due date (undated last) or by owner (unowned last).
 
     `due_before` keeps items due strictly before that date; `overdue` those due before today.

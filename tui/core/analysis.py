@@ -17,13 +17,15 @@ _WORD = re.compile(r"[^\W_]+(?:[&+%'][^\W_]*)*%?")
 
 # Words that say what kind of sentence a query is ("how much", "can we", "is there"), not what it
 # is about. They neither find nor score a passage, unless a query has no other word.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about after also am an and any are as at be been being but by can could did do does doing for from
 get gets getting got had has have having he her here hers him his how i if in into is it its itself
 me might must my of on onto or our ours shall she should so some than that the their theirs them then
 there these they this those to too us very was we were what when where whether which while who whom
 whose why will with would you your yours
-""".split())
+""".split()
+)
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -51,9 +53,19 @@ _BRITISH = [
     (re.compile(r"(?<=[a-z]{2}[bilnv])our(s|ed|ing|able|ably|ite|ites)?$"), r"or\1"),  # labour, favour, behaviour
     (re.compile(r"(?<=[a-z]{3})ogue(s)?$"), r"og\1"),  # catalogue, dialogue
 ]
-_BRITISH_WORDS = {"licence": "license", "licences": "licenses", "defence": "defense", "offence": "offense",
-                  "programme": "program", "programmes": "programs", "enrolment": "enrollment", "enrol": "enroll",
-                  "enrols": "enrolls", "ageing": "aging", "judgement": "judgment"}
+_BRITISH_WORDS = {
+    "licence": "license",
+    "licences": "licenses",
+    "defence": "defense",
+    "offence": "offense",
+    "programme": "program",
+    "programmes": "programs",
+    "enrolment": "enrollment",
+    "enrol": "enroll",
+    "enrols": "enrolls",
+    "ageing": "aging",
+    "judgement": "judgment",
+}
 
 
 def american(word: str) -> str:

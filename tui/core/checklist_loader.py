@@ -50,8 +50,9 @@ class Validation:
         return not self.problems
 
 
-def validate_text(text: str, source: str, policy: Policy, *, origin: str | None = None,
-                  register: Register | None = None) -> Validation:
+def validate_text(
+    text: str, source: str, policy: Policy, *, origin: str | None = None, register: Register | None = None
+) -> Validation:
     """Parse and check one checklist file. `origin` is what Checklist.source records.
 
     A built-in checklist follows the register for its own role: a provision of the role that no
@@ -100,11 +101,18 @@ def _validate(data: dict[str, Any], source: str, policy: Policy, origin: str | N
 
     if problems:
         return Validation(None, problems)
-    checklist = Checklist(top["role"], top["title"], top["audience"], top["description"], tuple(items),
-                          origin or source, excluded, retired, follows)
-    gaps = [ContentError(source, f"provision {p.id}", f"concerns {follows} but no item covers it and no [[excluded]] "
-                         f"entry says why (measure {p.measure}: {p.anchor[:50]!r})")
-            for p in (uncovered(checklist, register) if follows else [])]
+    checklist = Checklist(
+        top["role"], top["title"], top["audience"], top["description"], tuple(items), origin or source, excluded, retired, follows
+    )
+    gaps = [
+        ContentError(
+            source,
+            f"provision {p.id}",
+            f"concerns {follows} but no item covers it and no [[excluded]] "
+            f"entry says why (measure {p.measure}: {p.anchor[:50]!r})",
+        )
+        for p in (uncovered(checklist, register) if follows else [])
+    ]
     if builtin:
         return Validation(None, gaps) if gaps else Validation(checklist)
     return Validation(checklist, warnings=gaps)
@@ -188,9 +196,19 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
             departments += [d for d in provision.departments if d not in departments]
     if f.failed:
         return None
-    return ChecklistItem(item_id, text, tuple(numbers), quote, guidance, categories,
-                         fingerprint(policy, quote, tuple(numbers), text), provision_ids, evidence, owner_hint,
-                         tuple(departments))
+    return ChecklistItem(
+        item_id,
+        text,
+        tuple(numbers),
+        quote,
+        guidance,
+        categories,
+        fingerprint(policy, quote, tuple(numbers), text),
+        provision_ids,
+        evidence,
+        owner_hint,
+        tuple(departments),
+    )
 
 
 @lru_cache(maxsize=64)
@@ -290,12 +308,16 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
             taken = next((c for c in checklists if c.role == result.checklist.role), None)
             if taken is not None:
                 owner = "a built-in checklist" if taken.is_builtin else taken.source
-                problems.append(f"{path}: role: {result.checklist.role!r} is already used by {owner}, which wins; "
-                                f"give this file another role id to load it")
+                problems.append(
+                    f"{path}: role: {result.checklist.role!r} is already used by {owner}, which wins; "
+                    f"give this file another role id to load it"
+                )
                 continue
             if result.warnings:
-                problems.append(f"{path}: follows {result.checklist.follows} but {len(result.warnings)} of its "
-                                f"provisions are neither covered nor excluded (run: bj30 validate {path})")
+                problems.append(
+                    f"{path}: follows {result.checklist.follows} but {len(result.warnings)} of its "
+                    f"provisions are neither covered nor excluded (run: bj30 validate {path})"
+                )
             checklists.append(result.checklist)
     return Catalog(checklists, problems)
 
@@ -307,12 +329,16 @@ def loader_verdict(checklist: Checklist, path: Path, catalog: Catalog) -> str | 
     if taken is None:
         return None
     if taken.is_builtin:
-        return (f"{path}: role: {checklist.role!r} is a built-in role, so bj30 will not load this file: built-in "
-                f"roles win, because progress is recorded per role and item id; give the file its own role id")
+        return (
+            f"{path}: role: {checklist.role!r} is a built-in role, so bj30 will not load this file: built-in "
+            f"roles win, because progress is recorded per role and item id; give the file its own role id"
+        )
     if Path(taken.source).resolve() == path.resolve():
         return None
-    return (f"{path}: role: {checklist.role!r} is already used by {taken.source}, which loads instead of this "
-            f"file; give the file its own role id")
+    return (
+        f"{path}: role: {checklist.role!r} is already used by {taken.source}, which loads instead of this "
+        f"file; give the file its own role id"
+    )
 
 
 def load_default_catalog(policy: Policy) -> Catalog:

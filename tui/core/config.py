@@ -27,9 +27,11 @@ from tui.core import toml
 from tui.core.atomic import move_aside, write_atomic
 from tui.core.errors import Bj30Error
 
-KEYS = {"name": "who makes the changes (history, reports); else the login name",
-        "profile": "the profile used when none is given; set by `bj30 profile use` and P in the app",
-        "store": "where progress is kept: a file, or postgresql://user@host:5432/db for a team store"}
+KEYS = {
+    "name": "who makes the changes (history, reports); else the login name",
+    "profile": "the profile used when none is given; set by `bj30 profile use` and P in the app",
+    "store": "where progress is kept: a file, or postgresql://user@host:5432/db for a team store",
+}
 STORE_ENV = "BJ30_STORE"
 MAX_NAME = 200
 
@@ -95,7 +97,7 @@ def check_person(name: str) -> str:
         raise ConfigError("a name needs at least one letter")
     if len(tidy) > MAX_NAME:
         raise ConfigError(f"a name is at most {MAX_NAME} characters")
-    if any(ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 for ch in tidy):
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in tidy):
         raise ConfigError("a name cannot hold control characters")
     return tidy
 

@@ -28,8 +28,10 @@ def coverage(checklist: Checklist, register: Register, role: str | None = None) 
     """Every provision concerning `role` (default: the role the checklist follows), with its cover."""
     role = role or checklist.follows or checklist.role
     reasons = {e.provision: e.reason for e in checklist.excluded}
-    return [ProvisionCoverage(p, tuple(it.id for it in checklist.items if p.id in it.provisions),
-                              reasons.get(p.id, "")) for p in register.for_role(role)]
+    return [
+        ProvisionCoverage(p, tuple(it.id for it in checklist.items if p.id in it.provisions), reasons.get(p.id, ""))
+        for p in register.for_role(role)
+    ]
 
 
 def uncovered(checklist: Checklist, register: Register) -> list[Provision]:

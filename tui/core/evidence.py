@@ -125,8 +125,9 @@ def make(target: str, *, note: str = "", kind: str | None = None, cwd: Path | No
             raise EvidenceError(f"cannot read {path}: {exc.strerror or exc}") from None
         return Evidence("file", str(path.resolve()), note, size, digest, mtime)
     if kind == "file" or _PATHLIKE.search(target):
-        raise EvidenceError(f"no such file: {path}; to record {target!r} as a reference, not a file, add --ref "
-                            f"(in the app: start it with ref:)")
+        raise EvidenceError(
+            f"no such file: {path}; to record {target!r} as a reference, not a file, add --ref (in the app: start it with ref:)"
+        )
     return Evidence("reference", " ".join(target.split()), note)
 
 
@@ -142,9 +143,13 @@ def check(e: Evidence) -> Check:
     except OSError as exc:
         return Check(e, "unreadable", f"cannot read {path}: {exc.strerror or exc}")
     if digest != e.sha256 or size != e.size:
-        return Check(e, "changed", f"{path}: now {human_size(size)}, modified {format_stamp(mtime)} (attached: "
-                                   f"{human_size(e.size)}, modified {format_stamp(e.mtime)}); its content differs "
-                                   f"from the file attached")
+        return Check(
+            e,
+            "changed",
+            f"{path}: now {human_size(size)}, modified {format_stamp(mtime)} (attached: "
+            f"{human_size(e.size)}, modified {format_stamp(e.mtime)}); its content differs "
+            f"from the file attached",
+        )
     if mtime != e.mtime:
         return Check(e, "ok", f"{path}: same content, touched since ({format_stamp(mtime)})")
     return Check(e, "ok")

@@ -95,8 +95,9 @@ def policy_fingerprint(policy: Policy) -> str:
     return h.hexdigest()[:16]
 
 
-def build_export(policy: Policy, store: ProgressStore, profile: str, checklists: Sequence[Checklist],
-                 when: dt.datetime | None = None) -> ExportInput:
+def build_export(
+    policy: Policy, store: ProgressStore, profile: str, checklists: Sequence[Checklist], when: dt.datetime | None = None
+) -> ExportInput:
     if not checklists:
         raise Bj30Error("name at least one role to export")
     sections = []
@@ -105,8 +106,7 @@ def build_export(policy: Policy, store: ProgressStore, profile: str, checklists:
         for _, item_id, e in store.evidence(profile, c.role):
             evidence.setdefault(item_id, []).append(e)
         sections.append(Section(checklist_state(store, profile, c), store.history(profile, c.role), evidence))
-    return ExportInput(policy, store.profile(profile), tuple(sections), when or dt.datetime.now(dt.timezone.utc),
-                       store.store_id)
+    return ExportInput(policy, store.profile(profile), tuple(sections), when or dt.datetime.now(dt.timezone.utc), store.store_id)
 
 
 # Formats and files --------------------------------------------------------------------
@@ -133,8 +133,10 @@ def format_for(path: Path | str | None, fmt: str | None = None) -> str:
     if suffix in EXTENSIONS:
         return EXTENSIONS[suffix]
     what = f"{suffix} files" if suffix else "files without an extension"
-    raise Bj30Error(f"{name}: bj30 does not write {what}; it writes {formats_sentence()}. "
-                    f"Name the file with one of these extensions, or choose the format with --format")
+    raise Bj30Error(
+        f"{name}: bj30 does not write {what}; it writes {formats_sentence()}. "
+        f"Name the file with one of these extensions, or choose the format with --format"
+    )
 
 
 def export_target_problem(path: Path) -> str | None:
@@ -168,8 +170,9 @@ def write_export(path: Path, data: bytes, force: bool = False) -> None:
         raise Bj30Error(problem)
     if export_target_exists(path) and not force:
         if path.is_symlink() and not path.exists():
-            raise Bj30Error(f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; "
-                            f"add --force to replace the link")
+            raise Bj30Error(
+                f"{path} is a symbolic link to {os.readlink(path)}, which does not exist; add --force to replace the link"
+            )
         raise Bj30Error(f"{path} exists; add --force to overwrite it")
     try:
         write_atomic(path, data)
@@ -205,8 +208,12 @@ def render(data: ExportInput, fmt: str) -> bytes:
 
 def item_facts(it: ChecklistItem) -> list[tuple[str, str]]:
     """What an officer needs beside the statement, as (label, text): the same words everywhere."""
-    facts = [("Evidence to keep", it.evidence), ("Usually owned by", it.owner_hint),
-             ("Departments named", "; ".join(it.departments)), ("Provisions", ", ".join(it.provisions))]
+    facts = [
+        ("Evidence to keep", it.evidence),
+        ("Usually owned by", it.owner_hint),
+        ("Departments named", "; ".join(it.departments)),
+        ("Provisions", ", ".join(it.provisions)),
+    ]
     return [(label, value) for label, value in facts if value]
 
 
@@ -220,13 +227,30 @@ def evidence_json(e: Evidence) -> dict[str, Any]:
 def item_json(s: ItemState, evidence: list[Evidence] | None = None) -> dict[str, Any]:
     """An item with its progress, as JSON: the export's items and `bj30 checklist --format json`."""
     it, p = s.item, s.progress
-    return {"id": it.id, "text": it.text, "measures": list(it.measures), "quote": it.quote,
-            "guidance": it.guidance, "category": it.category, "categories": list(it.categories),
-            "provisions": list(it.provisions), "evidence": it.evidence, "owner_hint": it.owner_hint,
-            "departments": list(it.departments), "status": p.status, "note": p.note, "owner": p.owner,
-            "due": p.due, "changed": p.changed, "completed": p.completed, "fingerprint": it.fingerprint,
-            "marked_fingerprint": p.fingerprint, "needs_review": s.needs_review, "revision": p.revision,
-            "attached_evidence": [evidence_json(e) for e in evidence or []]}
+    return {
+        "id": it.id,
+        "text": it.text,
+        "measures": list(it.measures),
+        "quote": it.quote,
+        "guidance": it.guidance,
+        "category": it.category,
+        "categories": list(it.categories),
+        "provisions": list(it.provisions),
+        "evidence": it.evidence,
+        "owner_hint": it.owner_hint,
+        "departments": list(it.departments),
+        "status": p.status,
+        "note": p.note,
+        "owner": p.owner,
+        "due": p.due,
+        "changed": p.changed,
+        "completed": p.completed,
+        "fingerprint": it.fingerprint,
+        "marked_fingerprint": p.fingerprint,
+        "needs_review": s.needs_review,
+        "revision": p.revision,
+        "attached_evidence": [evidence_json(e) for e in evidence or []],
+    }
 
 
 def _profile_json(profile: Profile) -> dict[str, str]:
@@ -242,18 +266,35 @@ def section_json(data: ExportInput, section: Section) -> dict[str, Any]:
         "exported": data.exported.astimezone(dt.timezone.utc).strftime(TIMESTAMP_FORMAT),
         "bj30_version": __version__,
         "store_id": data.store_id,
-        "policy": {"short_title": info.short_title, "title": info.title, "issuer": info.issuer,
-                   "date_issued": info.date_issued.isoformat(), "content_version": info.content_version,
-                   "text_fingerprint": policy_fingerprint(data.policy)},
+        "policy": {
+            "short_title": info.short_title,
+            "title": info.title,
+            "issuer": info.issuer,
+            "date_issued": info.date_issued.isoformat(),
+            "content_version": info.content_version,
+            "text_fingerprint": policy_fingerprint(data.policy),
+        },
         "profile": _profile_json(data.profile),
         "checklist": {"role": state.checklist.role, "title": state.checklist.title, "source": state.checklist.source},
         "summary": state.counts.as_dict(),
         "items": [item_json(s, section.evidence.get(s.item.id)) for s in state.items],
-        "orphans": [{"id": o.item_id, "status": o.status, "note": o.note, "owner": o.owner, "due": o.due,
-                     "changed": o.changed, "completed": o.completed, "marked_fingerprint": o.fingerprint,
-                     "revision": o.revision} for o in state.orphans],
-        "history": [{"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at, "by": h.by}
-                    for h in section.history],
+        "orphans": [
+            {
+                "id": o.item_id,
+                "status": o.status,
+                "note": o.note,
+                "owner": o.owner,
+                "due": o.due,
+                "changed": o.changed,
+                "completed": o.completed,
+                "marked_fingerprint": o.fingerprint,
+                "revision": o.revision,
+            }
+            for o in state.orphans
+        ],
+        "history": [
+            {"item_id": h.item_id, "field": h.field, "old": h.old, "new": h.new, "at": h.at, "by": h.by} for h in section.history
+        ],
     }
 
 
@@ -274,9 +315,29 @@ def to_json(data: ExportInput) -> dict[str, Any]:
 
 # CSV --------------------------------------------------------------------------------
 
-CSV_COLUMNS = ["institution", "role", "id", "measures", "measure_title", "text", "status", "owner", "due",
-               "completed", "changed", "note", "evidence_count", "evidence_first", "needs_review", "category", "quote",
-               "evidence_to_keep", "owner_hint", "departments", "provisions"]
+CSV_COLUMNS = [
+    "institution",
+    "role",
+    "id",
+    "measures",
+    "measure_title",
+    "text",
+    "status",
+    "owner",
+    "due",
+    "completed",
+    "changed",
+    "note",
+    "evidence_count",
+    "evidence_first",
+    "needs_review",
+    "category",
+    "quote",
+    "evidence_to_keep",
+    "owner_hint",
+    "departments",
+    "provisions",
+]
 
 
 def defuse(value: str) -> str:
@@ -300,12 +361,31 @@ def rows(data: ExportInput) -> list[list[str]]:
         for s in in_app_order(section.state):
             it, p = s.item, s.progress
             attached = section.evidence.get(it.id, [])
-            out.append([
-                institution, role, it.id, " ".join(str(n) for n in it.measures), data.policy.measure(it.measure).title,
-                it.text, p.status, p.owner, p.due, iso_local(p.completed) if p.completed else "",
-                iso_local(p.changed) if p.changed else "", p.note, str(len(attached)),
-                attached[0].target if attached else "", "yes" if s.needs_review else "", it.category,
-                it.quote, it.evidence, it.owner_hint, "; ".join(it.departments), " ".join(it.provisions)])
+            out.append(
+                [
+                    institution,
+                    role,
+                    it.id,
+                    " ".join(str(n) for n in it.measures),
+                    data.policy.measure(it.measure).title,
+                    it.text,
+                    p.status,
+                    p.owner,
+                    p.due,
+                    iso_local(p.completed) if p.completed else "",
+                    iso_local(p.changed) if p.changed else "",
+                    p.note,
+                    str(len(attached)),
+                    attached[0].target if attached else "",
+                    "yes" if s.needs_review else "",
+                    it.category,
+                    it.quote,
+                    it.evidence,
+                    it.owner_hint,
+                    "; ".join(it.departments),
+                    " ".join(it.provisions),
+                ]
+            )
     return out
 
 

@@ -41,8 +41,14 @@ class FileProblem(Bj30Error):
 
 def kind(mode: int) -> str:
     """What a file that is not a regular file is, for a message."""
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISREG, "a file")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISREG, "a file"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -97,7 +103,7 @@ def read_bytes(path: Path | Traversable, *, limit: int = MAX_BYTES) -> bytes:
 
 def decode(path: Path | Traversable | str, data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -31,5 +31,5 @@ def ellipsize(text: str, width: int, cells: Callable[[str], int] = len) -> str:
     # Whole words only: unless the cut falls on a space, drop the word it fell inside.
     at_word_end = prefix[-1:].isspace() or text[len(prefix)].isspace()
     if not at_word_end and " " in prefix.strip():
-        prefix = prefix[:prefix.rstrip().rfind(" ")]
+        prefix = prefix[: prefix.rstrip().rfind(" ")]
     return prefix.rstrip(_DANGLING) + ELLIPSIS

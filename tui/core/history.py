@@ -37,7 +37,7 @@ class History(Generic[T]):
     def visit(self, place: T) -> None:
         if self.current == place:
             return
-        del self._items[self._index + 1:]
+        del self._items[self._index + 1 :]
         self._items.append(place)
         if len(self._items) > self._limit:
             del self._items[0]

@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 
 NAME_RULE = "lower-case letters, digits and hyphens, starting with a letter or digit (e.g. pku-hospital)"
-ITEM_ID_RULE = ("lower-case letters, digits, hyphens, dots and underscores, starting with a letter or digit "
-                "(e.g. lab-001)")
+ITEM_ID_RULE = "lower-case letters, digits, hyphens, dots and underscores, starting with a letter or digit (e.g. lab-001)"
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MAX_ROLE = 41

@@ -154,8 +154,9 @@ def _time(entry: dict[str, Any], key: str, where: str, problems: _Problems, late
     return when.strftime(STAMP)
 
 
-def _entry(raw: Any, index: int, key: str, checklist: Checklist, seen: set[str], problems: _Problems,
-           latest: dt.datetime) -> _Entry | None:
+def _entry(
+    raw: Any, index: int, key: str, checklist: Checklist, seen: set[str], problems: _Problems, latest: dt.datetime
+) -> _Entry | None:
     where = f"{key}[{index}]"
     if not isinstance(raw, dict):
         problems.add(where, "expected an object")
@@ -201,8 +202,9 @@ def _entry(raw: Any, index: int, key: str, checklist: Checklist, seen: set[str],
     if evidence is None:
         return None
     fingerprint = marked or (item.fingerprint if item else "")
-    progress = ItemProgress(item_id, status, note, " ".join(owner.split()), due, fingerprint, changed,
-                            completed if status == "done" else "", revision)
+    progress = ItemProgress(
+        item_id, status, note, " ".join(owner.split()), due, fingerprint, changed, completed if status == "done" else "", revision
+    )
     return _Entry(progress, item is not None and key == "items", evidence, where)
 
 
@@ -267,8 +269,7 @@ def _history(raw: Any, index: int, problems: _Problems, latest: dt.datetime) -> 
     return HistoryEntry(item_id, name, old, new, at, by)
 
 
-def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file"
-                 ) -> tuple[list[_Entry], list[HistoryEntry]]:
+def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file") -> tuple[list[_Entry], list[HistoryEntry]]:
     """Every entry of the file, checked; ImportRefused with every problem if there is any."""
     problems = _Problems()
     latest = dt.datetime.now(dt.timezone.utc) + FUTURE_SLACK
@@ -288,8 +289,9 @@ def check_import(checklist: Checklist, data: dict[str, Any], source: str = "file
 # Writing, in one transaction ---------------------------------------------------------------
 
 
-def import_progress(store: ProgressStore, profile: str, checklist: Checklist, data: dict[str, Any],
-                    source: str = "file", by: str = "") -> ImportReport:
+def import_progress(
+    store: ProgressStore, profile: str, checklist: Checklist, data: dict[str, Any], source: str = "file", by: str = ""
+) -> ImportReport:
     """Restore the file's progress into `profile` (see the module's docstring); all or nothing.
     `by`: who imports; the changes the import makes are recorded as theirs."""
     entries, history = check_import(checklist, data, source)
@@ -309,8 +311,9 @@ def import_progress(store: ProgressStore, profile: str, checklist: Checklist, da
     return report
 
 
-def _restore(store: ProgressStore, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport,
-             by: str = "") -> None:
+def _restore(
+    store: ProgressStore, profile: str, role: str, entry: _Entry, same_store: bool, report: ImportReport, by: str = ""
+) -> None:
     theirs = entry.progress
     ours = store.item(profile, role, theirs.item_id)
     differing = [f for f in FIELDS if getattr(ours, f) != getattr(theirs, f)]
@@ -336,8 +339,7 @@ def _store_is_newer(ours: ItemProgress, theirs: ItemProgress, same_store: bool) 
     if same_store and theirs.revision:
         # Exported from this store: its revisions count changes exactly, whatever the clocks did.
         if ours.revision > theirs.revision:
-            return f"the store changed it (revision {ours.revision}) after the file was exported (revision " \
-                   f"{theirs.revision})"
+            return f"the store changed it (revision {ours.revision}) after the file was exported (revision {theirs.revision})"
         return None
     if not theirs.changed:
         return f"the store changed it at {ours.changed}; the file gives no time"

@@ -59,7 +59,7 @@ def _escape_line(text: str) -> str:
     match = _LINE_START.match(escaped)
     if match:
         lead, marker = match.group(1), match.group(2)
-        rest = escaped[match.end():]
+        rest = escaped[match.end() :]
         if marker[0].isdigit():
             return f"{lead}{marker}\\{rest}"
         return f"{lead}\\{marker}{rest}"

@@ -67,8 +67,10 @@ def parse_place(policy: Policy, value: object) -> Place | None:
 def accepted_places(policy: Policy) -> str:
     """What `read_place` accepts, said in one line (the go-to dialog's hint and its errors)."""
     parts = policy.parts
-    return (f"a measure {policy.first}-{policy.last}, a part {parts[0].numeral}-{parts[-1].numeral} "
-            f"(its first measure), notice or preamble")
+    return (
+        f"a measure {policy.first}-{policy.last}, a part {parts[0].numeral}-{parts[-1].numeral} "
+        f"(its first measure), notice or preamble"
+    )
 
 
 def read_place(policy: Policy, text: str) -> Place:

@@ -116,9 +116,7 @@ class Policy:
             for m in part.measures:
                 if m.number == number:
                     return m
-        raise UnknownMeasure(
-            f"no measure {number}: measures are numbered {self.first}-{self.last}"
-        )
+        raise UnknownMeasure(f"no measure {number}: measures are numbered {self.first}-{self.last}")
 
     def part(self, numeral: str) -> Part:
         for p in self.parts:
@@ -134,7 +132,5 @@ class Policy:
         cleaned = text.strip().lower().removeprefix("measure").strip().lstrip("#").strip()
         if not (cleaned.isascii() and cleaned.isdigit()):
             shown = text.strip()[:40] or "(empty)"
-            raise UnknownMeasure(
-                f"not a measure number: {shown!r}; type a number {self.first}-{self.last}"
-            )
+            raise UnknownMeasure(f"not a measure number: {shown!r}; type a number {self.first}-{self.last}")
         return self.measure(int(cleaned))

@@ -58,8 +58,9 @@ def parse_policy(text: str, source: str) -> Policy:
             m.fail("part", f"measure {number} is in unknown part {part!r}; parts are {', '.join(by_part)}")
         text = m.get("text", str)
         ends = tuple(_sentence_end(m, text, words) for words in m.strings("sentence_ends", required=False))
-        by_part[part].append(Measure(number, part, m.get("title", str), text, m.strings("errata", required=False),
-                                     tuple(sorted(ends))))
+        by_part[part].append(
+            Measure(number, part, m.get("title", str), text, m.strings("errata", required=False), tuple(sorted(ends)))
+        )
     if not numbers:
         raise ContentError(source, "measures", "no measures")
     expected = set(range(1, max(numbers) + 1))

@@ -40,8 +40,7 @@ def peek_profile(path: Path, name: str) -> Profile | None:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
         try:
-            row = conn.execute("SELECT name, institution, department FROM profiles WHERE name = ?",
-                               (name,)).fetchone()
+            row = conn.execute("SELECT name, institution, department FROM profiles WHERE name = ?", (name,)).fetchone()
         finally:
             conn.close()
     except sqlite3.Error:

@@ -45,13 +45,19 @@ class Counts:
         return (100 * self.done) // self.applicable if self.applicable else 100
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "applicable": self.applicable, "done": self.done, "doing": self.doing,
-                "todo": self.todo, "na": self.na, "percent": self.percent}
+        return {
+            "total": self.total,
+            "applicable": self.applicable,
+            "done": self.done,
+            "doing": self.doing,
+            "todo": self.todo,
+            "na": self.na,
+            "percent": self.percent,
+        }
 
     @property
     def summary(self) -> str:
-        return (f"{self.done}/{self.applicable} done ({self.percent}%) · {self.doing} doing · "
-                f"{self.todo} to do · {self.na} N/A")
+        return f"{self.done}/{self.applicable} done ({self.percent}%) · {self.doing} doing · {self.todo} to do · {self.na} N/A"
 
 
 class ChecklistState:

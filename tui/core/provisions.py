@@ -27,8 +27,7 @@ STATUSES = ("in-force", "pilot", "pending-rules")
 STATUS_WORD = {"in-force": "in force", "pilot": "pilot", "pending-rules": "depends on rules still to be issued"}
 ID_PATTERN = re.compile(r"^m(\d\d)-[a-z0-9]+(-[a-z0-9]+)*$")
 MIN_ANCHOR_WORDS = 4
-PROVISION_KEYS = frozenset({"id", "measure", "anchor", "actor", "kind", "roles", "status", "departments",
-                            "figures", "note"})
+PROVISION_KEYS = frozenset({"id", "measure", "anchor", "actor", "kind", "roles", "status", "departments", "figures", "note"})
 CONTEXT_KEYS = frozenset({"measure", "anchor", "reason"})
 
 
@@ -119,8 +118,13 @@ def validate_register(text: str, source: str, policy: Policy) -> tuple[Register 
         return None, problems
     register = Register(tuple(provisions), tuple(context))
     for measure, start, sentence in uncovered_sentences(register, policy):
-        problems.append(ContentError(source, f"measure {measure}", f"sentence at {start} is not covered by a "
-                                     f"provision or context entry: {sentence[:70]!r}"))
+        problems.append(
+            ContentError(
+                source,
+                f"measure {measure}",
+                f"sentence at {start} is not covered by a provision or context entry: {sentence[:70]!r}",
+            )
+        )
     return (None if problems else register), problems
 
 
@@ -140,8 +144,7 @@ def _anchor_span(f: Fields, policy: Policy, measure: int, anchor: str) -> Span |
     span = find_once(policy.measure(measure).text, anchor)
     if span is None:
         count = policy.measure(measure).text.count(anchor)
-        f.fail("anchor", f"stands {count} times in measure {measure}; it must stand exactly once, verbatim: "
-                         f"{anchor[:60]!r}")
+        f.fail("anchor", f"stands {count} times in measure {measure}; it must stand exactly once, verbatim: {anchor[:60]!r}")
     return span
 
 

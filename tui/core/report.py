@@ -52,8 +52,10 @@ def _dash(text: str) -> str:
 
 
 def _summary_row(label: str, counts: Counts) -> str:
-    return (f"| {label} | {counts.done} of {counts.applicable} applicable | {counts.doing} | {counts.todo} | "
-            f"{counts.na} | {counts.percent}% |")
+    return (
+        f"| {label} | {counts.done} of {counts.applicable} applicable | {counts.doing} | {counts.todo} | "
+        f"{counts.na} | {counts.percent}% |"
+    )
 
 
 def _checklist_label(section: Section) -> str:
@@ -95,8 +97,11 @@ def _open_actions(data: ExportInput, today: dt.date) -> list[str]:
         facts.append(f"{unowned} without an owner")
     if undated:
         facts.append(f"{undated} without a due date")
-    out += [f"{len(actions)} open {'item' if len(actions) == 1 else 'items'} on {today.isoformat()}: "
-            f"{', '.join(facts)}. By due date; undated last.", ""]
+    out += [
+        f"{len(actions)} open {'item' if len(actions) == 1 else 'items'} on {today.isoformat()}: "
+        f"{', '.join(facts)}. By due date; undated last.",
+        "",
+    ]
     out += ["| Item | Owner | Due | Status |", "| --- | --- | --- | --- |"]
     for a in actions:
         it = a.state.item
@@ -110,8 +115,12 @@ def _open_actions(data: ExportInput, today: dt.date) -> list[str]:
 
 
 def _summary(data: ExportInput) -> list[str]:
-    out = ["## Summary", "", "| Checklist | Done | In progress | To do | Not applicable | Progress |",
-           "| --- | --- | --- | --- | --- | --- |"]
+    out = [
+        "## Summary",
+        "",
+        "| Checklist | Done | In progress | To do | Not applicable | Progress |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     out += [_summary_row(escape_inline(s.checklist.title), s.state.counts) for s in data.sections]
     if len(data.sections) > 1:
         out.append(_summary_row("**All**", data.counts))
@@ -124,8 +133,10 @@ def _review(data: ExportInput) -> list[str]:
     if not flagged:
         return []
     out = ["## Flagged for review", "", "The quote or the measure's text changed after these items were marked:", ""]
-    out += [f"- **{escape_inline(st.item.id)}**" + (f" ({escape_inline(role)})" if multi else "")
-            + f" {escape_inline(st.item.text)}" for role, st in flagged]
+    out += [
+        f"- **{escape_inline(st.item.id)}**" + (f" ({escape_inline(role)})" if multi else "") + f" {escape_inline(st.item.text)}"
+        for role, st in flagged
+    ]
     return out + [""]
 
 
@@ -173,8 +184,10 @@ def _task_line(section: Section, s: ItemState, today: dt.date) -> list[str]:
     box = "[x]" if p.status == "done" else "[ ]"
     doing = " *(in progress)*" if p.status == "doing" else ""
     review = " **(review)**" if s.needs_review else ""
-    lines = [f"- {box} **{escape_inline(it.id)}**{doing}{review} {escape_inline(it.text)}",
-             _status_line(s, today, section.by_of(it.id))]
+    lines = [
+        f"- {box} **{escape_inline(it.id)}**{doing}{review} {escape_inline(it.text)}",
+        _status_line(s, today, section.by_of(it.id)),
+    ]
     lines += _note_lines("Note", p.note)
     lines += _evidence_lines(section.evidence.get(it.id, []))
     lines += [f"  - {label}: {escape_inline(value)}" for label, value in item_facts(it)]
@@ -186,9 +199,13 @@ def _not_applicable(section: Section) -> list[str]:
     na = [s for s in in_app_order(section.state) if s.status == "na"]
     if not na:
         return []
-    out = ["### Not applicable", "",
-           f"{len(na)} {'item does' if len(na) == 1 else 'items do'} not apply to the institution, "
-           f"for the reasons given. They are left out of the counts of applicable items.", ""]
+    out = [
+        "### Not applicable",
+        "",
+        f"{len(na)} {'item does' if len(na) == 1 else 'items do'} not apply to the institution, "
+        f"for the reasons given. They are left out of the counts of applicable items.",
+        "",
+    ]
     for s in na:
         it = s.item
         cited = ", ".join(str(n) for n in it.measures)
@@ -204,9 +221,13 @@ def _not_applicable(section: Section) -> list[str]:
 def _items(data: ExportInput, section: Section, today: dt.date) -> list[str]:
     policy = data.policy
     counts = section.state.counts
-    out = [f"## {escape_inline(section.checklist.title)}", "",
-           f"{counts.done} of {counts.applicable} applicable items done ({counts.percent}%); {counts.doing} in "
-           f"progress, {counts.todo} to do, {counts.na} not applicable.", ""]
+    out = [
+        f"## {escape_inline(section.checklist.title)}",
+        "",
+        f"{counts.done} of {counts.applicable} applicable items done ({counts.percent}%); {counts.doing} in "
+        f"progress, {counts.todo} to do, {counts.na} not applicable.",
+        "",
+    ]
     last_part = None
     for number, states in section.state.by_measure().items():
         applicable = [s for s in states if s.status != "na"]
@@ -221,10 +242,16 @@ def _items(data: ExportInput, section: Section, today: dt.date) -> list[str]:
             out += _task_line(section, s, today)
     out += _not_applicable(section)
     if section.state.orphans:
-        out += ["### Progress kept for retired items", "",
-                "These ids are no longer in the checklist; their progress is kept, not dropped.", ""]
-        out += [f"- **{escape_inline(o.item_id)}**: {STATUS_WORD[o.status]}"
-                + (f" · {escape_inline(o.note)}" if o.note else "") for o in section.state.orphans]
+        out += [
+            "### Progress kept for retired items",
+            "",
+            "These ids are no longer in the checklist; their progress is kept, not dropped.",
+            "",
+        ]
+        out += [
+            f"- **{escape_inline(o.item_id)}**: {STATUS_WORD[o.status]}" + (f" · {escape_inline(o.note)}" if o.note else "")
+            for o in section.state.orphans
+        ]
         out.append("")
     return out
 
@@ -239,9 +266,12 @@ def _when(stamp: str, usual: str) -> str:
 
 def _history(data: ExportInput) -> list[str]:
     usual = offset(data.exported)
-    out = ["## Appendix: history of changes", "",
-           f"Times are local ({usual}). For each item, its last {HISTORY_PER_ITEM} changes; the JSON export "
-           f"has every change.", ""]
+    out = [
+        "## Appendix: history of changes",
+        "",
+        f"Times are local ({usual}). For each item, its last {HISTORY_PER_ITEM} changes; the JSON export has every change.",
+        "",
+    ]
     any_change = False
     for section in data.sections:
         order = {s.item.id: i for i, s in enumerate(in_app_order(section.state))}
@@ -251,10 +281,13 @@ def _history(data: ExportInput) -> list[str]:
             changes = list(group)
             older = len(changes) - HISTORY_PER_ITEM
             if older > 0:
-                lines.append(f"- {escape_inline(item_id)}: {older} earlier "
-                             f"{'change' if older == 1 else 'changes'}, in the JSON export")
-            lines += [f"- {_when(h.at, usual)} — {escape_inline(sentence(h.field, h.old, h.new, h.item_id, h.by))}"
-                      for h in changes[-HISTORY_PER_ITEM:]]
+                lines.append(
+                    f"- {escape_inline(item_id)}: {older} earlier {'change' if older == 1 else 'changes'}, in the JSON export"
+                )
+            lines += [
+                f"- {_when(h.at, usual)} — {escape_inline(sentence(h.field, h.old, h.new, h.item_id, h.by))}"
+                for h in changes[-HISTORY_PER_ITEM:]
+            ]
         if not lines:
             continue
         any_change = True
@@ -275,7 +308,5 @@ def to_markdown(data: ExportInput) -> str:
     for section in data.sections:
         out += _items(data, section, today)
     out += _history(data)
-    out += ["## Sign-off", "", "| | |", "| --- | --- |", "| Name | |", "| Role | |", "| Date | |",
-            "| Signature | |", ""]
+    out += ["## Sign-off", "", "| | |", "| --- | --- |", "| Name | |", "| Role | |", "| Date | |", "| Signature | |", ""]
     return "\n".join(out)
-

@@ -44,8 +44,20 @@ from tui.core.places import NOTICE, PREAMBLE, Place
 from tui.core.policy import Policy, Span, split_sentences
 from tui.core.thesaurus import Thesaurus, find_stems, phrase_stems
 
-__all__ = ["GROUPS", "SearchHit", "SearchIndex", "Unit", "clean_query", "index_for", "item_units", "normalise",
-           "note_units", "policy_units", "split_sentences", "words_with_spans"]
+__all__ = [
+    "GROUPS",
+    "SearchHit",
+    "SearchIndex",
+    "Unit",
+    "clean_query",
+    "index_for",
+    "item_units",
+    "normalise",
+    "note_units",
+    "policy_units",
+    "split_sentences",
+    "words_with_spans",
+]
 
 # A word: letters/digits, keeping the symbols people search for inside it
 # ("r&d", "60%", "10+3", "5g", "2030-major" is two words).
@@ -131,8 +143,9 @@ def item_units(checklists: Iterable[Checklist]) -> tuple[list[Unit], dict[Place,
     return units, titles
 
 
-def note_units(notes: Iterable[tuple[str, str, str]], catalog_items: dict[str, tuple[int, str]]) -> tuple[
-        list[Unit], dict[Place, str]]:
+def note_units(
+    notes: Iterable[tuple[str, str, str]], catalog_items: dict[str, tuple[int, str]]
+) -> tuple[list[Unit], dict[Place, str]]:
     """Units of the user's notes, one document per item noted, each line of a note a unit.
 
     `notes` are (role, item id, note); `catalog_items` maps "role/item-id" to the item's measure
@@ -212,8 +225,9 @@ class _PlaceScore:
 
 
 class SearchIndex:
-    def __init__(self, units: Sequence[Unit], titles: dict[Place, str], *, thesaurus: Thesaurus | None = None,
-                 group: str = "policy") -> None:
+    def __init__(
+        self, units: Sequence[Unit], titles: dict[Place, str], *, thesaurus: Thesaurus | None = None, group: str = "policy"
+    ) -> None:
         self.units = list(units)
         self.titles = titles
         self.group = group
@@ -466,8 +480,10 @@ class SearchIndex:
             candidates: list[str] = []
             for n in range(len(word) - edits, len(word) + edits + 1):
                 candidates += self._by_len.get(n, ())
-            near = [(t, int(d)) for t, d, _ in process.extract(
-                word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=FUZZY_TERMS)]
+            near = [
+                (t, int(d))
+                for t, d, _ in process.extract(word, candidates, scorer=OSA.distance, score_cutoff=edits, limit=FUZZY_TERMS)
+            ]
         near.sort(key=lambda td: (td[1], -len(self._postings[td[0]]), td[0]))
         return near[:FUZZY_TERMS]
 
@@ -513,9 +529,19 @@ class SearchIndex:
         snippet, snippet_spans = _snippet(unit.text, spans)
         body_spans = tuple((s + unit.offset, e + unit.offset) for s, e in spans) if unit.kind == "text" else ()
         role, _, item = unit.doc.partition("/") if unit.doc else ("", "", "")
-        return SearchHit(unit.place, self.titles.get(doc, str(doc)), round(score, 4), snippet,
-                         tuple(snippet_spans), body_spans if self.group == "policy" else (), ps.title_hit,
-                         via, self.group, role, item)
+        return SearchHit(
+            unit.place,
+            self.titles.get(doc, str(doc)),
+            round(score, 4),
+            snippet,
+            tuple(snippet_spans),
+            body_spans if self.group == "policy" else (),
+            ps.title_hit,
+            via,
+            self.group,
+            role,
+            item,
+        )
 
     def find_in_text(self, text: str, query: str) -> list[Span]:
         """Spans of every word of `text` that a word of `query` stands for (find in measure),
@@ -543,7 +569,7 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
 
 
 def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _deletion_index(vocab: Iterable[str]) -> dict[str, list[str]]:

@@ -238,8 +238,9 @@ class Store:
                 return cls._read_only(path, f"the disk is full (cannot create {path.parent})", warnings, full=True)
             return cls._read_only(path, f"cannot create {path.parent}: {exc.strerror or exc}", warnings)
         if (path.exists() or path.is_symlink()) and not path.is_file():
-            return cls._read_only(path, f"{path} is {_kind(path)}, not the progress store file; "
-                                        f"move it away to save progress", warnings)
+            return cls._read_only(
+                path, f"{path} is {_kind(path)}, not the progress store file; move it away to save progress", warnings
+            )
         if path.exists() and not os.access(path, os.W_OK):
             return cls._read_only(path, f"{path} is not writable", warnings)
         if not os.access(path.parent, os.W_OK):
@@ -255,8 +256,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             damage = exc
         moved = _move_store_aside(path)
-        warnings.append(f"progress store {path} was damaged ({damage}); moved aside to {moved}; "
-                        f"starting a fresh store")
+        warnings.append(f"progress store {path} was damaged ({damage}); moved aside to {moved}; starting a fresh store")
         try:
             return OpenedStore(cls._open_writable(path), warnings)
         except sqlite3.Error as exc:
@@ -299,8 +299,10 @@ class Store:
         if conn is not None:
             version = _user_version(conn)
             if version > SCHEMA_VERSION:
-                hidden = (f"the progress store {path} was made by a newer bj30 (schema {version}); "
-                          f"this bj30 cannot show its progress: upgrade bj30")
+                hidden = (
+                    f"the progress store {path} was made by a newer bj30 (schema {version}); "
+                    f"this bj30 cannot show its progress: upgrade bj30"
+                )
                 conn.close()
                 conn = None
             elif version < SCHEMA_VERSION:
@@ -387,30 +389,35 @@ class Store:
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone():
                 raise StoreError(f"profile {name!r} already exists")
-            conn.execute("INSERT INTO profiles (name, institution, department, created) VALUES (?, ?, ?, ?)",
-                         (name, _one_line(institution, "institution"), _one_line(department, "department"), now()))
+            conn.execute(
+                "INSERT INTO profiles (name, institution, department, created) VALUES (?, ?, ?, ?)",
+                (name, _one_line(institution, "institution"), _one_line(department, "department"), now()),
+            )
         return Profile(name, institution.strip(), department.strip())
 
     def update_profile(self, name: str, institution: str, department: str = "") -> Profile:
         self.profile(name)
         with self._write() as conn:
-            conn.execute("UPDATE profiles SET institution = ?, department = ? WHERE name = ?",
-                         (_one_line(institution, "institution"), _one_line(department, "department"), name))
+            conn.execute(
+                "UPDATE profiles SET institution = ?, department = ? WHERE name = ?",
+                (_one_line(institution, "institution"), _one_line(department, "department"), name),
+            )
         return Profile(name, institution.strip(), department.strip())
 
     def profiles(self) -> list[Profile]:
-        rows = self._conn.execute("SELECT name, institution, department FROM profiles ORDER BY name = ? DESC, name",
-                                  (DEFAULT_PROFILE,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT name, institution, department FROM profiles ORDER BY name = ? DESC, name", (DEFAULT_PROFILE,)
+        ).fetchall()
         return [Profile(*row) for row in rows]
 
     def profile(self, name: str) -> Profile:
         check_text(name, "profile name")
-        row = self._conn.execute("SELECT name, institution, department FROM profiles WHERE name = ?",
-                                 (name,)).fetchone()
+        row = self._conn.execute("SELECT name, institution, department FROM profiles WHERE name = ?", (name,)).fetchone()
         if row is None:
             known = ", ".join(p.name for p in self.profiles())
-            raise StoreError(f"no profile {name!r}; profiles are: {known}. "
-                             f"Create it with: bj30 profile create {name!r} --institution NAME")
+            raise StoreError(
+                f"no profile {name!r}; profiles are: {known}. Create it with: bj30 profile create {name!r} --institution NAME"
+            )
         return Profile(*row)
 
     # Progress -----------------------------------------------------------------------
@@ -421,14 +428,16 @@ class Store:
 
     def progress(self, profile: str, role: str) -> dict[str, ItemProgress]:
         self._check_shown()
-        rows = self._conn.execute(f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ?",
-                                  (profile, role)).fetchall()
+        rows = self._conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ?", (profile, role)
+        ).fetchall()
         return {row[0]: ItemProgress(*row) for row in rows}
 
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress:
         self._check_shown()
-        row = self._conn.execute(f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ? "
-                                 f"AND item_id = ?", (profile, role, item_id)).fetchone()
+        row = self._conn.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM progress WHERE profile = ? AND role = ? AND item_id = ?", (profile, role, item_id)
+        ).fetchone()
         return ItemProgress(*row) if row else ItemProgress(item_id)
 
     @property
@@ -436,9 +445,20 @@ class Store:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'store_id'").fetchone()
         return row[0] if row else ""
 
-    def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None,
-               by: str = "", expect: Mapping[str, str] | None = None) -> ItemProgress:
+    def update(
+        self,
+        profile: str,
+        role: str,
+        item_id: str,
+        *,
+        fingerprint: str,
+        status: str | None = None,
+        note: str | None = None,
+        owner: str | None = None,
+        due: str | None = None,
+        by: str = "",
+        expect: Mapping[str, str] | None = None,
+    ) -> ItemProgress:
         """Change an item; committed (durably) before this returns. Returns the new state.
         `by`: who made the change, recorded in the history. The rules (valid values, N/A needs
         a reason, history, conflicts with `expect`) are store_api's."""
@@ -452,23 +472,23 @@ class Store:
             if clash:
                 by, at = self._last_change(profile, role, item_id, clash)
                 raise api.conflict(old, clash, by, at)
-            plan = api.plan_update(old, fingerprint=fingerprint, stamp=now(), status=status, note=note,
-                                   owner=owner, due=due)
+            plan = api.plan_update(old, fingerprint=fingerprint, stamp=now(), status=status, note=note, owner=owner, due=due)
             if not plan.write:
                 return old
             new = plan.new
             self._put(profile, role, new)
             conn.executemany(
                 "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(profile, role, item_id, f, o, n, new.changed, by) for f, o, n in plan.changes])
+                [(profile, role, item_id, f, o, n, new.changed, by) for f, o, n in plan.changes],
+            )
             self._note_own_history(len(plan.changes))
             return new
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
         """(role, item id, note) for every item of the profile that has a note, in a stable order."""
         rows = self._conn.execute(
-            "SELECT role, item_id, note FROM progress WHERE profile = ? AND note != '' ORDER BY role, item_id",
-            (profile,)).fetchall()
+            "SELECT role, item_id, note FROM progress WHERE profile = ? AND note != '' ORDER BY role, item_id", (profile,)
+        ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
     def _put(self, profile: str, role: str, new: ItemProgress) -> None:
@@ -478,8 +498,20 @@ class Store:
             "DO UPDATE SET status = excluded.status, note = excluded.note, owner = excluded.owner, "
             "due = excluded.due, fingerprint = excluded.fingerprint, changed = excluded.changed, "
             "completed = excluded.completed, revision = excluded.revision",
-            (profile, role, new.item_id, new.status, new.note, new.owner, new.due, new.fingerprint, new.changed,
-             new.completed, new.revision))
+            (
+                profile,
+                role,
+                new.item_id,
+                new.status,
+                new.note,
+                new.owner,
+                new.due,
+                new.fingerprint,
+                new.changed,
+                new.completed,
+                new.revision,
+            ),
+        )
 
     def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
         """Write an imported state over the stored one (the importer has decided it is newer).
@@ -491,14 +523,27 @@ class Store:
             old = self.item(profile, role, theirs.item_id)
             stamp = theirs.changed if theirs.changed > old.changed else _stamp_after(old.changed)
             completed = (theirs.completed or old.completed or stamp) if theirs.status == "done" else ""
-            new = ItemProgress(theirs.item_id, theirs.status, theirs.note, theirs.owner, theirs.due,
-                               theirs.fingerprint, stamp, completed, old.revision + 1)
+            new = ItemProgress(
+                theirs.item_id,
+                theirs.status,
+                theirs.note,
+                theirs.owner,
+                theirs.due,
+                theirs.fingerprint,
+                stamp,
+                completed,
+                old.revision + 1,
+            )
             self._put(profile, role, new)
             at = now()
             self._conn.executemany(
                 "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(profile, role, new.item_id, f, getattr(old, f), getattr(new, f), at, by)
-                 for f in ("status", "note", "owner", "due") if getattr(old, f) != getattr(new, f)])
+                [
+                    (profile, role, new.item_id, f, getattr(old, f), getattr(new, f), at, by)
+                    for f in ("status", "note", "owner", "due")
+                    if getattr(old, f) != getattr(new, f)
+                ],
+            )
             return new
 
     def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
@@ -506,13 +551,16 @@ class Store:
         added = 0
         with self._write() as conn:
             for h in entries:
-                if conn.execute("SELECT 1 FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field = ? "
-                                "AND old = ? AND new = ? AND at = ?",
-                                (profile, role, h.item_id, h.field, h.old, h.new, h.at)).fetchone():
+                if conn.execute(
+                    "SELECT 1 FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field = ? "
+                    "AND old = ? AND new = ? AND at = ?",
+                    (profile, role, h.item_id, h.field, h.old, h.new, h.at),
+                ).fetchone():
                     continue
-                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             (profile, role, h.item_id, h.field, h.old, h.new, h.at, h.by))
+                conn.execute(
+                    "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (profile, role, h.item_id, h.field, h.old, h.new, h.at, h.by),
+                )
                 added += 1
         return added, len(entries) - added
 
@@ -526,13 +574,13 @@ class Store:
         one = " AND item_id = ?" if item_id is not None else ""
         rows = self._conn.execute(
             f"SELECT item_id, field, old, new, at, who FROM history WHERE profile = ? AND role = ?{one} ORDER BY at, id",
-            (profile, role) + ((item_id,) if item_id is not None else ())).fetchall()
+            (profile, role) + ((item_id,) if item_id is not None else ()),
+        ).fetchall()
         return [HistoryEntry(*row) for row in rows]
 
     # Evidence -----------------------------------------------------------------------
 
-    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
-                 ) -> list[tuple[str, str, Evidence]]:
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None) -> list[tuple[str, str, Evidence]]:
         """(role, item id, evidence) attached and not removed, in the order attached."""
         self._check_shown()
         where, args = "profile = ? AND removed = ''", [profile]
@@ -540,12 +588,14 @@ class Store:
             where, args = where + " AND role = ?", args + [role]
         if item_id is not None:
             where, args = where + " AND item_id = ?", args + [item_id]
-        rows = self._conn.execute(f"SELECT role, item_id, {_EVIDENCE_COLUMNS} FROM evidence WHERE {where} "
-                                  f"ORDER BY role, item_id, id", args).fetchall()
+        rows = self._conn.execute(
+            f"SELECT role, item_id, {_EVIDENCE_COLUMNS} FROM evidence WHERE {where} ORDER BY role, item_id, id", args
+        ).fetchall()
         return [(r[0], r[1], _evidence(r[2:])) for r in rows]
 
-    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
-                     at: str | None = None, record: bool = True) -> Evidence:
+    def add_evidence(
+        self, profile: str, role: str, item_id: str, e: Evidence, by: str = "", at: str | None = None, record: bool = True
+    ) -> Evidence:
         """Attach `e` to an item; the history records it (unless not `record`: an import brings the
         history entry with it). `at`: the time it was attached (an import keeps the original)."""
         for value, name in ((e.target, "evidence"), (e.note, "evidence note"), (by, "name")):
@@ -556,19 +606,26 @@ class Store:
             cursor = conn.execute(
                 "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
                 "added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, stamp, by))
+                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, stamp, by),
+            )
             if record:
-                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
-                             "VALUES (?, ?, ?, 'evidence+', '', ?, ?, ?)",
-                             (profile, role, item_id, history_text(e), stamp, by))
+                conn.execute(
+                    "INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                    "VALUES (?, ?, ?, 'evidence+', '', ?, ?, ?)",
+                    (profile, role, item_id, history_text(e), stamp, by),
+                )
             return replace(e, added=stamp, by=by, id=int(cursor.lastrowid or 0))
 
     def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool:
         """Whether this evidence (same kind, target, digest, time attached) is or was attached here."""
-        return self._conn.execute(
-            "SELECT 1 FROM evidence WHERE profile = ? AND role = ? AND item_id = ? AND kind = ? AND target = ? "
-            "AND sha256 = ? AND added = ?", (profile, role, item_id, e.kind, e.target, e.sha256, e.added)
-        ).fetchone() is not None
+        return (
+            self._conn.execute(
+                "SELECT 1 FROM evidence WHERE profile = ? AND role = ? AND item_id = ? AND kind = ? AND target = ? "
+                "AND sha256 = ? AND added = ?",
+                (profile, role, item_id, e.kind, e.target, e.sha256, e.added),
+            ).fetchone()
+            is not None
+        )
 
     def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence:
         """Remove an item's evidence number `number` (1 = the first attached of those still there).
@@ -581,22 +638,29 @@ class Store:
             e = attached[number - 1]
             stamp = now()
             conn.execute("UPDATE evidence SET removed = ?, removed_by = ? WHERE id = ?", (stamp, by, e.id))
-            conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
-                         "VALUES (?, ?, ?, 'evidence-', ?, '', ?, ?)",
-                         (profile, role, item_id, history_text(e), stamp, by))
+            conn.execute(
+                "INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
+                "VALUES (?, ?, ?, 'evidence-', ?, '', ?, ?)",
+                (profile, role, item_id, history_text(e), stamp, by),
+            )
             return e
 
     # Profiles: rename and delete ------------------------------------------------------
 
     def holds_progress(self, name: str) -> bool:
         """Whether a profile has anything recorded: progress, history or evidence."""
-        return any(self._conn.execute(f"SELECT 1 FROM {table} WHERE profile = ? LIMIT 1", (name,)).fetchone()
-                   for table in ("progress", "history", "evidence"))
+        return any(
+            self._conn.execute(f"SELECT 1 FROM {table} WHERE profile = ? LIMIT 1", (name,)).fetchone()
+            for table in ("progress", "history", "evidence")
+        )
 
     def roles_of(self, name: str) -> set[str]:
         """The roles a profile has anything recorded in."""
-        return {r for table in ("progress", "history", "evidence")
-                for (r,) in self._conn.execute(f"SELECT DISTINCT role FROM {table} WHERE profile = ?", (name,))}
+        return {
+            r
+            for table in ("progress", "history", "evidence")
+            for (r,) in self._conn.execute(f"SELECT DISTINCT role FROM {table} WHERE profile = ?", (name,))
+        }
 
     def rename_profile(self, old: str, new: str) -> Profile:
         """Give a profile a new name, with everything recorded under it, in one transaction."""
@@ -613,8 +677,9 @@ class Store:
         """Delete a profile and what is recorded under it. The caller has made sure nothing is lost
         (it holds nothing, or its export was written first: `bj30 profile delete --archive`)."""
         if name == DEFAULT_PROFILE:
-            raise StoreError(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress "
-                             f"under another name")
+            raise StoreError(
+                f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress under another name"
+            )
         with self._write() as conn:
             self.profile(name)
             for table in ("progress", "history", "evidence"):
@@ -628,7 +693,9 @@ class Store:
         marks = ", ".join("?" for _ in fields)
         row = self._conn.execute(
             f"SELECT who, at FROM history WHERE profile = ? AND role = ? AND item_id = ? AND field IN ({marks}) "
-            f"ORDER BY id DESC LIMIT 1", (profile, role, item_id, *fields)).fetchone()
+            f"ORDER BY id DESC LIMIT 1",
+            (profile, role, item_id, *fields),
+        ).fetchone()
         return (row[0], row[1]) if row else ("", "")
 
     def _note_own_history(self, count: int) -> None:
@@ -648,11 +715,15 @@ class Store:
             # The start, or no one else committed since: every row up to `last` is ours or seen.
             self._seen_version, self._seen_id = version, last
             return None
-        rows = self._conn.execute("SELECT id, profile, role, item_id, field, new, who FROM history WHERE id > ? "
-                                  "ORDER BY id", (self._seen_id,)).fetchall()
+        rows = self._conn.execute(
+            "SELECT id, profile, role, item_id, field, new, who FROM history WHERE id > ? ORDER BY id", (self._seen_id,)
+        ).fetchall()
         self._seen_version, self._seen_id = version, last
-        changes = [RemoteChange(p, r, i, f, "" if f == "note" else n, who)
-                   for id_, p, r, i, f, n, who in rows if id_ not in self._own_history]
+        changes = [
+            RemoteChange(p, r, i, f, "" if f == "note" else n, who)
+            for id_, p, r, i, f, n, who in rows
+            if id_ not in self._own_history
+        ]
         self._own_history = {i for i in self._own_history if i > last}
         return changes
 
@@ -699,8 +770,10 @@ def migrate(conn: sqlite3.Connection) -> None:
     try:
         version = _user_version(conn)
         if version > len(MIGRATIONS):
-            raise StoreError(f"the progress store has schema version {version}, newer than this bj30 "
-                             f"understands ({len(MIGRATIONS)}); upgrade bj30")
+            raise StoreError(
+                f"the progress store has schema version {version}, newer than this bj30 "
+                f"understands ({len(MIGRATIONS)}); upgrade bj30"
+            )
         for target in range(version + 1, len(MIGRATIONS) + 1):
             for statement in MIGRATIONS[target - 1].split(";"):
                 if statement.strip():
@@ -734,8 +807,7 @@ def _errorcode(exc: sqlite3.Error) -> int | None:
 
 def _is_full(exc: sqlite3.Error) -> bool:
     """SQLITE_FULL, or the -shm file failing to grow (SQLite's own answer to a full disk at open)."""
-    return _errorcode(exc) == SQLITE_FULL or _extended_code(exc) == SQLITE_IOERR_SHMSIZE or \
-        "database or disk is full" in str(exc)
+    return _errorcode(exc) == SQLITE_FULL or _extended_code(exc) == SQLITE_IOERR_SHMSIZE or "database or disk is full" in str(exc)
 
 
 def _is_io_error(exc: sqlite3.Error) -> bool:
@@ -791,6 +863,7 @@ def _open_for_reading(path: Path) -> tuple[sqlite3.Connection | None, str]:
             return conn, "changes still in its write-ahead log may not show"
         return conn, ""
     return None, ""
+
 
 def _move_store_aside(path: Path) -> Path:
     moved = move_aside(path)

@@ -64,6 +64,7 @@ class Conflict(StoreError):
 
 # Where the store is ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class StoreLocation:
     """A store's location. `url` may hold a password: print `display`, never `url`."""
@@ -102,12 +103,11 @@ def parse_location(text: str) -> StoreLocation:
     if scheme in PG_SCHEMES:
         return _pg_location(text)
     if scheme == "sqlite":
-        text = text[len("sqlite://"):]
+        text = text[len("sqlite://") :]
         if not text:
             raise Bj30Error("sqlite:// needs a path, e.g. sqlite:///home/me/progress.sqlite3")
     elif scheme:
-        raise Bj30Error(f"unknown store URL scheme {scheme[:20]!r}: use a file path or "
-                        f"postgresql://user@host:5432/db")
+        raise Bj30Error(f"unknown store URL scheme {scheme[:20]!r}: use a file path or postgresql://user@host:5432/db")
     path = Path(text).expanduser()
     return StoreLocation("sqlite", str(path), path, str(path))
 
@@ -215,12 +215,13 @@ def summarise(changes: Sequence[RemoteChange], limit: int) -> list[str]:
     lines = [c.describe() for c in changes]
     if len(lines) <= limit:
         return lines
-    rest = changes[limit - 1:]
+    rest = changes[limit - 1 :]
     who = sorted({c.by for c in rest if c.by})
-    return lines[:limit - 1] + [f"and {len(rest)} more changes" + (f" by {', '.join(who)}" if who else "")]
+    return lines[: limit - 1] + [f"and {len(rest)} more changes" + (f" by {', '.join(who)}" if who else "")]
 
 
 # The interface ------------------------------------------------------------------------
+
 
 class ProgressStore(Protocol):
     """What the Workbench, the exports and the importer need of a store (both backends)."""
@@ -247,9 +248,20 @@ class ProgressStore(Protocol):
 
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress: ...
 
-    def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None, by: str = "",
-               expect: Mapping[str, str] | None = None) -> ItemProgress:
+    def update(
+        self,
+        profile: str,
+        role: str,
+        item_id: str,
+        *,
+        fingerprint: str,
+        status: str | None = None,
+        note: str | None = None,
+        owner: str | None = None,
+        due: str | None = None,
+        by: str = "",
+        expect: Mapping[str, str] | None = None,
+    ) -> ItemProgress:
         """Commit a change (durably, before returning) and return the new state. `by`: who made it
         (the file records it; a team store records its database user instead, whatever is
         given). With `expect` (field -> the value the editor started from), a field someone
@@ -273,11 +285,11 @@ class ProgressStore(Protocol):
 
     # Evidence (issue 13): attached, never deleted (removed ones are marked so).
 
-    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
-                 ) -> list[tuple[str, str, Evidence]]: ...
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None) -> list[tuple[str, str, Evidence]]: ...
 
-    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
-                     at: str | None = None, record: bool = True) -> Evidence: ...
+    def add_evidence(
+        self, profile: str, role: str, item_id: str, e: Evidence, by: str = "", at: str | None = None, record: bool = True
+    ) -> Evidence: ...
 
     def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool: ...
 
@@ -315,8 +327,8 @@ class ProgressStore(Protocol):
 
 # The rules of a change, shared by both backends --------------------------------------
 
-def check_values(status: str | None, note: str | None, owner: str | None,
-                 due: str | None) -> tuple[str | None, str | None]:
+
+def check_values(status: str | None, note: str | None, owner: str | None, due: str | None) -> tuple[str | None, str | None]:
     """Refuse a bad value before any transaction; returns the owner and due date as stored."""
     if status is not None and status not in STATUSES:
         raise StoreError(f"unknown status {status!r}; use one of: {', '.join(STATUSES)}")
@@ -347,8 +359,9 @@ class Plan:
     write: bool = True  # False: nothing to store (the item is already so)
 
 
-def plan_update(old: ItemProgress, *, fingerprint: str, stamp: str, status: str | None, note: str | None,
-                owner: str | None, due: str | None) -> Plan:
+def plan_update(
+    old: ItemProgress, *, fingerprint: str, stamp: str, status: str | None, note: str | None, owner: str | None, due: str | None
+) -> Plan:
     """The new state of an item (values already checked by check_values) and its history rows.
 
     N/A needs a reason; completion keeps its first time; marking again after the quote's text
@@ -361,7 +374,9 @@ def plan_update(old: ItemProgress, *, fingerprint: str, stamp: str, status: str 
         raise StoreError(f"{old.item_id}: N/A needs a reason: say in the note why the item does not apply")
     stamp = stamp_after(old.changed, stamp)
     new = ItemProgress(
-        old.item_id, new_status, new_note,
+        old.item_id,
+        new_status,
+        new_note,
         old.owner if owner is None else owner,
         old.due if due is None else due,
         fingerprint if status is not None else (old.fingerprint or fingerprint),
@@ -388,8 +403,11 @@ def conflicting(old: ItemProgress, expect: Mapping[str, str] | None, wanted: Map
     read them: stored != what the editor started from, and stored != what it now saves."""
     if not expect:
         return []
-    return [f for f, base in expect.items()
-            if f in FIELDS and wanted.get(f) is not None and getattr(old, f) != base and getattr(old, f) != wanted[f]]
+    return [
+        f
+        for f, base in expect.items()
+        if f in FIELDS and wanted.get(f) is not None and getattr(old, f) != base and getattr(old, f) != wanted[f]
+    ]
 
 
 def conflict(old: ItemProgress, fields: Sequence[str], by: str, at: str, now: dt.datetime | None = None) -> Conflict:

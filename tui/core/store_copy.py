@@ -86,8 +86,14 @@ class CopyReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.profiles_added or self.items_added or self.items_updated or self.history_added
-                    or self.evidence_added or self.evidence_removed)
+        return bool(
+            self.profiles_added
+            or self.items_added
+            or self.items_updated
+            or self.history_added
+            or self.evidence_added
+            or self.evidence_removed
+        )
 
     def lines(self) -> list[str]:
         return [
@@ -117,13 +123,24 @@ def copied(existing: ItemProgress | None, incoming: ItemProgress) -> ItemProgres
     """The item as a copy writes it: the source's state; the target's revision counts one more
     change (a new item keeps the source's count)."""
     revision = existing.revision + 1 if existing is not None else max(incoming.revision, 1)
-    return ItemProgress(incoming.item_id, incoming.status, incoming.note, incoming.owner, incoming.due,
-                        incoming.fingerprint, incoming.changed, incoming.completed, revision)
+    return ItemProgress(
+        incoming.item_id,
+        incoming.status,
+        incoming.note,
+        incoming.owner,
+        incoming.due,
+        incoming.fingerprint,
+        incoming.changed,
+        incoming.completed,
+        revision,
+    )
 
 
 def kept_line(row: ProgressRow, existing: ItemProgress) -> str:
-    return (f"{row.profile}/{row.role}/{row.item.item_id}: the target changed it at {existing.changed}, "
-            f"after the source ({row.item.changed or 'no time'}); kept the target's")
+    return (
+        f"{row.profile}/{row.role}/{row.item.item_id}: the target changed it at {existing.changed}, "
+        f"after the source ({row.item.changed or 'no time'}); kept the target's"
+    )
 
 
 def history_key(h: HistoryRow) -> tuple[str, ...]:
@@ -143,20 +160,27 @@ def copy_store(source: ProgressStore, target: ProgressStore, source_label: str) 
 
 # SQLite ---------------------------------------------------------------------------------
 
+
 def sqlite_rows(conn: sqlite3.Connection) -> StoreRows:
     rows = StoreRows()
     for name, institution, department, created in conn.execute(
-            "SELECT name, institution, department, created FROM profiles ORDER BY name"):
+        "SELECT name, institution, department, created FROM profiles ORDER BY name"
+    ):
         rows.profiles.append(ProfileRow(Profile(name, institution, department), created))
     for profile, role, item_id, *values in conn.execute(
-            f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress ORDER BY profile, role, item_id"):
+        f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress ORDER BY profile, role, item_id"
+    ):
         rows.progress.append(ProgressRow(profile, role, ItemProgress(item_id, *values)))
     for values in conn.execute("SELECT profile, role, item_id, field, old, new, at, who FROM history ORDER BY id"):
         rows.history.append(HistoryRow(*values))
-    for (profile, role, item_id, kind, target, note, size, sha256, mtime, added, added_by, removed,
-         removed_by) in conn.execute(f"SELECT profile, role, item_id, {SQLITE_EVIDENCE} FROM evidence ORDER BY id"):
-        rows.evidence.append(EvidenceRow(profile, role, item_id, Evidence(kind, target, note, size, sha256, mtime,
-                                                                          added, added_by), removed, removed_by))
+    for profile, role, item_id, kind, target, note, size, sha256, mtime, added, added_by, removed, removed_by in conn.execute(
+        f"SELECT profile, role, item_id, {SQLITE_EVIDENCE} FROM evidence ORDER BY id"
+    ):
+        rows.evidence.append(
+            EvidenceRow(
+                profile, role, item_id, Evidence(kind, target, note, size, sha256, mtime, added, added_by), removed, removed_by
+            )
+        )
     return rows
 
 
@@ -164,16 +188,19 @@ def sqlite_merge(conn: sqlite3.Connection, rows: StoreRows, source: str) -> Copy
     """Apply `rows` inside the caller's write transaction (BEGIN IMMEDIATE: no one else writes)."""
     report = CopyReport()
     for p in rows.profiles:
-        cursor = conn.execute("INSERT OR IGNORE INTO profiles (name, institution, department, created) "
-                              "VALUES (?, ?, ?, ?)", (p.profile.name, p.profile.institution,
-                                                      p.profile.department, p.created))
+        cursor = conn.execute(
+            "INSERT OR IGNORE INTO profiles (name, institution, department, created) VALUES (?, ?, ?, ?)",
+            (p.profile.name, p.profile.institution, p.profile.department, p.created),
+        )
         if cursor.rowcount:
             report.profiles_added += 1
         else:
             report.profiles_there += 1
     for row in rows.progress:
-        found = conn.execute(f"SELECT item_id, {', '.join(ITEM_COLUMNS)} FROM progress WHERE profile = ? AND "
-                             f"role = ? AND item_id = ?", (row.profile, row.role, row.item.item_id)).fetchone()
+        found = conn.execute(
+            f"SELECT item_id, {', '.join(ITEM_COLUMNS)} FROM progress WHERE profile = ? AND role = ? AND item_id = ?",
+            (row.profile, row.role, row.item.item_id),
+        ).fetchone()
         existing = ItemProgress(*found) if found else None
         decision = decide(existing, row.item)
         if decision == "same":
@@ -188,8 +215,20 @@ def sqlite_merge(conn: sqlite3.Connection, rows: StoreRows, source: str) -> Copy
             f"INSERT INTO progress (profile, role, item_id, {', '.join(ITEM_COLUMNS)}) "
             f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (profile, role, item_id) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in ITEM_COLUMNS),
-            (row.profile, row.role, it.item_id, it.status, it.note, it.owner, it.due, it.fingerprint,
-             it.changed, it.completed, it.revision))
+            (
+                row.profile,
+                row.role,
+                it.item_id,
+                it.status,
+                it.note,
+                it.owner,
+                it.due,
+                it.fingerprint,
+                it.changed,
+                it.completed,
+                it.revision,
+            ),
+        )
         if decision == "add":
             report.items_added += 1
         else:
@@ -201,26 +240,43 @@ def sqlite_merge(conn: sqlite3.Connection, rows: StoreRows, source: str) -> Copy
             report.history_there += 1
             continue
         there.add(key)
-        conn.execute("INSERT INTO history (profile, role, item_id, field, old, new, at, who) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*key, h.by))
+        conn.execute(
+            "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (*key, h.by)
+        )
         report.history_added += 1
     # key -> (row id, removed)
-    attached = {tuple(r[:7]): (r[8], r[7]) for r in conn.execute(
-        "SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence")}
+    attached = {
+        tuple(r[:7]): (r[8], r[7])
+        for r in conn.execute("SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence")
+    }
     for e in rows.evidence:
         ekey = evidence_key(e)
         found = attached.get(ekey)
         if found is None:
             v = e.evidence
-            conn.execute(f"INSERT INTO evidence (profile, role, item_id, {SQLITE_EVIDENCE}) "
-                         f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (e.profile, e.role, e.item_id, v.kind, v.target, v.note, v.size, v.sha256, v.mtime, v.added,
-                          v.by, e.removed, e.removed_by))
+            conn.execute(
+                f"INSERT INTO evidence (profile, role, item_id, {SQLITE_EVIDENCE}) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    e.profile,
+                    e.role,
+                    e.item_id,
+                    v.kind,
+                    v.target,
+                    v.note,
+                    v.size,
+                    v.sha256,
+                    v.mtime,
+                    v.added,
+                    v.by,
+                    e.removed,
+                    e.removed_by,
+                ),
+            )
             attached[ekey] = (0, e.removed)
             report.evidence_added += 1
         elif e.removed and not found[1]:
-            conn.execute("UPDATE evidence SET removed = ?, removed_by = ? WHERE id = ?",
-                         (e.removed, e.removed_by, found[0]))
+            conn.execute("UPDATE evidence SET removed = ?, removed_by = ? WHERE id = ?", (e.removed, e.removed_by, found[0]))
             report.evidence_removed += 1
         else:
             report.evidence_there += 1

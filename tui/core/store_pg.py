@@ -248,10 +248,14 @@ PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 # attach, and mark removed (its two columns), never delete. Renaming or deleting a profile is
 # for the tables' owner.
 GRANTS = {
-    "officer": [("SELECT", "meta"), ("SELECT, INSERT, UPDATE", "profiles"), ("SELECT, INSERT, UPDATE", "progress"),
-                ("SELECT, INSERT", "history"), ("SELECT, INSERT, UPDATE (removed, removed_by)", "evidence")],
-    "reader": [("SELECT", "meta"), ("SELECT", "profiles"), ("SELECT", "progress"), ("SELECT", "history"),
-               ("SELECT", "evidence")],
+    "officer": [
+        ("SELECT", "meta"),
+        ("SELECT, INSERT, UPDATE", "profiles"),
+        ("SELECT, INSERT, UPDATE", "progress"),
+        ("SELECT, INSERT", "history"),
+        ("SELECT, INSERT, UPDATE (removed, removed_by)", "evidence"),
+    ],
+    "reader": [("SELECT", "meta"), ("SELECT", "profiles"), ("SELECT", "progress"), ("SELECT", "history"), ("SELECT", "evidence")],
 }
 
 
@@ -331,8 +335,11 @@ class PgStore:
         listener = None
         try:
             conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(self.LOCK_TIMEOUT_MS)}ms")))
-            conn.execute(sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
-                sql.Literal(f"{int(self.IDLE_IN_TRANSACTION_MS)}ms")))
+            conn.execute(
+                sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
+                    sql.Literal(f"{int(self.IDLE_IN_TRANSACTION_MS)}ms")
+                )
+            )
             schema, user, fixed = self._prepare(conn)
             channel = str(_one(conn.execute("SELECT left('bj30_' || %s::text, 63)", (schema,))))
             listener = psycopg.connect(conninfo, autocommit=True)
@@ -350,28 +357,45 @@ class PgStore:
         assert row is not None
         schema, user = row
         if schema is None:
-            return "", user, ("the store URL's search_path names no schema that exists: create it, "
-                              "or set options=-csearch_path=SCHEMA")
+            return (
+                "",
+                user,
+                ("the store URL's search_path names no schema that exists: create it, or set options=-csearch_path=SCHEMA"),
+            )
         try:
             migrate(conn)
         except errors.InsufficientPrivilege:
             version = _schema_version(conn)
             if version == 0:
-                return schema, user, (f"the team store {self.location} has no bj30 tables yet and database user "
-                                      f"{user} may not create them: its owner starts bj30 once first (see README)")
-            return schema, user, (f"the team store has schema version {version}; this bj30 needs "
-                                  f"{PG_SCHEMA_VERSION} and database user {user} may not upgrade it: its owner "
-                                  f"starts this bj30 once first")
+                return (
+                    schema,
+                    user,
+                    (
+                        f"the team store {self.location} has no bj30 tables yet and database user "
+                        f"{user} may not create them: its owner starts bj30 once first (see README)"
+                    ),
+                )
+            return (
+                schema,
+                user,
+                (
+                    f"the team store has schema version {version}; this bj30 needs "
+                    f"{PG_SCHEMA_VERSION} and database user {user} may not upgrade it: its owner "
+                    f"starts this bj30 once first"
+                ),
+            )
         except _Newer as exc:
             return schema, user, str(exc)
-        writable = _one(conn.execute(
-            "SELECT has_table_privilege(format('%I.progress', current_schema()), 'INSERT, UPDATE') "
-            "AND has_table_privilege(format('%I.profiles', current_schema()), 'INSERT') "
-            "AND has_table_privilege(format('%I.history', current_schema()), 'INSERT')"))
+        writable = _one(
+            conn.execute(
+                "SELECT has_table_privilege(format('%I.progress', current_schema()), 'INSERT, UPDATE') "
+                "AND has_table_privilege(format('%I.profiles', current_schema()), 'INSERT') "
+                "AND has_table_privilege(format('%I.history', current_schema()), 'INSERT')"
+            )
+        )
         if not writable:
             return schema, user, f"database user {user} may read the team store but not change it"
-        conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING",
-                     (DEFAULT_PROFILE,))
+        conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING", (DEFAULT_PROFILE,))
         return schema, user, None
 
     def close(self) -> None:
@@ -491,15 +515,16 @@ class PgStore:
             if conn.broken or conn.closed:
                 reason = self._lost(exc)
                 if committing:
-                    raise StoreError(f"not known to be saved: {reason} while committing; bj30 shows the "
-                                     f"store as it is once it reconnects") from None
+                    raise StoreError(
+                        f"not known to be saved: {reason} while committing; bj30 shows the store as it is once it reconnects"
+                    ) from None
                 raise StoreError(f"not saved: {reason}; read-only session until it answers") from None
             if isinstance(exc, errors.LockNotAvailable):
-                raise StoreError(f"not saved: another session has been changing this item for "
-                                 f"{self.LOCK_TIMEOUT_MS // 1000} s; try again") from None
+                raise StoreError(
+                    f"not saved: another session has been changing this item for {self.LOCK_TIMEOUT_MS // 1000} s; try again"
+                ) from None
             if isinstance(exc, errors.InsufficientPrivilege):
-                raise ReadOnlyStore(f"not saved: database user {link.user} may not do that "
-                                    f"({self._says(exc)})") from None
+                raise ReadOnlyStore(f"not saved: database user {link.user} may not do that ({self._says(exc)})") from None
             raise StoreError(f"not saved: {self._says(exc)}") from None
 
     @contextmanager
@@ -531,16 +556,17 @@ class PgStore:
             return
         check_text(name, "profile name")
         with self._write() as conn:
-            conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING",
-                         (name,))
+            conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING", (name,))
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
         name = api.check_profile_name(name)
         institution, department = _one_line(institution, "institution"), _one_line(department, "department")
         with self._write() as conn:
-            made = conn.execute(f"INSERT INTO profiles (name, institution, department, created) "
-                                f"VALUES (%s, %s, %s, {STAMP_SQL}) ON CONFLICT DO NOTHING RETURNING name",
-                                (name, institution, department)).fetchone()
+            made = conn.execute(
+                f"INSERT INTO profiles (name, institution, department, created) "
+                f"VALUES (%s, %s, %s, {STAMP_SQL}) ON CONFLICT DO NOTHING RETURNING name",
+                (name, institution, department),
+            ).fetchone()
             if made is None:
                 raise StoreError(f"profile {name!r} already exists")
         return Profile(name, institution, department)
@@ -549,44 +575,63 @@ class PgStore:
         self.profile(name)
         institution, department = _one_line(institution, "institution"), _one_line(department, "department")
         with self._write() as conn:
-            conn.execute("UPDATE profiles SET institution = %s, department = %s WHERE name = %s",
-                         (institution, department, name))
+            conn.execute("UPDATE profiles SET institution = %s, department = %s WHERE name = %s", (institution, department, name))
         return Profile(name, institution, department)
 
     def profiles(self) -> list[Profile]:
-        rows = self._read(lambda c: c.execute(
-            "SELECT name, institution, department FROM profiles ORDER BY name = %s DESC, name",
-            (DEFAULT_PROFILE,)).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT name, institution, department FROM profiles ORDER BY name = %s DESC, name", (DEFAULT_PROFILE,)
+            ).fetchall()
+        )
         return [Profile(*row) for row in rows]
 
     def profile(self, name: str) -> Profile:
         check_text(name, "profile name")
-        row = self._read(lambda c: c.execute("SELECT name, institution, department FROM profiles WHERE name = %s",
-                                             (name,)).fetchone())
+        row = self._read(
+            lambda c: c.execute("SELECT name, institution, department FROM profiles WHERE name = %s", (name,)).fetchone()
+        )
         if row is None:
             known = ", ".join(p.name for p in self.profiles())
-            raise StoreError(f"no profile {name!r}; profiles are: {known}. "
-                             f"Create it with: bj30 profile create {name!r} --institution NAME")
+            raise StoreError(
+                f"no profile {name!r}; profiles are: {known}. Create it with: bj30 profile create {name!r} --institution NAME"
+            )
         return Profile(*row)
 
     # Progress ---------------------------------------------------------------------------
 
     def progress(self, profile: str, role: str) -> dict[str, ItemProgress]:
-        rows = self._read(lambda c: c.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s",
-                                              (profile, role)).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s", (profile, role)
+            ).fetchall()
+        )
         return {row[0]: ItemProgress(*row) for row in rows}
 
     def item(self, profile: str, role: str, item_id: str) -> ItemProgress:
         if self._batch and self._link is not None:
             self._lock_item(self._link.conn, profile, role, item_id)
-        row = self._read(lambda c: c.execute(
-            f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s",
-            (profile, role, item_id)).fetchone())
+        row = self._read(
+            lambda c: c.execute(
+                f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s", (profile, role, item_id)
+            ).fetchone()
+        )
         return ItemProgress(*row) if row else ItemProgress(item_id)
 
-    def update(self, profile: str, role: str, item_id: str, *, fingerprint: str, status: str | None = None,
-               note: str | None = None, owner: str | None = None, due: str | None = None, by: str = "",
-               expect: Mapping[str, str] | None = None) -> ItemProgress:
+    def update(
+        self,
+        profile: str,
+        role: str,
+        item_id: str,
+        *,
+        fingerprint: str,
+        status: str | None = None,
+        note: str | None = None,
+        owner: str | None = None,
+        due: str | None = None,
+        by: str = "",
+        expect: Mapping[str, str] | None = None,
+    ) -> ItemProgress:
         """Change an item; committed before this returns (store_api.ProgressStore.update). `by` is
         not used: history records the database user, set by the database."""
         owner, due = api.check_values(status, note, owner, due)
@@ -594,12 +639,19 @@ class PgStore:
             # The item's lock first, then the read the decision rests on (a fresh snapshot:
             # READ COMMITTED), so two officers' changes to one item are applied one after the other.
             # The time is read after the lock is granted (the FROM clause runs first).
-            stamp = str(_one(conn.execute(f"SELECT {STAMP_SQL} FROM pg_advisory_xact_lock(hashtextextended(%s, 16))",
-                                          (_item_key(profile, role, item_id),))))
+            stamp = str(
+                _one(
+                    conn.execute(
+                        f"SELECT {STAMP_SQL} FROM pg_advisory_xact_lock(hashtextextended(%s, 16))",
+                        (_item_key(profile, role, item_id),),
+                    )
+                )
+            )
             found = conn.execute(
                 f"SELECT (SELECT count(*) FROM profiles WHERE name = %s), {ITEM_SELECT} FROM (SELECT 1) AS one "
                 f"LEFT JOIN progress ON profile = %s AND role = %s AND item_id = %s",
-                (profile, profile, role, item_id)).fetchone()
+                (profile, profile, role, item_id),
+            ).fetchone()
             assert found is not None
             if not found[0]:
                 self.profile(profile)  # raises the clear error naming the profiles there are
@@ -609,10 +661,10 @@ class PgStore:
                 who, at = conn.execute(
                     "SELECT by, at FROM history WHERE profile = %s AND role = %s AND item_id = %s "
                     "AND field = ANY(%s) ORDER BY id DESC LIMIT 1",
-                    (profile, role, item_id, clash)).fetchone() or ("", "")
+                    (profile, role, item_id, clash),
+                ).fetchone() or ("", "")
                 raise api.conflict(old, clash, who, at)
-            plan = api.plan_update(old, fingerprint=fingerprint, stamp=stamp, status=status, note=note,
-                                   owner=owner, due=due)
+            plan = api.plan_update(old, fingerprint=fingerprint, stamp=stamp, status=status, note=note, owner=owner, due=due)
             if not plan.write:
                 return old
             new = plan.new
@@ -621,13 +673,16 @@ class PgStore:
                 f"WITH up AS ({UPSERT}) "
                 "INSERT INTO history (profile, role, item_id, field, old, new) "
                 "SELECT %s, %s, %s, f, o, n FROM unnest(%s::text[], %s::text[], %s::text[]) AS c(f, o, n)",
-                (*_row(profile, role, new), profile, role, item_id, fields, olds, news))
+                (*_row(profile, role, new), profile, role, item_id, fields, olds, news),
+            )
         return new
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
-        rows = self._read(lambda c: c.execute(
-            "SELECT role, item_id, note FROM progress WHERE profile = %s AND note <> '' ORDER BY role, item_id",
-            (profile,)).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT role, item_id, note FROM progress WHERE profile = %s AND note <> '' ORDER BY role, item_id", (profile,)
+            ).fetchall()
+        )
         return [(r[0], r[1], r[2]) for r in rows]
 
     def history(self, profile: str, role: str, item_id: str | None = None) -> list[HistoryEntry]:
@@ -635,9 +690,13 @@ class PgStore:
         `by` is the database user; for an entry copied or imported from elsewhere, who the source
         says made it and who brought it in: "li (imported by wangli)"."""
         one = " AND item_id = %s" if item_id is not None else ""
-        rows = self._read(lambda c: c.execute(
-            f"SELECT item_id, field, old, new, at, {SHOWN_BY} FROM history WHERE profile = %s AND role = %s{one} "
-            f"ORDER BY at, id", (profile, role) + ((item_id,) if item_id is not None else ())).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                f"SELECT item_id, field, old, new, at, {SHOWN_BY} FROM history WHERE profile = %s AND role = %s{one} "
+                f"ORDER BY at, id",
+                (profile, role) + ((item_id,) if item_id is not None else ()),
+            ).fetchall()
+        )
         return [HistoryEntry(*row) for row in rows]
 
     def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
@@ -646,29 +705,45 @@ class PgStore:
         history rows it writes are this session's, with the database's time and user."""
         with self._write() as conn:
             self._lock_item(conn, profile, role, theirs.item_id)
-            found = conn.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s "
-                                 f"AND item_id = %s", (profile, role, theirs.item_id)).fetchone()
+            found = conn.execute(
+                f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s",
+                (profile, role, theirs.item_id),
+            ).fetchone()
             old = ItemProgress(*found) if found else ItemProgress(theirs.item_id)
             now = str(_one(conn.execute(f"SELECT {STAMP_SQL}")))
             stamp = theirs.changed if theirs.changed > old.changed else api.stamp_after(old.changed, now)
             completed = (theirs.completed or old.completed or stamp) if theirs.status == "done" else ""
-            new = ItemProgress(theirs.item_id, theirs.status, theirs.note, theirs.owner, theirs.due,
-                               theirs.fingerprint, stamp, completed, old.revision + 1)
+            new = ItemProgress(
+                theirs.item_id,
+                theirs.status,
+                theirs.note,
+                theirs.owner,
+                theirs.due,
+                theirs.fingerprint,
+                stamp,
+                completed,
+                old.revision + 1,
+            )
             changes = [(f, getattr(old, f), getattr(new, f)) for f in api.FIELDS if getattr(old, f) != getattr(new, f)]
             fields, olds, news = (list(column) for column in zip(*changes)) if changes else ([], [], [])
             conn.execute(
                 f"WITH up AS ({UPSERT}) "
                 "INSERT INTO history (profile, role, item_id, field, old, new) "
                 "SELECT %s, %s, %s, f, o, n FROM unnest(%s::text[], %s::text[], %s::text[]) AS c(f, o, n)",
-                (*_row(profile, role, new), profile, role, new.item_id, fields, olds, news))
+                (*_row(profile, role, new), profile, role, new.item_id, fields, olds, news),
+            )
         return new
 
     def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
         """Add history entries from an import that the store does not have yet: (added, already
         there). They keep the file's times and say so (origin); `by` is who imported them."""
         with self._write() as conn:
-            there = {tuple(r) for r in conn.execute(
-                "SELECT item_id, field, old, new, at FROM history WHERE profile = %s AND role = %s", (profile, role))}
+            there = {
+                tuple(r)
+                for r in conn.execute(
+                    "SELECT item_id, field, old, new, at FROM history WHERE profile = %s AND role = %s", (profile, role)
+                )
+            }
             fresh = []
             for h in entries:
                 key = (h.item_id, h.field, h.old, h.new, h.at)
@@ -677,27 +752,34 @@ class PgStore:
                     fresh.append((profile, role, *key, IMPORTED, h.by))
             if fresh:
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
-                                    "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+                    cur.executemany(
+                        "INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
+                        "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        fresh,
+                    )
         return len(fresh), len(entries) - len(fresh)
 
     # Evidence ---------------------------------------------------------------------------
 
-    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None
-                 ) -> list[tuple[str, str, Evidence]]:
+    def evidence(self, profile: str, role: str | None = None, item_id: str | None = None) -> list[tuple[str, str, Evidence]]:
         """(role, item id, evidence) attached and not removed, in the order attached."""
         where, args = "profile = %s AND removed = ''", [profile]
         if role is not None:
             where, args = where + " AND role = %s", args + [role]
         if item_id is not None:
             where, args = where + " AND item_id = %s", args + [item_id]
-        rows = self._read(lambda c: c.execute(
-            f"SELECT role, item_id, kind, target, note, size, sha256, mtime, added, {SHOWN_ADDED_BY}, id "
-            f"FROM evidence WHERE {where} ORDER BY role, item_id, id", args).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                f"SELECT role, item_id, kind, target, note, size, sha256, mtime, added, {SHOWN_ADDED_BY}, id "
+                f"FROM evidence WHERE {where} ORDER BY role, item_id, id",
+                args,
+            ).fetchall()
+        )
         return [(r[0], r[1], Evidence(*r[2:])) for r in rows]
 
-    def add_evidence(self, profile: str, role: str, item_id: str, e: Evidence, by: str = "",
-                     at: str | None = None, record: bool = True) -> Evidence:
+    def add_evidence(
+        self, profile: str, role: str, item_id: str, e: Evidence, by: str = "", at: str | None = None, record: bool = True
+    ) -> Evidence:
         """Attach `e` to an item; the history records it (unless not `record`: an import brings the
         history entry with it). Who and when are the database's, unless `at` is given (an import
         keeping the original time): then the record says it was imported, and who it names."""
@@ -709,19 +791,27 @@ class PgStore:
             added, added_by, row_id = conn.execute(
                 "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, origin, "
                 "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING added, added_by, id",
-                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, at or "", origin,
-                 claimed)).fetchone() or ("", "", 0)
+                (profile, role, item_id, e.kind, e.target, e.note, e.size, e.sha256, e.mtime, at or "", origin, claimed),
+            ).fetchone() or ("", "", 0)
             if record:
-                conn.execute("INSERT INTO history (profile, role, item_id, field, old, new) "
-                             "VALUES (%s, %s, %s, 'evidence+', '', %s)", (profile, role, item_id, history_text(e)))
+                conn.execute(
+                    "INSERT INTO history (profile, role, item_id, field, old, new) VALUES (%s, %s, %s, 'evidence+', '', %s)",
+                    (profile, role, item_id, history_text(e)),
+                )
         return replace(e, added=added, by=_shown(added_by, origin, claimed), id=int(row_id))
 
     def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool:
         """Whether this evidence (same kind, target, digest, time attached) is or was attached here."""
-        return self._read(lambda c: c.execute(
-            "SELECT 1 FROM evidence WHERE profile = %s AND role = %s AND item_id = %s AND kind = %s AND target = %s "
-            "AND sha256 = %s AND added = %s", (profile, role, item_id, e.kind, e.target, e.sha256, e.added)
-        ).fetchone()) is not None
+        return (
+            self._read(
+                lambda c: c.execute(
+                    "SELECT 1 FROM evidence WHERE profile = %s AND role = %s AND item_id = %s AND kind = %s AND target = %s "
+                    "AND sha256 = %s AND added = %s",
+                    (profile, role, item_id, e.kind, e.target, e.sha256, e.added),
+                ).fetchone()
+            )
+            is not None
+        )
 
     def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence:
         """Mark an item's evidence number `number` removed (never deleted; the database says who
@@ -734,23 +824,37 @@ class PgStore:
                 raise StoreError(f"{item_id} has no evidence {number}; its evidence is numbered: {have}")
             e = attached[number - 1]
             conn.execute("UPDATE evidence SET removed = 'removed', removed_by = '' WHERE id = %s", (e.id,))
-            conn.execute("INSERT INTO history (profile, role, item_id, field, old, new) "
-                         "VALUES (%s, %s, %s, 'evidence-', %s, '')", (profile, role, item_id, history_text(e)))
+            conn.execute(
+                "INSERT INTO history (profile, role, item_id, field, old, new) VALUES (%s, %s, %s, 'evidence-', %s, '')",
+                (profile, role, item_id, history_text(e)),
+            )
         return e
 
     # Profiles: rename and delete ------------------------------------------------------
 
     def holds_progress(self, name: str) -> bool:
         """Whether a profile has anything recorded: progress, history or evidence."""
-        return bool(self._read(lambda c: _one(c.execute(
-            "SELECT EXISTS (SELECT 1 FROM progress WHERE profile = %s) OR EXISTS (SELECT 1 FROM history "
-            "WHERE profile = %s) OR EXISTS (SELECT 1 FROM evidence WHERE profile = %s)", (name, name, name)))))
+        return bool(
+            self._read(
+                lambda c: _one(
+                    c.execute(
+                        "SELECT EXISTS (SELECT 1 FROM progress WHERE profile = %s) OR EXISTS (SELECT 1 FROM history "
+                        "WHERE profile = %s) OR EXISTS (SELECT 1 FROM evidence WHERE profile = %s)",
+                        (name, name, name),
+                    )
+                )
+            )
+        )
 
     def roles_of(self, name: str) -> set[str]:
         """The roles a profile has anything recorded in."""
-        rows = self._read(lambda c: c.execute(
-            "SELECT role FROM progress WHERE profile = %s UNION SELECT role FROM history WHERE profile = %s "
-            "UNION SELECT role FROM evidence WHERE profile = %s", (name, name, name)).fetchall())
+        rows = self._read(
+            lambda c: c.execute(
+                "SELECT role FROM progress WHERE profile = %s UNION SELECT role FROM history WHERE profile = %s "
+                "UNION SELECT role FROM evidence WHERE profile = %s",
+                (name, name, name),
+            ).fetchall()
+        )
         return {r[0] for r in rows}
 
     def rename_profile(self, old: str, new: str) -> Profile:
@@ -763,11 +867,15 @@ class PgStore:
                 profile = self.profile(old)
                 if conn.execute("SELECT 1 FROM profiles WHERE name = %s", (new,)).fetchone():
                     raise StoreError(f"profile {new!r} already exists")
-                conn.execute("INSERT INTO profiles (name, institution, department, created) SELECT %s, institution, "
-                             "department, created FROM profiles WHERE name = %s", (new, old))
+                conn.execute(
+                    "INSERT INTO profiles (name, institution, department, created) SELECT %s, institution, "
+                    "department, created FROM profiles WHERE name = %s",
+                    (new, old),
+                )
                 for table in ("progress", "history", "evidence"):
-                    conn.execute(sql.SQL("UPDATE {} SET profile = %s WHERE profile = %s").format(sql.Identifier(table)),
-                                 (new, old))
+                    conn.execute(
+                        sql.SQL("UPDATE {} SET profile = %s WHERE profile = %s").format(sql.Identifier(table)), (new, old)
+                    )
                 conn.execute("DELETE FROM profiles WHERE name = %s", (old,))
         except ReadOnlyStore as exc:
             if self.read_only:
@@ -779,14 +887,17 @@ class PgStore:
         """Delete a profile that holds nothing. A team store never deletes history, so a profile
         with any is refused (its owner may rename it instead)."""
         if name == DEFAULT_PROFILE:
-            raise StoreError(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress "
-                             f"under another name")
+            raise StoreError(
+                f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first to keep its progress under another name"
+            )
         try:
             with self._write() as conn:
                 self.profile(name)
                 if self.holds_progress(name):
-                    raise StoreError(f"profile {name!r} holds progress, history or evidence, and a team store never "
-                                     f"deletes history: it is kept (its owner may rename it)")
+                    raise StoreError(
+                        f"profile {name!r} holds progress, history or evidence, and a team store never "
+                        f"deletes history: it is kept (its owner may rename it)"
+                    )
                 conn.execute("DELETE FROM profiles WHERE name = %s", (name,))
         except ReadOnlyStore as exc:
             if self.read_only:
@@ -818,8 +929,16 @@ class PgStore:
             heard = True
             try:
                 data = json.loads(notice.payload)
-                changes.append(api.RemoteChange(str(data["profile"]), str(data["role"]), str(data["item"]),
-                                                str(data["field"]), str(data["new"]), str(data["by"])))
+                changes.append(
+                    api.RemoteChange(
+                        str(data["profile"]),
+                        str(data["role"]),
+                        str(data["item"]),
+                        str(data["field"]),
+                        str(data["new"]),
+                        str(data["by"]),
+                    )
+                )
             except (ValueError, KeyError, TypeError):
                 continue  # a copy, or a NOTIFY someone sent by hand: reload without naming it
         return changes if heard else None
@@ -832,23 +951,48 @@ class PgStore:
             with c.transaction():  # one snapshot for all the tables
                 c.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 for name, institution, department, created in c.execute(
-                        "SELECT name, institution, department, created FROM profiles ORDER BY name"):
+                    "SELECT name, institution, department, created FROM profiles ORDER BY name"
+                ):
                     rows.profiles.append(ProfileRow(Profile(name, institution, department), created))
                 for profile, role, item_id, *values in c.execute(
-                        f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress "
-                        f"ORDER BY profile, role, item_id"):
+                    f"SELECT profile, role, item_id, {', '.join(ITEM_COLUMNS)} FROM progress ORDER BY profile, role, item_id"
+                ):
                     rows.progress.append(ProgressRow(profile, role, ItemProgress(item_id, *values)))
                 # Who made it: the database user, or for a copied or imported row who its source named.
-                for values in c.execute("SELECT profile, role, item_id, field, old, new, at, "
-                                        "CASE WHEN origin = '' THEN by ELSE claimed_by END FROM history ORDER BY id"):
+                for values in c.execute(
+                    "SELECT profile, role, item_id, field, old, new, at, "
+                    "CASE WHEN origin = '' THEN by ELSE claimed_by END FROM history ORDER BY id"
+                ):
                     rows.history.append(HistoryRow(*values))
-                for (profile, role, item_id, kind, target, note, size, sha256, mtime, added, added_by, removed,
-                     removed_by) in c.execute(
-                        "SELECT profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
-                        "CASE WHEN origin = '' THEN added_by ELSE claimed_by END, removed, removed_by "
-                        "FROM evidence ORDER BY id"):
-                    rows.evidence.append(EvidenceRow(profile, role, item_id, Evidence(
-                        kind, target, note, size, sha256, mtime, added, added_by), removed, removed_by))
+                for (
+                    profile,
+                    role,
+                    item_id,
+                    kind,
+                    target,
+                    note,
+                    size,
+                    sha256,
+                    mtime,
+                    added,
+                    added_by,
+                    removed,
+                    removed_by,
+                ) in c.execute(
+                    "SELECT profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
+                    "CASE WHEN origin = '' THEN added_by ELSE claimed_by END, removed, removed_by "
+                    "FROM evidence ORDER BY id"
+                ):
+                    rows.evidence.append(
+                        EvidenceRow(
+                            profile,
+                            role,
+                            item_id,
+                            Evidence(kind, target, note, size, sha256, mtime, added, added_by),
+                            removed,
+                            removed_by,
+                        )
+                    )
             return rows
 
         return self._read(read)
@@ -859,20 +1003,24 @@ class PgStore:
         report = CopyReport()
         with self._write() as conn:
             for p in rows.profiles:
-                made = conn.execute("INSERT INTO profiles (name, institution, department, created) "
-                                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING name",
-                                    (p.profile.name, p.profile.institution, p.profile.department,
-                                     p.created)).fetchone()
+                made = conn.execute(
+                    "INSERT INTO profiles (name, institution, department, created) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING name",
+                    (p.profile.name, p.profile.institution, p.profile.department, p.created),
+                ).fetchone()
                 if made:
                     report.profiles_added += 1
                 else:
                     report.profiles_there += 1
             for row in rows.progress:
                 it = row.item
-                conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))",
-                             (_item_key(row.profile, row.role, it.item_id),))
-                found = conn.execute(f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s "
-                                     f"AND item_id = %s", (row.profile, row.role, it.item_id)).fetchone()
+                conn.execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(%s, 16))", (_item_key(row.profile, row.role, it.item_id),)
+                )
+                found = conn.execute(
+                    f"SELECT {ITEM_SELECT} FROM progress WHERE profile = %s AND role = %s AND item_id = %s",
+                    (row.profile, row.role, it.item_id),
+                ).fetchone()
                 existing = ItemProgress(*found) if found else None
                 decision = decide(existing, it)
                 if decision == "same":
@@ -898,11 +1046,18 @@ class PgStore:
                 fresh.append((*key, f"copied from {source}", h.by))
             if fresh:
                 with conn.cursor() as cur:
-                    cur.executemany("INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
-                                    "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)", fresh)
+                    cur.executemany(
+                        "INSERT INTO history (profile, role, item_id, field, old, new, at, origin, "
+                        "claimed_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        fresh,
+                    )
             report.history_added = len(fresh)
-            attached = {tuple(r[:7]): (r[8], r[7]) for r in conn.execute(  # key -> (row id, removed)
-                "SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence")}
+            attached = {
+                tuple(r[:7]): (r[8], r[7])
+                for r in conn.execute(  # key -> (row id, removed)
+                    "SELECT profile, role, item_id, kind, target, sha256, added, removed, id FROM evidence"
+                )
+            }
             for e in rows.evidence:
                 ekey = evidence_key(e)
                 found = attached.get(ekey)
@@ -912,8 +1067,23 @@ class PgStore:
                         "INSERT INTO evidence (profile, role, item_id, kind, target, note, size, sha256, mtime, added, "
                         "removed, removed_by, origin, claimed_by) "
                         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                        (e.profile, e.role, e.item_id, v.kind, v.target, v.note, v.size, v.sha256, v.mtime, v.added,
-                         e.removed, e.removed_by, f"copied from {source}", v.by))
+                        (
+                            e.profile,
+                            e.role,
+                            e.item_id,
+                            v.kind,
+                            v.target,
+                            v.note,
+                            v.size,
+                            v.sha256,
+                            v.mtime,
+                            v.added,
+                            e.removed,
+                            e.removed_by,
+                            f"copied from {source}",
+                            v.by,
+                        ),
+                    )
                     attached[ekey] = (0, e.removed)
                     report.evidence_added += 1
                 elif e.removed and not found[1]:
@@ -924,8 +1094,9 @@ class PgStore:
                     report.evidence_there += 1
             if report.changed:
                 # One announcement for the whole copy: open checklists reload.
-                conn.execute("SELECT pg_notify(left('bj30_' || current_schema(), 63), %s)",
-                             (json.dumps({"copied": report.history_added}),))
+                conn.execute(
+                    "SELECT pg_notify(left('bj30_' || current_schema(), 63), %s)", (json.dumps({"copied": report.history_added}),)
+                )
         return report
 
     # Roles (bj30 store grant) ---------------------------------------------------------------
@@ -938,10 +1109,13 @@ class PgStore:
         link = self._live()
         if link is None:
             raise StoreError(f"not granted: {self._down}")
-        statements = [sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(link.schema),
-                                                                      sql.Identifier(role))]
-        statements += [sql.SQL("GRANT " + privileges + " ON {} TO {}").format(  # privileges: from GRANTS only
-                       sql.Identifier(link.schema, table), sql.Identifier(role)) for privileges, table in GRANTS[kind]]
+        statements = [sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(sql.Identifier(link.schema), sql.Identifier(role))]
+        statements += [
+            sql.SQL("GRANT " + privileges + " ON {} TO {}").format(  # privileges: from GRANTS only
+                sql.Identifier(link.schema, table), sql.Identifier(role)
+            )
+            for privileges, table in GRANTS[kind]
+        ]
         try:
             with link.conn.transaction():
                 for statement in statements:
@@ -957,9 +1131,11 @@ class _Newer(StoreError):
 # Who, as shown: the database user; for a row copied or imported from elsewhere, who the source
 # named and who brought it in.
 def _shown_sql(column: str) -> str:
-    return (f"CASE WHEN origin = '' THEN {column} "
-            f"WHEN claimed_by = '' THEN '(' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' "
-            f"ELSE claimed_by || ' (' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' END")
+    return (
+        f"CASE WHEN origin = '' THEN {column} "
+        f"WHEN claimed_by = '' THEN '(' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' "
+        f"ELSE claimed_by || ' (' || split_part(origin, ' ', 1) || ' by ' || {column} || ')' END"
+    )
 
 
 SHOWN_BY = _shown_sql("by")
@@ -974,16 +1150,17 @@ def _shown(by: str, origin: str, claimed: str) -> str:
     return f"{claimed} ({how})" if claimed else f"({how})"
 
 
-UPSERT = (f"INSERT INTO progress (profile, role, {ITEM_SELECT}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-          "ON CONFLICT (profile, role, item_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
-          "owner = excluded.owner, due = excluded.due, fingerprint = excluded.fingerprint, "
-          "changed = excluded.changed, completed = excluded.completed, revision = excluded.revision")
+UPSERT = (
+    f"INSERT INTO progress (profile, role, {ITEM_SELECT}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (profile, role, item_id) DO UPDATE SET status = excluded.status, note = excluded.note, "
+    "owner = excluded.owner, due = excluded.due, fingerprint = excluded.fingerprint, "
+    "changed = excluded.changed, completed = excluded.completed, revision = excluded.revision"
+)
 
 
 def _row(profile: str, role: str, p: ItemProgress) -> tuple[object, ...]:
     """UPSERT's parameters."""
-    return (profile, role, p.item_id, p.status, p.note, p.owner, p.due, p.fingerprint, p.changed, p.completed,
-            p.revision)
+    return (profile, role, p.item_id, p.status, p.note, p.owner, p.due, p.fingerprint, p.changed, p.completed, p.revision)
 
 
 def _one(cursor: psycopg.Cursor[Any]) -> Any:
@@ -1013,11 +1190,14 @@ def migrate(conn: psycopg.Connection[Any]) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('bj30 migrate ' || current_schema(), 0))")
         version = _schema_version(conn)
         if version > PG_SCHEMA_VERSION:
-            raise _Newer(f"the team store has schema version {version}, newer than this bj30 understands "
-                         f"({PG_SCHEMA_VERSION}); upgrade bj30")
+            raise _Newer(
+                f"the team store has schema version {version}, newer than this bj30 understands "
+                f"({PG_SCHEMA_VERSION}); upgrade bj30"
+            )
         for target in range(version + 1, PG_SCHEMA_VERSION + 1):
             conn.execute(PG_MIGRATIONS[target - 1])
-            conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
-                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (str(target),))
-
-
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', %s) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(target),),
+            )

@@ -35,8 +35,7 @@ def wrap(paragraph: str, width: int | None, indent: str = "") -> str:
     paragraph = visible(paragraph)
     if width is None:
         return indent + paragraph
-    return textwrap.fill(paragraph, width=width, initial_indent=indent, subsequent_indent=indent,
-                         break_on_hyphens=False)
+    return textwrap.fill(paragraph, width=width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def bold(text: str, stream: TextIO) -> str:

@@ -82,14 +82,14 @@ class Thesaurus:
         while i < len(words):
             found = None
             for key, entry, listed in self._keys.get(stems[i], ()):
-                if tuple(stems[i:i + len(key)]) == key:
+                if tuple(stems[i : i + len(key)]) == key:
                     found = (key, entry, listed)
                     break
             if found is None:
                 i += 1
                 continue
             key, entry, listed = found
-            out.append(Expansion(" ".join(words[i:i + len(key)]), listed, i, len(key), self.entries[entry].policy))
+            out.append(Expansion(" ".join(words[i : i + len(key)]), listed, i, len(key), self.entries[entry].policy))
             i += len(key)
         return out
 
@@ -99,13 +99,15 @@ class Thesaurus:
         for m in policy.measures:
             texts += [m.title, m.text]
         indexed = [content_stems(t) for t in texts]
-        return [p for p in self.phrases
-                if not (target := phrase_stems(p)) or not any(find_stems(tokens, target) for tokens in indexed)]
+        return [
+            p
+            for p in self.phrases
+            if not (target := phrase_stems(p)) or not any(find_stems(tokens, target) for tokens in indexed)
+        ]
 
     def validate(self, policy: Policy) -> list[str]:
         """One line per problem: a policy phrase the policy does not hold, a user word listed twice."""
-        problems = [f"{self.source}: policy phrase {p!r} does not occur in the policy"
-                    for p in self.missing_phrases(policy)]
+        problems = [f"{self.source}: policy phrase {p!r} does not occur in the policy" for p in self.missing_phrases(policy)]
         # Two entries claiming the same user word (by stems) would make a query mean either.
         seen: dict[tuple[str, ...], tuple[int, str]] = {}
         for i, entry in enumerate(self.entries):
@@ -116,8 +118,7 @@ class Thesaurus:
                 elif len(stems) > MAX_KEY_WORDS:
                     problems.append(f"{self.source}: user phrase {user!r} is longer than {MAX_KEY_WORDS} words")
                 elif stems in seen and seen[stems][0] != i:
-                    problems.append(f"{self.source}: user word {user!r} is in two entries "
-                                    f"(also as {seen[stems][1]!r})")
+                    problems.append(f"{self.source}: user word {user!r} is in two entries (also as {seen[stems][1]!r})")
                 else:
                     seen.setdefault(stems, (i, user))
         return problems
@@ -138,8 +139,11 @@ def find_stems(tokens: Sequence[tuple[str, int, int]], target: Sequence[str]) ->
     if not n:
         return []
     first = target[0]
-    return [(tokens[i][1], tokens[i + n - 1][2]) for i in range(len(tokens) - n + 1)
-            if tokens[i][0] == first and all(tokens[i + k][0] == target[k] for k in range(1, n))]
+    return [
+        (tokens[i][1], tokens[i + n - 1][2])
+        for i in range(len(tokens) - n + 1)
+        if tokens[i][0] == first and all(tokens[i + k][0] == target[k] for k in range(1, n))
+    ]
 
 
 def parse_thesaurus(text: str, source: str) -> Thesaurus:

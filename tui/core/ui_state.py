@@ -47,12 +47,14 @@ def load_ui_state(path: Path) -> LoadedState:
     theme = data.get("theme")
     role = data.get("role")
     export_dir = data.get("export_dir")
-    return LoadedState(UiState(
-        last_place=data.get("last_place"),
-        theme=theme if isinstance(theme, str) else None,
-        role=role if isinstance(role, str) else None,
-        export_dir=export_dir if isinstance(export_dir, str) else None,
-    ))
+    return LoadedState(
+        UiState(
+            last_place=data.get("last_place"),
+            theme=theme if isinstance(theme, str) else None,
+            role=role if isinstance(role, str) else None,
+            export_dir=export_dir if isinstance(export_dir, str) else None,
+        )
+    )
 
 
 def _moved_aside(path: Path, problem: str) -> LoadedState:

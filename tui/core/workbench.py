@@ -57,10 +57,19 @@ class EvidenceCheck:
 
 
 class Workbench:
-    def __init__(self, policy: Policy, *, store_path: Path | None = None, builtin_dir: Path | Traversable,
-                 user_dir: Path | None, profile: str | None = None, config_path: Path | None = None,
-                 by: str | None = None, store_location: StoreLocation | None = None,
-                 config: Config | None = None) -> None:
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        store_path: Path | None = None,
+        builtin_dir: Path | Traversable,
+        user_dir: Path | None,
+        profile: str | None = None,
+        config_path: Path | None = None,
+        by: str | None = None,
+        store_location: StoreLocation | None = None,
+        config: Config | None = None,
+    ) -> None:
         """`profile`: the one asked for (--profile); None uses the one remembered in the config
         (`bj30 profile use`, P in the app), else the default. `by`: who makes the changes (--by);
         None uses the configured name, else the login name. The store: the SQLite file at
@@ -94,8 +103,15 @@ class Workbench:
         self._indexed_notes: list[tuple[str, str, str]] = []
 
     @classmethod
-    def at_default_locations(cls, policy: Policy, *, profile: str | None = None, store_path: Path | None = None,
-                             by: str | None = None, store: str | None = None) -> Workbench:
+    def at_default_locations(
+        cls,
+        policy: Policy,
+        *,
+        profile: str | None = None,
+        store_path: Path | None = None,
+        by: str | None = None,
+        store: str | None = None,
+    ) -> Workbench:
         """The workbench over the packaged checklists and the user's folders (tui/locations.py).
 
         The store: `store` (a path or URL, from --store), else `store_path`, else BJ30_STORE,
@@ -111,9 +127,16 @@ class Workbench:
             location = parse_location(choice.text)
         except Bj30Error as exc:
             location, problem = parse_location(str(locations.store_path())), f"{exc} (from {choice.source})"
-        wb = cls(policy, store_location=location, builtin_dir=locations.builtin_checklists_dir(),
-                 user_dir=locations.user_checklists_dir(), profile=profile, config_path=locations.config_file(),
-                 by=by, config=config)
+        wb = cls(
+            policy,
+            store_location=location,
+            builtin_dir=locations.builtin_checklists_dir(),
+            user_dir=locations.user_checklists_dir(),
+            profile=profile,
+            config_path=locations.config_file(),
+            by=by,
+            config=config,
+        )
         wb.store_source, wb._location_problem = choice.source, problem
         return wb
 
@@ -128,16 +151,20 @@ class Workbench:
             self._store = opened.store
             self._read_only_reason = opened.store.read_only_reason
             if self.location.is_team and self.by:
-                self.warn(f"--by {self.by!r} is not used: a team store records who makes each change itself "
-                          f"(here: database user {self.who or '(not connected)'})")
+                self.warn(
+                    f"--by {self.by!r} is not used: a team store records who makes each change itself "
+                    f"(here: database user {self.who or '(not connected)'})"
+                )
             if self._remembered and self.profile_name != DEFAULT_PROFILE:
                 try:
                     known = {p.name for p in self._store.profiles()}
                 except Bj30Error:
                     known = {self.profile_name}  # cannot read (a team store away): it says so when used
                 if self.profile_name not in known:
-                    self.warn(f"the profile chosen last, {self.profile_name!r}, is not in the store "
-                              f"{self.location}; using {DEFAULT_PROFILE!r}")
+                    self.warn(
+                        f"the profile chosen last, {self.profile_name!r}, is not in the store "
+                        f"{self.location}; using {DEFAULT_PROFILE!r}"
+                    )
                     self.profile_name = DEFAULT_PROFILE
         return self._store
 
@@ -231,15 +258,17 @@ class Workbench:
         check_text(name, "profile name")  # a NUL or a lone surrogate says so first
         problem = name_problem(name.strip(), MAX_PROFILE_NAME)
         if problem:
-            raise Bj30Error(f"profile name {name.strip()[:60]!r}: {problem}; the institution "
-                            f"(--institution) is the name people read")
+            raise Bj30Error(
+                f"profile name {name.strip()[:60]!r}: {problem}; the institution (--institution) is the name people read"
+            )
         return self.store.create_profile(name.strip(), institution, department)
 
     def update_profile(self, name: str, institution: str | None = None, department: str | None = None) -> Profile:
         """Change a profile's institution or department; None keeps what it has."""
         old = self.store.profile(name)
-        return self.store.update_profile(name, old.institution if institution is None else institution,
-                                         old.department if department is None else department)
+        return self.store.update_profile(
+            name, old.institution if institution is None else institution, old.department if department is None else department
+        )
 
     @property
     def read_only(self) -> bool:
@@ -256,14 +285,32 @@ class Workbench:
     def states(self) -> list[ChecklistState]:
         return [checklist_state(self.store, self.profile_name, c) for c in self.catalog.checklists]
 
-    def update(self, role: str, item: ChecklistItem, *, status: str | None = None, note: str | None = None,
-               owner: str | None = None, due: str | None = None,
-               expect: Mapping[str, str] | None = None) -> ItemProgress:
+    def update(
+        self,
+        role: str,
+        item: ChecklistItem,
+        *,
+        status: str | None = None,
+        note: str | None = None,
+        owner: str | None = None,
+        due: str | None = None,
+        expect: Mapping[str, str] | None = None,
+    ) -> ItemProgress:
         """Commit a change to an item (status, note, owner, due), recorded as made by `who`;
         raises StoreError with the reason. With `expect` (what an editor started from), a field
         changed elsewhere since is refused with store_api.Conflict instead of being overwritten."""
-        return self.store.update(self.profile_name, role, item.id, fingerprint=item.fingerprint, status=status,
-                                 note=note, owner=owner, due=due, by=self.who, expect=expect)
+        return self.store.update(
+            self.profile_name,
+            role,
+            item.id,
+            fingerprint=item.fingerprint,
+            status=status,
+            note=note,
+            owner=owner,
+            due=due,
+            by=self.who,
+            expect=expect,
+        )
 
     def item(self, role: str, item_id: str) -> ChecklistItem:
         """A role's item, or an error listing the ids there are."""
@@ -289,8 +336,9 @@ class Workbench:
         order = {s.item.id: i for i, s in enumerate(in_app_order(state))}
         return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
-    def add_evidence(self, role: str, item: ChecklistItem, target: str, *, note: str = "",
-                     kind: str | None = None) -> tuple[Evidence, int]:
+    def add_evidence(
+        self, role: str, item: ChecklistItem, target: str, *, note: str = "", kind: str | None = None
+    ) -> tuple[Evidence, int]:
         """Attach a file, a URL or a reference to an item (see core/evidence.py); its number among the item's."""
         e = make_evidence(target, note=note, kind=kind)
         stored = self.store.add_evidence(self.profile_name, role, item.id, e, by=self.who)
@@ -391,14 +439,22 @@ class Workbench:
         data = build_export(self.policy, self.store, self.profile_name, [self.checklist(r) for r in unique])
         return render(data, fmt), data.items
 
-    def open_actions(self, *, owner: str | None = None, due_before: dt.date | None = None, overdue: bool = False,
-                     roles: Sequence[str] | None = None, sort: str = "due") -> list[Action]:
+    def open_actions(
+        self,
+        *,
+        owner: str | None = None,
+        due_before: dt.date | None = None,
+        overdue: bool = False,
+        roles: Sequence[str] | None = None,
+        sort: str = "due",
+    ) -> list[Action]:
         """Every item to do or in progress, across the profile's checklists (see core/actions.py)."""
         if roles:
             for role in roles:
                 self.checklist(role)  # an unknown role is an error listing the roles
-        return open_actions(self.states(), today(), owner=owner, due_before=due_before, overdue=overdue,
-                            roles=roles or None, sort=sort)
+        return open_actions(
+            self.states(), today(), owner=owner, due_before=due_before, overdue=overdue, roles=roles or None, sort=sort
+        )
 
     def import_progress(self, role: str, data: dict[str, Any], source: str) -> ImportReport:
         """Restore progress for `role` from a parsed JSON export (see importer.read_export)."""
@@ -426,8 +482,10 @@ class Workbench:
         known = [c for c in self.catalog.checklists if c.role in roles]
         if len(known) < len(roles):
             missing = ", ".join(sorted(roles - {c.role for c in known}))
-            raise Bj30Error(f"profile {name!r} holds progress for roles with no checklist here ({missing}); "
-                            f"load their checklists before archiving it, or nothing of theirs would be in the archive")
+            raise Bj30Error(
+                f"profile {name!r} holds progress for roles with no checklist here ({missing}); "
+                f"load their checklists before archiving it, or nothing of theirs would be in the archive"
+            )
         data = build_export(self.policy, self.store, name, known)
         return render(data, "json")
 
@@ -435,13 +493,17 @@ class Workbench:
         """Delete a profile. One that holds anything is refused, unless `archive` names a file to
         write its JSON export to first: written (and synced) before anything is deleted."""
         if name == DEFAULT_PROFILE:
-            raise Bj30Error(f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first "
-                            f"(bj30 profile rename default NEW) to keep its progress under another name")
+            raise Bj30Error(
+                f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first "
+                f"(bj30 profile rename default NEW) to keep its progress under another name"
+            )
         self.store.profile(name)
         if self.store.holds_progress(name):
             if archive is None:
-                raise Bj30Error(f"profile {name!r} holds progress; nothing is deleted without its archive: add "
-                                f"--archive FILE.json to write its export first (bj30 import restores it)")
+                raise Bj30Error(
+                    f"profile {name!r} holds progress; nothing is deleted without its archive: add "
+                    f"--archive FILE.json to write its export first (bj30 import restores it)"
+                )
             write_export(archive, self.archive_profile(name), force)
         self.store.delete_profile(name)
         if self.config.get("profile") == name:
@@ -454,4 +516,3 @@ class Workbench:
         if self._store is not None:
             self._store.close()
             self._store = None
-

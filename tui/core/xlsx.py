@@ -31,8 +31,9 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise Bj30Error(f"writing .xlsx needs openpyxl, an optional extra: {INSTALL_HINT} "
-                        f"(or export .csv, which Excel opens too)") from None
+        raise Bj30Error(
+            f"writing .xlsx needs openpyxl, an optional extra: {INSTALL_HINT} (or export .csv, which Excel opens too)"
+        ) from None
     return openpyxl
 
 
@@ -88,10 +89,16 @@ def to_xlsx(data: ExportInput) -> bytes:
     today = local(data.exported).date()
 
     actions = open_actions((s.state for s in data.sections), today)
-    _sheet(book, "Open actions", ["role", "id", "text", "owner", "due", "overdue", "status"],
-           [[a.role, a.item_id, a.state.item.text, a.owner, _date(a.due), "overdue" if a.overdue else "",
-             STATUS_WORD[a.status]] for a in actions],
-           {"text": 70, "owner": 20, "due": 12, "role": 20})
+    _sheet(
+        book,
+        "Open actions",
+        ["role", "id", "text", "owner", "due", "overdue", "status"],
+        [
+            [a.role, a.item_id, a.state.item.text, a.owner, _date(a.due), "overdue" if a.overdue else "", STATUS_WORD[a.status]]
+            for a in actions
+        ],
+        {"text": 70, "owner": 20, "due": 12, "role": 20},
+    )
 
     date_at = {i for i, name in enumerate(CSV_COLUMNS) if name in DATE_COLUMNS}
     body: list[list[object]] = []
@@ -102,18 +109,49 @@ def to_xlsx(data: ExportInput) -> bytes:
         count = CSV_COLUMNS.index("evidence_count")
         values[count] = int(row[count])
         body.append(values)
-    _sheet(book, "Items", CSV_COLUMNS, body,
-           {"institution": 24, "role": 20, "measure_title": 30, "text": 70, "note": 50, "quote": 60, "owner": 20,
-            "due": 12, "completed": 12, "changed": 26, "evidence_to_keep": 40})
+    _sheet(
+        book,
+        "Items",
+        CSV_COLUMNS,
+        body,
+        {
+            "institution": 24,
+            "role": 20,
+            "measure_title": 30,
+            "text": 70,
+            "note": 50,
+            "quote": 60,
+            "owner": 20,
+            "due": 12,
+            "completed": 12,
+            "changed": 26,
+            "evidence_to_keep": 40,
+        },
+    )
 
-    summary = [[s.checklist.role, s.checklist.title, s.state.counts.done, s.state.counts.applicable,
-                s.state.counts.doing, s.state.counts.todo, s.state.counts.na, s.state.counts.percent / 100]
-               for s in data.sections]
+    summary = [
+        [
+            s.checklist.role,
+            s.checklist.title,
+            s.state.counts.done,
+            s.state.counts.applicable,
+            s.state.counts.doing,
+            s.state.counts.todo,
+            s.state.counts.na,
+            s.state.counts.percent / 100,
+        ]
+        for s in data.sections
+    ]
     if len(data.sections) > 1:
         c = data.counts
         summary.append(["all", "All checklists", c.done, c.applicable, c.doing, c.todo, c.na, c.percent / 100])
-    _sheet(book, "Summary", ["role", "title", "done", "applicable", "doing", "to do", "N/A", "progress"], summary,
-           {"title": 50, "role": 20})
+    _sheet(
+        book,
+        "Summary",
+        ["role", "title", "done", "applicable", "doing", "to do", "N/A", "progress"],
+        summary,
+        {"title": 50, "role": 20},
+    )
     for r in range(2, len(summary) + 2):
         book["Summary"].cell(row=r, column=8).number_format = "0%"
 

@@ -22,8 +22,9 @@ class ChoiceDialog(Dialog):
     }
     """
 
-    def __init__(self, title: str, choices: list[tuple[str, str]], current: str | None = None,
-                 hint: str = "enter chooses · escape cancels") -> None:
+    def __init__(
+        self, title: str, choices: list[tuple[str, str]], current: str | None = None, hint: str = "enter chooses · escape cancels"
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
@@ -33,8 +34,11 @@ class ChoiceDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
-            yield VimOptionList(*(Option(literal(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
-                                id="choices", markup=False)
+            yield VimOptionList(
+                *(Option(literal(label), id=f"choice-{i}") for i, (_, label) in enumerate(self.choices)),
+                id="choices",
+                markup=False,
+            )
             yield Label(self.hint, classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -39,8 +39,9 @@ class EvidenceDialog(Dialog):
             if self.hint:
                 yield Static(literal(f"To keep: {self.hint}").stylize("dim"), markup=False)
             yield Label("A file (its path: size and SHA-256 are recorded), a URL, or a reference (ref: forces one):")
-            yield Input(placeholder="~/minutes/2026-14.pdf · https://… · Minute 2026-14", id="evidence-target",
-                        max_length=MAX_TARGET)
+            yield Input(
+                placeholder="~/minutes/2026-14.pdf · https://… · Minute 2026-14", id="evidence-target", max_length=MAX_TARGET
+            )
             yield Input(placeholder="Note (optional): what it shows", id="evidence-note", max_length=MAX_EVIDENCE_NOTE)
             yield Static("", classes="dialog-error", markup=False)
             yield Label("enter attaches · tab moves · escape cancels", classes="dialog-hint")

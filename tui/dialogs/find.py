@@ -38,14 +38,19 @@ class FindDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="find-box"):
-            yield Input(value=self.initial, placeholder="Find in this measure (typos are fine)", id="find-input",
-                        max_length=MAX_FIND_CHARS)
+            yield Input(
+                value=self.initial,
+                placeholder="Find in this measure (typos are fine)",
+                id="find-input",
+                max_length=MAX_FIND_CHARS,
+            )
             yield Static("", id="find-count", classes="dialog-hint", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         count = self.mark_matches(event.value)
         self.query_one("#find-count", Static).update(
-            "" if not event.value.strip() else f"{count} match{'es' if count != 1 else ''} · enter keeps · escape clears")
+            "" if not event.value.strip() else f"{count} match{'es' if count != 1 else ''} · enter keeps · escape clears"
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -25,8 +25,9 @@ class GotoDialog(Dialog):
             yield Label("Go to", classes="dialog-title")
             yield Input(placeholder="e.g. 17, III, notice", id="goto-input", max_length=40)
             yield Static("", id="goto-error", classes="dialog-error", markup=False)
-            yield Static(Content(f"Type {accepted_places(self.policy)}; enter goes, escape cancels."),
-                         classes="dialog-hint", markup=False)
+            yield Static(
+                Content(f"Type {accepted_places(self.policy)}; enter goes, escape cancels."), classes="dialog-hint", markup=False
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -55,8 +55,9 @@ def describe_bindings(screen: Screen) -> list[tuple[str, Rows]]:
     """Sections of (keys, description): first the screen's and the app's keys that work where the
     focus is, then one section per panel class that has a HELP_SECTION title, focused or not."""
     app = screen.app
-    main = [(key, active.binding) for key, active in screen.active_bindings.items()
-            if active.node is screen or active.node is app]
+    main = [
+        (key, active.binding) for key, active in screen.active_bindings.items() if active.node is screen or active.node is app
+    ]
     sections: list[tuple[str, Rows]] = [("", _rows(screen, main))]
     seen: set[type] = set()
     for widget in screen.query("*"):

@@ -55,11 +55,14 @@ class NoteDialog(Dialog):
     """
 
     # Escape (cancel) comes from Dialog; ctrl+s must win over the TextArea's own keys.
-    BINDINGS = [Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
-                Binding("ctrl+r", "reload", "Reload", id="note.reload", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("ctrl+r", "reload", "Reload", id="note.reload", priority=True),
+    ]
 
-    def __init__(self, item_id: str, note: str, owner: str, due: str,
-                 save: Callable[[NoteEdit, NoteEdit], None] | None = None) -> None:
+    def __init__(
+        self, item_id: str, note: str, owner: str, due: str, save: Callable[[NoteEdit, NoteEdit], None] | None = None
+    ) -> None:
         super().__init__()
         self.item_id, self.note, self.owner, self.due = item_id, note, owner, due
         self.base = NoteEdit(note, owner, due)  # what the edit started from (as stored)
@@ -71,12 +74,18 @@ class NoteDialog(Dialog):
             yield TextArea(editable(self.note), id="note-text", soft_wrap=True, tab_behavior="focus", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Owner ")
-                yield Input(value=editable(self.owner), placeholder="who is responsible", id="note-owner",
-                            max_length=MAX_FIELD_CHARS, compact=True)
+                yield Input(
+                    value=editable(self.owner),
+                    placeholder="who is responsible",
+                    id="note-owner",
+                    max_length=MAX_FIELD_CHARS,
+                    compact=True,
+                )
             with Horizontal(classes="field"):
                 yield Label("Due   ")
-                yield Input(value=editable(self.due), placeholder="e.g. 2026-12-31", id="note-due", max_length=DUE_CHARS,
-                            compact=True)
+                yield Input(
+                    value=editable(self.due), placeholder="e.g. 2026-12-31", id="note-due", max_length=DUE_CHARS, compact=True
+                )
             yield Static("", classes="dialog-error", markup=False)
             yield Static("", id="note-theirs", markup=False)
             yield Label("ctrl+s saves · tab moves · escape cancels", classes="dialog-hint")
@@ -105,8 +114,9 @@ class NoteDialog(Dialog):
             except Conflict as exc:
                 now = exc.current
                 self.base = NoteEdit(now.note, now.owner, now.due)  # seen now: ctrl+s saves over it
-                self.show_error(f"{exc}. Not saved; your text is kept. ctrl+s saves yours over theirs, "
-                                f"ctrl+r loads theirs, escape cancels.")
+                self.show_error(
+                    f"{exc}. Not saved; your text is kept. ctrl+s saves yours over theirs, ctrl+r loads theirs, escape cancels."
+                )
                 self.query_one("#note-theirs", Static).update(literal(_stored(self.base)))
                 return
             except Bj30Error as exc:

@@ -33,12 +33,25 @@ class ProfileDialog(Dialog):
         name, institution, department = self.values
         with Vertical(classes="dialog"):
             yield Label("Edit profile" if self.editing else "New profile", classes="dialog-title")
-            yield Input(value=editable(name), placeholder="Profile name: lower-case letters, digits, hyphens (pku-hospital)",
-                        id="profile-name", max_length=MAX_PROFILE_NAME, disabled=self.editing)
-            yield Input(value=editable(institution), placeholder="Institution, e.g. Peking University",
-                        id="profile-institution", max_length=MAX_FIELD_CHARS)
-            yield Input(value=editable(department), placeholder="Department (optional)", id="profile-department",
-                        max_length=MAX_FIELD_CHARS)
+            yield Input(
+                value=editable(name),
+                placeholder="Profile name: lower-case letters, digits, hyphens (pku-hospital)",
+                id="profile-name",
+                max_length=MAX_PROFILE_NAME,
+                disabled=self.editing,
+            )
+            yield Input(
+                value=editable(institution),
+                placeholder="Institution, e.g. Peking University",
+                id="profile-institution",
+                max_length=MAX_FIELD_CHARS,
+            )
+            yield Input(
+                value=editable(department),
+                placeholder="Department (optional)",
+                id="profile-department",
+                max_length=MAX_FIELD_CHARS,
+            )
             yield Static("", classes="dialog-error", markup=False)
             yield Label("enter saves · tab moves · escape cancels", classes="dialog-hint")
 
@@ -61,5 +74,6 @@ class ProfileDialog(Dialog):
         if not institution:
             self.show_error("Say which institution this profile is for; it goes into reports.")
             return
-        self.dismiss(ProfileForm(name, institution,
-                                 as_saved(self.query_one("#profile-department", Input).value.strip(), old_department)))
+        self.dismiss(
+            ProfileForm(name, institution, as_saved(self.query_one("#profile-department", Input).value.strip(), old_department))
+        )

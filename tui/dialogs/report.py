@@ -51,8 +51,10 @@ class ReportDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="report-box"):
             yield Label("Export a report across one or more roles", classes="dialog-title")
-            yield SelectionList[str](*(Selection(literal(f"{title} ({role})"), role, role in self.chosen)
-                                       for role, title in self.roles), id="report-roles")
+            yield SelectionList[str](
+                *(Selection(literal(f"{title} ({role})"), role, role in self.chosen) for role, title in self.roles),
+                id="report-roles",
+            )
             yield Label(FORMATS_HINT + ":")
             yield Input(value=str(self._suggested), id="report-path")
             yield Static("", classes="dialog-error", markup=False)

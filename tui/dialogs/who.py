@@ -10,16 +10,24 @@ from textual.widgets import Label, Static
 from tui.core.provisions import STATUS_WORD, Provision
 from tui.dialogs.base import Dialog
 
-KIND_TEXT = {"duty": "must (duty)", "permission": "may (permission)", "limit": "limit", "support": "support",
-             "government": "government action"}
+KIND_TEXT = {
+    "duty": "must (duty)",
+    "permission": "may (permission)",
+    "limit": "limit",
+    "support": "support",
+    "government": "government action",
+}
 
 
 def clause_lines(provisions: list[Provision]) -> Content:
     """Each clause: who acts, what kind, for whom; then the words, departments and figures."""
     blocks: list[Content] = []
     for p in provisions:
-        head = Content.assemble(Content(p.actor).stylize("bold"), Content(f" · {KIND_TEXT[p.kind]}"),
-                                Content(f" · {STATUS_WORD[p.status]}").stylize("dim"))
+        head = Content.assemble(
+            Content(p.actor).stylize("bold"),
+            Content(f" · {KIND_TEXT[p.kind]}"),
+            Content(f" · {STATUS_WORD[p.status]}").stylize("dim"),
+        )
         lines = [head, Content(f"“{p.anchor}”").stylize("italic dim")]
         if p.roles:
             lines.append(Content("for: " + ", ".join(p.roles)).stylize("dim"))

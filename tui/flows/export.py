@@ -42,8 +42,9 @@ def _write(app: Bj30App, roles: Sequence[str], path: Path) -> None:
             app.notify(f"Wrote {count} items ({fmt}) to {path}{where}", title="Exported", timeout=10)
 
     if export_target_exists(path):  # a dangling link too
-        app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"),
-                        lambda yes: write(True) if yes else app.notify("Not exported."))
+        app.push_screen(
+            ConfirmDialog(f"{path} exists. Overwrite it?"), lambda yes: write(True) if yes else app.notify("Not exported.")
+        )
     else:
         write(False)
 

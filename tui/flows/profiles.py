@@ -56,8 +56,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
     def edited(form: ProfileForm | None) -> None:
         if form is None:
             return
-        if app.attempt(lambda: workbench.update_profile(workbench.profile_name, form.institution,
-                                                        form.department)) is not None:
+        if app.attempt(lambda: workbench.update_profile(workbench.profile_name, form.institution, form.department)) is not None:
             app.learn_profile()
             on_done()
 
@@ -78,5 +77,4 @@ def choose_role_lens(app: Bj30App, on_done: Callable[[], None]) -> None:
         app.notify(f"Role lens: {value}" if value else "Role lens off")
         on_done()
 
-    app.push_screen(ChoiceDialog("Role lens: mark the provisions that concern…", choices,
-                                 app.ui_state.role or ""), chosen)
+    app.push_screen(ChoiceDialog("Role lens: mark the provisions that concern…", choices, app.ui_state.role or ""), chosen)

@@ -41,10 +41,18 @@ def action_row(a: Action, role_width: int, id_width: int, *, two_lines: bool = F
     shown = f"{a.due} overdue" if a.overdue else (a.due or "—")
     due = Content(_fit(shown, DUE_WIDTH)).stylize("bold $error" if a.overdue else ("" if a.due else "dim"))
     return Content.assemble(
-        due, "  ", literal(_fit(a.owner or "—", OWNER_WIDTH)).stylize("" if a.owner else "dim"), "  ",
-        Content(_fit(STATUS_WORD[a.status], 6)).stylize("bold $warning" if a.status == "doing" else ""), "  ",
-        literal(_fit(a.role, role_width)).stylize("dim"), "  ", literal(_fit(a.item_id, id_width)).stylize("bold"),
-        "\n    " if two_lines else "  ", literal(" ".join(a.state.item.text.split())))
+        due,
+        "  ",
+        literal(_fit(a.owner or "—", OWNER_WIDTH)).stylize("" if a.owner else "dim"),
+        "  ",
+        Content(_fit(STATUS_WORD[a.status], 6)).stylize("bold $warning" if a.status == "doing" else ""),
+        "  ",
+        literal(_fit(a.role, role_width)).stylize("dim"),
+        "  ",
+        literal(_fit(a.item_id, id_width)).stylize("bold"),
+        "\n    " if two_lines else "  ",
+        literal(" ".join(a.state.item.text.split())),
+    )
 
 
 class ActionsScreen(Bj30Screen[None]):
@@ -115,19 +123,32 @@ class ActionsScreen(Bj30Screen[None]):
         id_width = max((len(a.item_id) for a in self.actions), default=4)
         late = sum(a.overdue for a in self.actions)
         who = self.owner or "everyone"
-        self.query_one("#actions-header", Static).update(Content.assemble(
-            Content("Open actions").stylize("bold"),
-            f" · {len(self.actions)} open, ", Content(f"{late} overdue").stylize("bold $error" if late else ""),
-            literal(f" · owner: {who} · by {'due date' if self.sort == 'due' else 'owner'}").stylize("dim")))
-        self.query_one("#actions-columns", Static).update(Content(
-            f"{'DUE':<{DUE_WIDTH}}  {'OWNER':<{OWNER_WIDTH}}  {'STATUS':<6}  {'ROLE':<{role_width}}  {'ITEM':<{id_width}}"
-            + ("" if self.size.width < WIDE_ENOUGH_FOR_ONE_LINE else "  WHAT")))
+        self.query_one("#actions-header", Static).update(
+            Content.assemble(
+                Content("Open actions").stylize("bold"),
+                f" · {len(self.actions)} open, ",
+                Content(f"{late} overdue").stylize("bold $error" if late else ""),
+                literal(f" · owner: {who} · by {'due date' if self.sort == 'due' else 'owner'}").stylize("dim"),
+            )
+        )
+        self.query_one("#actions-columns", Static).update(
+            Content(
+                f"{'DUE':<{DUE_WIDTH}}  {'OWNER':<{OWNER_WIDTH}}  {'STATUS':<6}  {'ROLE':<{role_width}}  {'ITEM':<{id_width}}"
+                + ("" if self.size.width < WIDE_ENOUGH_FOR_ONE_LINE else "  WHAT")
+            )
+        )
         self._two_lines = self.size.width < WIDE_ENOUGH_FOR_ONE_LINE
-        options = [Option(action_row(a, role_width, id_width, two_lines=self._two_lines), id=f"{a.role}/{a.item_id}")
-                   for a in self.actions]
+        options = [
+            Option(action_row(a, role_width, id_width, two_lines=self._two_lines), id=f"{a.role}/{a.item_id}")
+            for a in self.actions
+        ]
         if not options:
-            options = [Option(literal("Nothing open" + (f" for {self.owner}" if self.owner else "")
-                                      + ": every applicable item is done."), disabled=True)]
+            options = [
+                Option(
+                    literal("Nothing open" + (f" for {self.owner}" if self.owner else "") + ": every applicable item is done."),
+                    disabled=True,
+                )
+            ]
         listing.set_options(options)
         ids = [o.id for o in options]
         listing.highlighted = ids.index(keep) if keep in ids else (0 if self.actions else None)

@@ -42,8 +42,9 @@ WIDE_ENOUGH_FOR_COLUMNS = 110
 class ItemList(VimOptionList):
     """The checklist's items; enter (in the footer as Open) opens the item's measure."""
 
-    BINDINGS = [Binding("enter", "select", "Open", tooltip="Open the item's measure in the reader, quote marked",
-                        id="checklist.open")]
+    BINDINGS = [
+        Binding("enter", "select", "Open", tooltip="Open the item's measure in the reader, quote marked", id="checklist.open")
+    ]
 
 
 class ChecklistScreen(Bj30Screen[None]):
@@ -77,10 +78,16 @@ class ChecklistScreen(Bj30Screen[None]):
         Binding("u", "set('todo')", "To do", tooltip="Back to to do", id="checklist.todo"),
         Binding("a", "not_applicable", "N/A", tooltip="Not applicable (asks why)", id="checklist.na"),
         Binding("e", "edit_note", "Note", tooltip="Edit note, owner and due date", id="checklist.note"),
-        Binding("v", "add_evidence", "Evidence", tooltip="Attach evidence: a file, a URL or a reference",
-                id="checklist.evidence"),
-        Binding("V", "remove_evidence", "Remove ev.", tooltip="Remove one of the item's evidence (kept in the history)",
-                id="checklist.remove_evidence"),
+        Binding(
+            "v", "add_evidence", "Evidence", tooltip="Attach evidence: a file, a URL or a reference", id="checklist.evidence"
+        ),
+        Binding(
+            "V",
+            "remove_evidence",
+            "Remove ev.",
+            tooltip="Remove one of the item's evidence (kept in the history)",
+            id="checklist.remove_evidence",
+        ),
         Binding("f", "cycle_filter", "Filter", tooltip="Filter: all, open, done, N/A", id="checklist.filter"),
         Binding("x", "export", "Export", tooltip="Export as .md, .json, .csv or .xlsx", id="checklist.export"),
         Binding("escape", "back", "Back", tooltip="Back to the checklists", id="checklist.back"),
@@ -175,7 +182,6 @@ class ChecklistScreen(Bj30Screen[None]):
         self._fill(item_id)
         self._header()
 
-
     def watch_filter(self) -> None:
         if self.state is not None:
             self._fill(self.current_id)
@@ -193,13 +199,15 @@ class ChecklistScreen(Bj30Screen[None]):
         if workbench.read_only:
             extra.append("READ-ONLY")
         counts = self.state.counts
-        self.query_one(HeaderLine).show_where(
-            f"Checklist {c.role} · {counts.done}/{counts.applicable} done ({counts.percent}%)")
+        self.query_one(HeaderLine).show_where(f"Checklist {c.role} · {counts.done}/{counts.applicable} done ({counts.percent}%)")
         self.query_one("#checklist-title", Static).update(literal(c.title).stylize("bold"))
-        self.query_one("#checklist-progress", Static).update(Content.assemble(
-            progress_line(self.state.counts, bar_width(self.app.size.width, 16)),
-            Content(f" · filter: {self.filter}").stylize("dim"),
-            Content("".join(f" · {e}" for e in extra)).stylize("$warning")))
+        self.query_one("#checklist-progress", Static).update(
+            Content.assemble(
+                progress_line(self.state.counts, bar_width(self.app.size.width, 16)),
+                Content(f" · filter: {self.filter}").stylize("dim"),
+                Content("".join(f" · {e}" for e in extra)).stylize("$warning"),
+            )
+        )
 
     def _fill(self, keep: str | None) -> None:
         assert self.state is not None
@@ -211,8 +219,9 @@ class ChecklistScreen(Bj30Screen[None]):
             if not shown:
                 continue
             m = policy.measure(number)
-            head = Content.assemble(Content(f"Part {m.part} · ").stylize("dim"),
-                                    Content(f"{m.number}. {m.title}").stylize("bold $accent"))
+            head = Content.assemble(
+                Content(f"Part {m.part} · ").stylize("dim"), Content(f"{m.number}. {m.title}").stylize("bold $accent")
+            )
             options.append(Option(head, id=f"measure-{m.number}", disabled=True))
             options += [Option(self._row(s), id=s.item.id) for s in shown]
         listing = self.query_one("#items", OptionList)
@@ -225,7 +234,8 @@ class ChecklistScreen(Bj30Screen[None]):
             listing.highlighted = first
         if not any(not o.disabled for o in options):
             self.query_one("#item-detail-text", Static).update(
-                Content(f"No items match the filter '{self.filter}'. Press f to change it."))
+                Content(f"No items match the filter '{self.filter}'. Press f to change it.")
+            )
         else:
             self._detail()
 
@@ -251,8 +261,9 @@ class ChecklistScreen(Bj30Screen[None]):
             target.update("")
             return
         workbench = self.bj30.workbench
-        found = self.bj30.attempt(lambda: (workbench.item_evidence(self.role, s.item.id),
-                                           workbench.history(self.role, s.item.id)))
+        found = self.bj30.attempt(
+            lambda: (workbench.item_evidence(self.role, s.item.id), workbench.history(self.role, s.item.id))
+        )
         evidence, history = found if found is not None else ([], [])
         target.update(Content("\n").join(detail_lines(s, evidence, history)))
         self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False)
@@ -297,7 +308,8 @@ class ChecklistScreen(Bj30Screen[None]):
             listing.remove_options(gone)
             if listing.highlighted is None:
                 self.query_one("#item-detail-text", Static).update(
-                    Content(f"No items match the filter '{self.filter}'. Press f to change it."))
+                    Content(f"No items match the filter '{self.filter}'. Press f to change it.")
+                )
             else:
                 self._detail()
         self._header()
@@ -334,9 +346,16 @@ class ChecklistScreen(Bj30Screen[None]):
             # Refused (Conflict) if another officer changed a field since `base` was read: the
             # dialog stays open with the typed text and shows theirs.
             try:
-                saved.append(self.bj30.workbench.update(
-                    self.role, item, note=edit.note, owner=edit.owner, due=edit.due,
-                    expect={"note": base.note, "owner": base.owner, "due": base.due}))
+                saved.append(
+                    self.bj30.workbench.update(
+                        self.role,
+                        item,
+                        note=edit.note,
+                        owner=edit.owner,
+                        due=edit.due,
+                        expect={"note": base.note, "owner": base.owner, "due": base.due},
+                    )
+                )
             except Conflict:
                 self.reload(keep=item.id, quiet=True)
                 raise
@@ -389,13 +408,17 @@ class ChecklistScreen(Bj30Screen[None]):
         def chosen(value: str | None) -> None:
             if value is not None:
                 number = int(value)
-                self.app.push_screen(ConfirmDialog(f"Remove evidence {number} of {s.item.id}: "
-                                                   f"{attached[number - 1].label}?"),
-                                     lambda yes: remove(number) if yes else None)
+                self.app.push_screen(
+                    ConfirmDialog(f"Remove evidence {number} of {s.item.id}: {attached[number - 1].label}?"),
+                    lambda yes: remove(number) if yes else None,
+                )
 
-        self.app.push_screen(ChoiceDialog(f"Remove which evidence of {s.item.id}?",
-                                          [(str(n), f"{n}. {e.label}") for n, e in enumerate(attached, start=1)]),
-                             chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                f"Remove which evidence of {s.item.id}?", [(str(n), f"{n}. {e.label}") for n, e in enumerate(attached, start=1)]
+            ),
+            chosen,
+        )
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTER_NAMES[(FILTER_NAMES.index(self.filter) + 1) % len(FILTER_NAMES)]
@@ -419,16 +442,19 @@ class ChecklistScreen(Bj30Screen[None]):
         self.dismiss(None)
 
 
-def detail_lines(s: ItemState, evidence: list[Evidence] | None = None,
-                 history: list[HistoryEntry] | None = None) -> list[Content]:
+def detail_lines(
+    s: ItemState, evidence: list[Evidence] | None = None, history: list[HistoryEntry] | None = None
+) -> list[Content]:
     """The detail pane: what the officer recorded (status, owner, due, note) first, then the
     statement (the row shows its start) and its grounds (quote, guidance, facts): an N/A reason
     or a note's last line is never below the fold, at 80x24 either."""
     it, p = s.item, s.progress
     cited = ", ".join(str(n) for n in it.measures)
     lines: list[Content] = [
-        Content.assemble(Content(it.id).stylize("bold"), Content(
-            f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim")),
+        Content.assemble(
+            Content(it.id).stylize("bold"),
+            Content(f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim"),
+        ),
     ]
     state = [Content(f"Status: {STATUS_WORD[p.status]}").stylize("bold")]
     if p.completed and p.status == "done":
@@ -445,11 +471,19 @@ def detail_lines(s: ItemState, evidence: list[Evidence] | None = None,
         lines.append(Content.assemble(Content(label).stylize("bold"), literal(p.note)))
     for n, e in enumerate(evidence or [], start=1):
         facts = f" ({e.facts()})" if e.kind == "file" else ""
-        lines.append(Content.assemble(Content("Evidence " if n == 1 else "         ").stylize("bold"),
-                                      literal(f"{n}. {e.label}{facts}" + (f" · {e.note}" if e.note else ""))))
+        lines.append(
+            Content.assemble(
+                Content("Evidence " if n == 1 else "         ").stylize("bold"),
+                literal(f"{n}. {e.label}{facts}" + (f" · {e.note}" if e.note else "")),
+            )
+        )
     if s.needs_review:
-        lines.append(Content("Review: the quote or the measure's text changed since this item was marked; "
-                             "check the mark still holds, then mark it again.").stylize("$warning"))
+        lines.append(
+            Content(
+                "Review: the quote or the measure's text changed since this item was marked; "
+                "check the mark still holds, then mark it again."
+            ).stylize("$warning")
+        )
     lines.append(literal(it.text))
     lines.append(literal(f"“{it.quote}”").stylize("italic dim"))
     if it.guidance:
@@ -457,6 +491,8 @@ def detail_lines(s: ItemState, evidence: list[Evidence] | None = None,
     lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
     if history:
         lines.append(Content("History").stylize("bold"))
-        lines += [literal(f"  {format_stamp(h.at, with_offset=False)}  {sentence(h.field, h.old, h.new, h.item_id, h.by)}")
-                  for h in reversed(history)]  # newest first
+        lines += [
+            literal(f"  {format_stamp(h.at, with_offset=False)}  {sentence(h.field, h.old, h.new, h.item_id, h.by)}")
+            for h in reversed(history)
+        ]  # newest first
     return lines

@@ -31,8 +31,7 @@ class ReaderScreen(Bj30Screen[None]):
     BINDINGS = [
         Binding("n", "next", "Next", id="reader.next"),
         Binding("p", "previous", "Prev", id="reader.previous"),
-        Binding("g", "goto", "Go to", tooltip="Go to a measure, a part, the notice or the preamble",
-                id="reader.goto"),
+        Binding("g", "goto", "Go to", tooltip="Go to a measure, a part, the notice or the preamble", id="reader.goto"),
         Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="reader.back"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="reader.forward"),
         # The reader's, not the text panel's: space pages the text from the contents too.
@@ -41,8 +40,7 @@ class ReaderScreen(Bj30Screen[None]):
         Binding("c", "copy_citation", "Copy citation", show=False, id="reader.copy_citation"),
         Binding("r", "role_lens", "Role lens", show=False, id="reader.role_lens"),
         Binding("f", "find", "Find in measure", show=False, id="reader.find"),
-        Binding("w", "who_acts", "Who acts", tooltip="Who acts in each clause of this measure", show=False,
-                id="reader.who_acts"),
+        Binding("w", "who_acts", "Who acts", tooltip="Who acts in each clause of this measure", show=False, id="reader.who_acts"),
     ]
 
     def __init__(self, policy: Policy, start: Place) -> None:
@@ -124,8 +122,9 @@ class ReaderScreen(Bj30Screen[None]):
     def place(self) -> Place | None:
         return self.history.current
 
-    def open(self, place: Place, highlights: list[Span] | None = None, *, scroll_to: int | None = None,
-             record: bool = True) -> None:
+    def open(
+        self, place: Place, highlights: list[Span] | None = None, *, scroll_to: int | None = None, record: bool = True
+    ) -> None:
         """Show `place` with `highlights` marked; `record` adds it to the history (back/forward do not)."""
         if record:
             self.history.visit(place)
@@ -212,8 +211,11 @@ class ReaderScreen(Bj30Screen[None]):
             return
         target = step(self.policy, self.place, delta)
         if target is None:
-            self.notify("This is the last part of the policy." if delta > 0 else "This is the start of the policy.",
-                        severity="information", timeout=2)
+            self.notify(
+                "This is the last part of the policy." if delta > 0 else "This is the start of the policy.",
+                severity="information",
+                timeout=2,
+            )
             return
         self.open(target)
 

@@ -22,8 +22,13 @@ def role_prompt(state: ChecklistState, bar: int = 20) -> Content:
     c = state.checklist
     origin = "" if c.is_builtin else f"   (your file: {c.source})"
     review = f"   · {len(state.needing_review)} to review" if state.needing_review else ""
-    return Content.assemble(literal(c.title).stylize("bold"), literal(f"   {c.role}{origin}").stylize("dim"), "\n",
-                            progress_line(state.counts, bar), Content(review).stylize("$warning"))
+    return Content.assemble(
+        literal(c.title).stylize("bold"),
+        literal(f"   {c.role}{origin}").stylize("dim"),
+        "\n",
+        progress_line(state.counts, bar),
+        Content(review).stylize("$warning"),
+    )
 
 
 class RolesScreen(Bj30Screen[None]):
@@ -50,10 +55,14 @@ class RolesScreen(Bj30Screen[None]):
         Binding("l", "app.checklists", "Checklists", show=False, id="checklists.checklists"),
         Binding("P", "profiles", "Profile", id="checklists.profiles"),
         Binding("r", "role_lens", "Role lens", id="checklists.role_lens"),
-        Binding("a", "app.open_actions", "Actions", tooltip="Open actions: every item to do or in progress, "
-                "by due date", id="checklists.actions"),
-        Binding("x", "report", "Report", tooltip="Export one report across one or more roles",
-                id="checklists.report"),
+        Binding(
+            "a",
+            "app.open_actions",
+            "Actions",
+            tooltip="Open actions: every item to do or in progress, by due date",
+            id="checklists.actions",
+        ),
+        Binding("x", "report", "Report", tooltip="Export one report across one or more roles", id="checklists.report"),
     ]
 
     def __init__(self) -> None:
@@ -88,8 +97,9 @@ class RolesScreen(Bj30Screen[None]):
         who = profile.institution or "no institution yet: P sets it"
         lens = app.ui_state.role or "none"
         # "Checklists" itself is in the header line above.
-        self.query_one("#checklists-header", Static).update(Content.assemble(
-            literal(f"Profile {profile.name} ({who})"), literal(f" · lens: {lens}").stylize("dim")))
+        self.query_one("#checklists-header", Static).update(
+            Content.assemble(literal(f"Profile {profile.name} ({who})"), literal(f" · lens: {lens}").stylize("dim"))
+        )
         self._states = states
         self._show_roles(states)
 

@@ -73,8 +73,12 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
 
     def compose(self) -> ComposeResult:
         yield HeaderLine("Search")
-        yield Input(value=self.initial_query, placeholder="Search the 30 Measures, checklists and notes",
-                    id="search-input", max_length=MAX_QUERY_CHARS)
+        yield Input(
+            value=self.initial_query,
+            placeholder="Search the 30 Measures, checklists and notes",
+            id="search-input",
+            max_length=MAX_QUERY_CHARS,
+        )
         yield Static("", id="search-status", markup=False)
         yield HitList(id="search-hits")
         yield KeysLine()

@@ -66,14 +66,18 @@ class ContentsList(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Down", tooltip="Move down the contents", show=False, id="contents.down"),
         Binding("up,k", "cursor(-1)", "Up", tooltip="Move up the contents", show=False, id="contents.up"),
-        Binding("pagedown", "page(1)", "Page down", tooltip="Move a page down the contents", show=False,
-                id="contents.page_down"),
-        Binding("pageup", "page(-1)", "Page up", tooltip="Move a page up the contents", show=False,
-                id="contents.page_up"),
+        Binding("pagedown", "page(1)", "Page down", tooltip="Move a page down the contents", show=False, id="contents.page_down"),
+        Binding("pageup", "page(-1)", "Page up", tooltip="Move a page up the contents", show=False, id="contents.page_up"),
         Binding("home", "jump(0)", "First", tooltip="First entry of the contents", show=False, id="contents.first"),
         Binding("end", "jump(-1)", "Last", tooltip="Last entry of the contents", show=False, id="contents.last"),
-        Binding("enter", "open", "Open", tooltip="Open the highlighted entry (a part opens its first measure)",
-                show=False, id="contents.open"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            tooltip="Open the highlighted entry (a part opens its first measure)",
+            show=False,
+            id="contents.open",
+        ),
     ]
 
     class Opened(Message):

@@ -33,9 +33,15 @@ def header_text(where: str, right: str, width: int) -> Content:
     room = width - 2 - cell_len(left) - 3
     shown_right = ellipsize(right, room, cell_len) if right and room >= MIN_RIGHT else ""
     pad = width - 2 - cell_len(left) - cell_len(shown_right)
-    name, rest = (APP, left[len(APP):]) if left.startswith(APP) else ("", left)
-    return Content.assemble(" ", Content(name).stylize("bold $accent"), Content(rest),
-                            " " * max(1, pad), Content(shown_right).stylize("$text-muted"), " ")
+    name, rest = (APP, left[len(APP) :]) if left.startswith(APP) else ("", left)
+    return Content.assemble(
+        " ",
+        Content(name).stylize("bold $accent"),
+        Content(rest),
+        " " * max(1, pad),
+        Content(shown_right).stylize("$text-muted"),
+        " ",
+    )
 
 
 class HeaderLine(Widget):

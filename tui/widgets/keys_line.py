@@ -36,6 +36,7 @@ class Key:
 def fit_keys(keys: list[Key], width: int, palette: Key | None = None) -> tuple[list[Key], bool]:
     """The keys that fit in `width` cells, in order, Help kept whatever else goes; and whether the
     palette entry (right-aligned) fits too."""
+
     def length(chosen: list[Key]) -> int:
         return sum(len(k.shown) + 1 + len(k.description) for k in chosen) + len(GAP) * max(0, len(chosen) - 1) + 1
 
@@ -45,8 +46,9 @@ def fit_keys(keys: list[Key], width: int, palette: Key | None = None) -> tuple[l
         if not droppable:
             break
         del chosen[droppable[-1]]
-    room_for_palette = palette is not None and length(chosen) + len(GAP) + len(palette.shown) + 1 + \
-        len(palette.description) + 1 <= width
+    room_for_palette = (
+        palette is not None and length(chosen) + len(GAP) + len(palette.shown) + 1 + len(palette.description) + 1 <= width
+    )
     return chosen, room_for_palette
 
 
@@ -57,6 +59,7 @@ def _entry_length(k: Key) -> int:
 def lay_out(keys: list[Key], width: int, palette: Key | None = None) -> tuple[list[list[Key]], bool]:
     """The keys in lines of `width` cells (at most MAX_LINES), in order; when even those do not
     hold them all, the last give way (Help never). And whether the palette fits on the last line."""
+
     def pack(chosen: list[Key]) -> list[list[Key]]:
         lines: list[list[Key]] = [[]]
         used = 1

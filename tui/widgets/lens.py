@@ -23,24 +23,32 @@ def mark_style(cover: ProvisionCoverage) -> str:
 
 def legend() -> Content:
     words = [Content(KIND_WORD[k]).stylize(f"underline {s}") for k, s in KIND_STYLE.items()]
-    return Content.assemble(Content("Marked: ").stylize("dim"), Content(" · ").join(words),
-                            Content("  (underlined: covered by an item; italic: excluded)").stylize("dim"))
+    return Content.assemble(
+        Content("Marked: ").stylize("dim"),
+        Content(" · ").join(words),
+        Content("  (underlined: covered by an item; italic: excluded)").stylize("dim"),
+    )
 
 
 def build_lens(role_title: str, covers: list[ProvisionCoverage], items: list[ItemState]) -> Lens:
     status = {s.item.id: s.status for s in items}
-    lines: list[Content] = [literal(f"{role_title}: {len(covers)} provision{'s' if len(covers) != 1 else ''} "
-                                    f"of this measure concern you").stylize("bold")]
+    lines: list[Content] = [
+        literal(f"{role_title}: {len(covers)} provision{'s' if len(covers) != 1 else ''} of this measure concern you").stylize(
+            "bold"
+        )
+    ]
     if covers:
         lines.append(legend())
     for c in covers:
         p = c.provision
-        head = Content.assemble(Content(f"{KIND_WORD[p.kind]:<8}").stylize(KIND_STYLE.get(p.kind, "")), " ",
-                                Content(p.id).stylize("bold"),
-                                Content(f" · {STATUS_WORD[p.status]}" if p.status != "in-force" else "").stylize("dim"))
+        head = Content.assemble(
+            Content(f"{KIND_WORD[p.kind]:<8}").stylize(KIND_STYLE.get(p.kind, "")),
+            " ",
+            Content(p.id).stylize("bold"),
+            Content(f" · {STATUS_WORD[p.status]}" if p.status != "in-force" else "").stylize("dim"),
+        )
         if c.items:
-            cover = Content(", ").join((
-                Content.assemble(status_box(status.get(i, "todo")), " ", i) for i in c.items))
+            cover = Content(", ").join((Content.assemble(status_box(status.get(i, "todo")), " ", i) for i in c.items))
         else:
             cover = literal(f"excluded: {c.excluded}").stylize("dim italic")
         lines.append(Content.assemble(head, "  ", cover))

@@ -71,8 +71,9 @@ class MeasureView(VerticalScroll, can_focus=True):
         section.display = True
         return section
 
-    def show(self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None,
-             lens: Lens | None = None) -> None:
+    def show(
+        self, place: Place, highlights: list[Span] | None = None, scroll_to: int | None = None, lens: Lens | None = None
+    ) -> None:
         """Show `place`; `highlights` are character spans of its text to mark.
 
         The view scrolls to character `scroll_to` of the text, or else to the first highlight.
@@ -112,8 +113,7 @@ class MeasureView(VerticalScroll, can_focus=True):
             body = body.stylize(style, offset + start, offset + end)
         for start, end in highlights or []:
             body = body.stylize("reverse", offset + start, offset + end)
-        self._head.update(Content.assemble(Content(where).stylize("dim"), "\n\n",
-                                           Content(title).stylize("bold $accent")))
+        self._head.update(Content.assemble(Content(where).stylize("dim"), "\n\n", Content(title).stylize("bold $accent")))
         self._body.update(body)
         notes = Content("\n".join(f"Note on the translation: {e}" for e in errata)) if errata else None
         self._section(notes, "errata")

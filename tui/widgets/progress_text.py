@@ -55,7 +55,11 @@ def item_line(s: ItemState, *, columns: bool = False, id_width: int = 0, today: 
     if columns:
         p = s.progress
         late = today is not None and s.status in ("todo", "doing") and is_overdue(p.due, today)
-        parts += ["  ", literal(_fit(p.owner, OWNER_COLUMN)).stylize("$text-muted"), " ",
-                  Content(_fit(p.due, DUE_COLUMN)).stylize("bold $error" if late else "$text-muted")]
+        parts += [
+            "  ",
+            literal(_fit(p.owner, OWNER_COLUMN)).stylize("$text-muted"),
+            " ",
+            Content(_fit(p.due, DUE_COLUMN)).stylize("bold $error" if late else "$text-muted"),
+        ]
     parts += [flag, "  ", literal(s.item.text).stylize("dim" if s.status == "na" else "")]
     return Content.assemble(*parts)

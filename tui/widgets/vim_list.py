@@ -70,6 +70,7 @@ class VimOptionList(OptionList):
         self._option_render_cache.clear()
         self._update_lines()  # the new virtual size
         self.refresh()
-        enabled = [i for i in range(row or 0, count) if not self._options[i].disabled][:1] or \
-                  [i for i in range(min(row or 0, count) - 1, -1, -1) if not self._options[i].disabled][:1]
+        enabled = [i for i in range(row or 0, count) if not self._options[i].disabled][:1] or [
+            i for i in range(min(row or 0, count) - 1, -1, -1) if not self._options[i].disabled
+        ][:1]
         self.highlighted = enabled[0] if enabled else None
