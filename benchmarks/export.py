@@ -16,11 +16,11 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from tui.core.checklist_loader import load_default_catalog
-from tui.core.export import FORMATS, build_export, render
-from tui.core.policy_loader import load_policy
-from tui.core.status import STATUSES
-from tui.core.store import DEFAULT_PROFILE, Store
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.content.policy_loader import load_policy
+from tui.core.export.rows import FORMATS, build_export, render
+from tui.core.progress.status import STATUSES
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store
 
 
 def main() -> None:

@@ -30,11 +30,12 @@ from pathlib import Path
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
-from tui.core import english, toml
-from tui.core.places import Place
-from tui.core.policy_loader import load_policy
-from tui.core.search import SearchIndex, Unit, policy_units, words_with_spans
-from tui.core.thesaurus import checked_thesaurus
+from tui.core.content.places import Place
+from tui.core.content.policy_loader import load_policy
+from tui.core.files import toml
+from tui.core.search import english
+from tui.core.search.index import SearchIndex, Unit, policy_units, words_with_spans
+from tui.core.search.thesaurus import checked_thesaurus
 
 RELEVANCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relevance.toml"
 KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")

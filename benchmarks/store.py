@@ -32,13 +32,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from tui.core.atomic import write_atomic
-from tui.core.checklist_loader import load_default_catalog
-from tui.core.policy_loader import load_policy
-from tui.core.progress import checklist_state
-from tui.core.status import STATUSES
-from tui.core.store import DEFAULT_PROFILE
-from tui.core.store_api import ProgressStore, open_store, parse_location
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.content.policy_loader import load_policy
+from tui.core.files.atomic import write_atomic
+from tui.core.progress.state import checklist_state
+from tui.core.progress.status import STATUSES
+from tui.core.store.api import ProgressStore, open_store, parse_location
+from tui.core.store.sqlite import DEFAULT_PROFILE
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SHARED = "shared"

@@ -30,8 +30,8 @@ def pct(values: list[float], p: float) -> float:
 
 def big_checklist(items: int) -> str:
     """A valid user checklist of `items` items, quoting the built-in items' quotes in turn."""
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
 
     sources = [it for c in load_default_catalog(load_policy()).checklists for it in c.items]
     out = ['role = "big"', 'title = "A big checklist"', 'audience = "Benchmarks"', 'description = "Many items"', ""]
@@ -109,7 +109,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
             os.environ[var] = str(Path(tmp) / var.lower())
-        from tui import locations
+        from tui.core import locations
 
         folder = locations.user_checklists_dir()
         folder.mkdir(parents=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tui.core.checklist import BUILTIN
-from tui.core.checklist_loader import validate_file
-from tui.core.coverage import coverage
-from tui.core.policy_loader import load_policy
-from tui.core.provisions import load_register
+from tui.core.content.checklist import BUILTIN
+from tui.core.content.checklist_loader import validate_file
+from tui.core.content.coverage import coverage
+from tui.core.content.policy_loader import load_policy
+from tui.core.content.provisions import load_register
 
 
 def main(argv: list[str]) -> int:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from tui.app import Bj30App
-from tui.core.store import Store
+from tui.core.store.sqlite import Store
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SAMPLE = [

@@ -34,7 +34,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture
 def policy():
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.policy_loader import load_policy
 
     return load_policy()
 
@@ -43,7 +43,7 @@ def policy():
 def make_app(tmp_path: Path):
     """Builds the app over a UI state file and a progress store in this test's folder (or `folder`)."""
     from tui.app import Bj30App
-    from tui.core.policy import Policy
+    from tui.core.content.policy import Policy
 
     def make(policy: Policy | None = None, *, folder: Path | None = None) -> Bj30App:
         where = folder or tmp_path

@@ -8,12 +8,12 @@ import json
 import pytest
 
 from tests.helpers import run_cli
-from tui.core.actions import is_overdue, open_actions, owners
-from tui.core.checklist import Checklist
-from tui.core.checklist_loader import load_default_catalog
-from tui.core.policy import Policy
-from tui.core.progress import checklist_state
-from tui.core.store import Store
+from tui.core.content.checklist import Checklist
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.content.policy import Policy
+from tui.core.progress.actions import is_overdue, open_actions, owners
+from tui.core.progress.state import checklist_state
+from tui.core.store.sqlite import Store
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -9,7 +9,7 @@ from textual.widgets import Input, OptionList, TextArea
 
 from tests.helpers import plain
 from tui.app import Bj30App
-from tui.core.store import Store
+from tui.core.store.sqlite import Store
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_path import ExportPathDialog
@@ -25,8 +25,8 @@ SIZE = (100, 30)
 
 
 def size_of(role: str) -> int:
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
 
     return len(load_default_catalog(load_policy()).require(role).items)
 
@@ -210,7 +210,7 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         assert "Items citing this measure" in lens_text
         assert "[x] uni-020" in lens_text and "[ ] uni-021" in lens_text
         # Every provision of measure 17 that concerns a university is marked, not only the quoted ones.
-        from tui.core.provisions import load_register
+        from tui.core.content.provisions import load_register
 
         mine = [p for p in load_register().in_measure(17) if "university" in p.roles and p.kind != "government"]
         marked = {(s.start, s.end) for s in view._body.visual.spans if "underline" in str(s.style) or "italic" in str(s.style)}
@@ -380,7 +380,7 @@ async def test_export_dialog_refuses_folders_and_missing_folders(tmp_path: Path,
 
 
 async def test_w_shows_who_acts_in_each_clause(make_app) -> None:
-    from tui.core.provisions import load_register
+    from tui.core.content.provisions import load_register
     from tui.dialogs.who import WhoDialog
 
     app = make_app()

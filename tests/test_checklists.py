@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
-from tui import locations
-from tui.core.checklist import fingerprint, normalise_space
-from tui.core.checklist_loader import load_catalog, load_default_catalog, validate_file, validate_text
-from tui.core.coverage import coverage
-from tui.core.policy import Policy
-from tui.core.provisions import load_register
+from tui.core import locations
+from tui.core.content.checklist import fingerprint, normalise_space
+from tui.core.content.checklist_loader import load_catalog, load_default_catalog, validate_file, validate_text
+from tui.core.content.coverage import coverage
+from tui.core.content.policy import Policy
+from tui.core.content.provisions import load_register
 
 ROLES = ["university", "soe", "research-institution", "medical-institution", "tech-enterprise"]
 MINIMUM = {"university": 15, "soe": 15, "research-institution": 15, "medical-institution": 10, "tech-enterprise": 10}
@@ -222,7 +222,7 @@ def test_validate_says_what_the_loader_will_do_with_a_taken_role(
 
 
 def test_one_id_rule_in_the_readme_and_the_validator(policy: Policy) -> None:
-    from tui.core.ids import ITEM_ID_RULE, NAME_RULE
+    from tui.core.content.ids import ITEM_ID_RULE, NAME_RULE
 
     readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
     assert f"a `role` uses {NAME_RULE}" in readme and f"an item `id` uses {ITEM_ID_RULE}" in readme

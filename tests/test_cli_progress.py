@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
-from tui import locations
-from tui.core.store import Store
+from tui.core import locations
+from tui.core.store.sqlite import Store
 
 
 def test_mark_commits_and_checklist_json_shows_it(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,11 +106,11 @@ def test_mark_as_a_subprocess_exits_zero_only_when_committed(tmp_path: Path) -> 
 
 
 def test_checklist_text_shows_owner_due_and_completion_in_the_apps_order(capsys: pytest.CaptureFixture[str], local_zone) -> None:
-    from tui.core.actions import in_app_order
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
-    from tui.core.progress import checklist_state
-    from tui.core.store import Store
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
+    from tui.core.progress.actions import in_app_order
+    from tui.core.progress.state import checklist_state
+    from tui.core.store.sqlite import Store
 
     local_zone("Asia/Shanghai")
     run_cli(capsys, "profile", "create", "pku", "--institution", "Peking University")

@@ -173,7 +173,7 @@ def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
 def test_search_on_a_terminal_is_grouped_under_headings(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.core import textout
+    from tui.core.text import textout
 
     monkeypatch.setattr(textout, "is_tty", lambda stream: True)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -210,7 +210,7 @@ def test_terminal_output_wraps_to_the_width_and_honours_no_color(
 ) -> None:
     import os as _os
 
-    from tui.core import textout
+    from tui.core.text import textout
 
     monkeypatch.setattr(textout, "is_tty", lambda stream: True)
     monkeypatch.setattr(textout.shutil, "get_terminal_size", lambda fallback=(80, 24): _os.terminal_size((60, 24)))

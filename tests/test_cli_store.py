@@ -14,9 +14,9 @@ import pytest
 
 from tests import pg
 from tests.helpers import run_cli
-from tui import locations
-from tui.core.store import DEFAULT_PROFILE, Store
-from tui.core.store_api import open_store, parse_location
+from tui.core import locations
+from tui.core.store.api import open_store, parse_location
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -28,8 +28,8 @@ def url():
 
 
 def fp(role: str, item: str) -> str:
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
 
     found = load_default_catalog(load_policy()).require(role).item(item)
     assert found is not None
@@ -125,7 +125,7 @@ def test_no_server_the_cli_says_why_and_saves_nothing(capsys, url: str) -> None:
 
 
 def _fill_local(tmp_path: Path) -> Path:
-    from tui.core.evidence import make
+    from tui.core.progress.evidence import make
 
     path = locations.store_path()
     store = Store.open(path).store

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.policy import Policy
+from tui.core.content.policy import Policy
 
 SOURCE = Path(__file__).parent / "data" / "policy.en.txt"
 SOURCE_LINES = SOURCE.read_text(encoding="utf-8").split("\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.evidence import EvidenceError, check, make
+from tui.core.progress.evidence import EvidenceError, check, make
 
 
 def test_a_file_is_recorded_with_its_path_size_digest_and_time(tmp_path: Path) -> None:
@@ -79,8 +79,8 @@ import io  # noqa: E402
 import json  # noqa: E402
 
 from tests.helpers import run_cli  # noqa: E402
-from tui import locations  # noqa: E402
-from tui.core.store import Store  # noqa: E402
+from tui.core import locations  # noqa: E402
+from tui.core.store.sqlite import Store  # noqa: E402
 
 
 def _evidence_json(capsys, *args: str) -> list[dict]:

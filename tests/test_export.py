@@ -13,14 +13,14 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from tests.helpers import run_cli
-from tui.core.checklist import Checklist
-from tui.core.checklist_loader import load_default_catalog
+from tui.core.content.checklist import Checklist
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.content.policy import Policy
 from tui.core.errors import Bj30Error
-from tui.core.export import CSV_COLUMNS, ExportInput, build_export, format_for, policy_fingerprint, render, to_json
-from tui.core.importer import import_progress
-from tui.core.policy import Policy
-from tui.core.progress import checklist_state
-from tui.core.store import Store
+from tui.core.export.rows import CSV_COLUMNS, ExportInput, build_export, format_for, policy_fingerprint, render, to_json
+from tui.core.progress.state import checklist_state
+from tui.core.store.importer import import_progress
+from tui.core.store.sqlite import Store
 
 HOSTILE = [
     "- [x] forged done item",
@@ -487,8 +487,8 @@ def test_import_keeps_newer_changes_and_reports_them(policy: Policy, university:
 def test_cli_export_writes_atomically_and_never_overwrites_without_force(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
 
     soe_items = len(load_default_catalog(load_policy()).require("soe").items)
     run_cli(capsys, "mark", "soe", "soe-001", "done", "--note", "- [x] not an item")
@@ -572,7 +572,7 @@ def test_cli_xlsx_is_written_to_a_file_and_never_to_a_terminal(
     code, _, err = run_cli(capsys, "export", "soe", "-o", str(tmp_path / "soe.xlsx"))
     assert code == 0, err
     assert openpyxl.load_workbook(tmp_path / "soe.xlsx").sheetnames == ["Open actions", "Items", "Summary"]
-    monkeypatch.setattr("tui.cli_export.is_tty", lambda stream: True)
+    monkeypatch.setattr("tui.cli.export.is_tty", lambda stream: True)
     code, out, err = run_cli(capsys, "export", "soe", "--format", "xlsx")
     assert code == 1 and out == "" and "binary file" in err and "-o FILE.xlsx" in err
 
@@ -590,7 +590,7 @@ def test_cli_xlsx_is_written_to_a_file_and_never_to_a_terminal(
     ],
 )
 def test_escaping_leaves_plain_text_plain(text: str, raw: str) -> None:
-    from tui.core.markdown import escape_inline
+    from tui.core.export.markdown import escape_inline
 
     assert escape_inline(text) == raw
     rendered = MarkdownIt("gfm-like").render(f"x {raw}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from tui.core.fit import ellipsize
+from tui.core.text.fit import ellipsize
 
 TITLE = "Strengthen the Overall Planning of Science and Technology Innovation"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.app import Bj30App
-from tui.core.places import NOTICE, PREAMBLE, where_label
-from tui.core.policy import Policy
-from tui.core.store import Store
+from tui.core.content.places import NOTICE, PREAMBLE, where_label
+from tui.core.content.policy import Policy
+from tui.core.store.sqlite import Store
 from tui.widgets.header_line import HeaderLine, header_text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.core.history import History
+from tui.core.navigation import History
 
 
 def test_back_and_forward() -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList, SelectionList
 
 from tests.helpers import plain
 from tui.app import Bj30App
-from tui.core.store import Store
+from tui.core.store.sqlite import Store
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.export_path import ExportPathDialog
 from tui.dialogs.report import ReportDialog
@@ -24,8 +24,8 @@ from tui.widgets.keys_line import KeysLine
 
 def seed(tmp_path: Path) -> None:
     """A store as an office leaves it: owners, due dates (one overdue), a note of two lines, an N/A."""
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
 
     catalog = load_default_catalog(load_policy())
     store = Store.open(tmp_path / "progress.sqlite3").store

@@ -55,10 +55,10 @@ async def test_screenshot_saves_in_the_current_folder_and_says_where(
 async def test_screenshot_falls_back_to_the_data_folder_when_here_is_read_only(
     tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
 ) -> None:
-    import tui.locations
+    import tui.core.locations
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(tui.locations, "_writable", lambda folder: False)
+    monkeypatch.setattr(tui.core.locations, "_writable", lambda folder: False)
     app = make_app()
     async with app.run_test(size=(80, 24)):
         path = app.save_screenshot_here()
@@ -69,11 +69,11 @@ async def test_screenshot_falls_back_to_the_data_folder_when_here_is_read_only(
 async def test_a_screenshot_that_cannot_be_written_is_one_clear_error(
     tmp_path: Path, make_app, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui.locations
+    import tui.core.locations
 
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
-    monkeypatch.setattr(tui.locations, "screenshot_dir", lambda: blocked / "screenshots")
+    monkeypatch.setattr(tui.core.locations, "screenshot_dir", lambda: blocked / "screenshots")
     app = make_app()
     async with app.run_test(size=(80, 24)):
         assert app.save_screenshot_here() is None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tui.core.content.places import NOTICE, PREAMBLE, accepted_places, read_place
+from tui.core.content.policy import Policy
 from tui.core.errors import UnknownMeasure
-from tui.core.places import NOTICE, PREAMBLE, accepted_places, read_place
-from tui.core.policy import Policy
 
 
 @pytest.mark.parametrize(

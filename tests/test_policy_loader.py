@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui import locations
+from tui.core import locations
+from tui.core.content.policy import Policy
+from tui.core.content.policy_loader import load_policy_from, parse_policy
 from tui.core.errors import ContentError, UnknownMeasure
-from tui.core.policy import Policy
-from tui.core.policy_loader import load_policy_from, parse_policy
 
 REAL = locations.content_file().read_text(encoding="utf-8")
 

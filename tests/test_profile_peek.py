@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.core.profile import Profile, peek_profile
-from tui.core.store import Store
+from tui.core.progress.profile import Profile, peek_profile
+from tui.core.store.sqlite import Store
 
 
 def test_peek_reads_the_profile_and_creates_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList
 
 from tests.helpers import plain, run_cli
 from tui.core.config import load_config
-from tui.core.ids import NAME_RULE
+from tui.core.content.ids import NAME_RULE
 from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.profile import ProfileDialog
 from tui.widgets.header_line import HeaderLine
@@ -116,8 +116,8 @@ async def test_a_profile_chosen_in_the_app_is_there_after_a_restart(tmp_path: Pa
 
 
 def _history(role: str = "university") -> list[tuple[str, str, str]]:
-    from tui import locations
-    from tui.core.store import Store
+    from tui.core import locations
+    from tui.core.store.sqlite import Store
 
     store = Store.open(locations.store_path()).store
     try:
@@ -144,7 +144,7 @@ def test_every_change_records_who_made_it(capsys: pytest.CaptureFixture[str]) ->
 def test_an_older_store_is_migrated_its_history_kept_without_a_name(tmp_path: Path) -> None:
     import sqlite3
 
-    from tui.core.store import MIGRATIONS, SCHEMA_VERSION, Store
+    from tui.core.store.sqlite import MIGRATIONS, SCHEMA_VERSION, Store
 
     path = tmp_path / "progress.sqlite3"
     conn = sqlite3.connect(path)

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
-from tui import locations
-from tui.core.checklist import BUILTIN
-from tui.core.checklist_loader import load_default_catalog, validate_text
-from tui.core.coverage import coverage
-from tui.core.policy import Policy
-from tui.core.provisions import KINDS, Register, load_register, uncovered_sentences, validate_register
+from tui.core import locations
+from tui.core.content.checklist import BUILTIN
+from tui.core.content.checklist_loader import load_default_catalog, validate_text
+from tui.core.content.coverage import coverage
+from tui.core.content.policy import Policy
+from tui.core.content.provisions import KINDS, Register, load_register, uncovered_sentences, validate_register
 
 ROLES = ["university", "soe", "research-institution", "medical-institution", "tech-enterprise"]
 
@@ -121,8 +121,8 @@ def test_every_provision_of_a_role_is_covered_or_excluded_with_a_reason(policy: 
 
 
 def test_items_map_to_provisions_they_overlap(policy: Policy, register: Register) -> None:
-    from tui.core.checklist import quote_span
-    from tui.core.provisions import overlaps
+    from tui.core.content.checklist import quote_span
+    from tui.core.content.provisions import overlaps
 
     for checklist in load_default_catalog(policy).checklists:
         for item in checklist.items:

@@ -10,8 +10,8 @@ import pytest
 
 from tests.helpers import plain
 from tui.app import Bj30App
-from tui.core.places import NOTICE, PREAMBLE
-from tui.core.policy import Policy
+from tui.core.content.places import NOTICE, PREAMBLE
+from tui.core.content.policy import Policy
 from tui.dialogs.goto import GotoDialog
 from tui.dialogs.help import HelpDialog, KeyTable
 from tui.screens.reader import ReaderScreen

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import toml
-from tui.core.places import NOTICE, PREAMBLE
-from tui.core.policy import Policy
-from tui.core.search import SearchIndex, index_for, split_sentences
+from tui.core.content.places import NOTICE, PREAMBLE
+from tui.core.content.policy import Policy
+from tui.core.files import toml
+from tui.core.search.index import SearchIndex, index_for, split_sentences
 
 RELEVANCE = toml.loads((Path(__file__).parent / "data" / "relevance.toml").read_text(encoding="utf-8"))["queries"]
 KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")
@@ -20,7 +20,7 @@ STRICT = [r for r in RELEVANCE if r["kind"] in ("exact", "keyword", "typo")]
 
 @pytest.fixture(scope="module")
 def index() -> SearchIndex:
-    from tui.core.policy_loader import load_policy
+    from tui.core.content.policy_loader import load_policy
 
     return index_for(load_policy())
 
@@ -171,13 +171,13 @@ def test_a_real_word_is_not_taken_for_a_typo(index: SearchIndex, policy: Policy)
 
 
 def test_short_words_allow_few_edits() -> None:
-    from tui.core.search import _max_edits
+    from tui.core.search.index import _max_edits
 
     assert [_max_edits(w) for w in ("r&d", "fund", "refund", "foriegn", "postdoctorl", "intellectuals")] == [0, 1, 1, 1, 2, 3]
 
 
 def test_english_word_list() -> None:
-    from tui.core.english import is_english_word
+    from tui.core.search.english import is_english_word
 
     assert is_english_word("patient") and is_english_word("refund") and is_english_word("a")
     assert not is_english_word("custms") and not is_english_word("intelectual") and not is_english_word("")
@@ -185,13 +185,13 @@ def test_english_word_list() -> None:
 
 
 def test_english_word_list_is_laid_out_as_the_search_expects() -> None:
-    """tui/core/english.py bisects pyspellchecker's file by lines: they must stay sorted, one word each."""
+    """tui/core/search/english.py bisects pyspellchecker's file by lines: they must stay sorted, one word each."""
     import gzip
     import json
     import random
     from importlib import resources
 
-    from tui.core.english import is_english_word
+    from tui.core.search.english import is_english_word
 
     raw = gzip.decompress(resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()).decode()
     words = list(json.loads(raw))
@@ -232,7 +232,7 @@ def test_find_in_text_marks_the_thesaurus_phrases(index: SearchIndex, policy: Po
 
 
 def test_the_shipped_thesaurus_is_valid(policy: Policy) -> None:
-    from tui.core.thesaurus import checked_thesaurus
+    from tui.core.search.thesaurus import checked_thesaurus
 
     thesaurus, problems = checked_thesaurus(policy)
     assert problems == []
@@ -242,7 +242,7 @@ def test_the_shipped_thesaurus_is_valid(policy: Policy) -> None:
 
 def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path) -> None:
     from tui.core.errors import ContentError
-    from tui.core.thesaurus import checked_thesaurus, parse_thesaurus
+    from tui.core.search.thesaurus import checked_thesaurus, parse_thesaurus
 
     bad = parse_thesaurus(
         '[[entries]]\nusers = ["cash"]\npolicy = ["funds", "money tree"]\n'
@@ -271,7 +271,7 @@ def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path)
 
 
 def test_search_groups_match_the_workbench() -> None:
-    from tui.core.search import GROUPS
+    from tui.core.search.index import GROUPS
     from tui.core.workbench import SEARCH_GROUPS
 
     assert GROUPS == SEARCH_GROUPS
@@ -281,8 +281,8 @@ def test_search_groups_match_the_workbench() -> None:
 
 
 def test_workbench_searches_items_and_notes_in_groups(policy: Policy, tmp_path: Path) -> None:
-    from tui import locations
-    from tui.core.store import Store
+    from tui.core import locations
+    from tui.core.store.sqlite import Store
     from tui.core.workbench import Workbench
 
     wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None)
@@ -321,8 +321,8 @@ def test_a_broken_thesaurus_is_reported_once_and_search_goes_on(
     policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tests.helpers import run_cli
-    from tui import locations
-    from tui.core import search
+    from tui.core import locations
+    from tui.core.search import index as search
     from tui.core.workbench import Workbench
 
     (tmp_path / "thesaurus.toml").write_text("[[entries]]\nusers = [", encoding="utf-8")

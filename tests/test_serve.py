@@ -16,7 +16,7 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.serving import assert_stopped_cleanly, bj30, require_web_extra, serving, wait_for_exit
-from tui import cli_serve
+from tui.cli import serve as cli_serve
 
 
 class FakeServe:
@@ -84,8 +84,8 @@ def test_loopback_by_default_without_warning(capsys: pytest.CaptureFixture[str],
 
 def test_profile_and_public_url_reach_the_served_app(capsys: pytest.CaptureFixture[str], fake_serve: FakeServe) -> None:
     # A name with a space, as bj30 allowed before profile names became ids: still quoted right.
-    from tui import locations
-    from tui.core.store import Store
+    from tui.core import locations
+    from tui.core.store.sqlite import Store
 
     store = Store.open(locations.store_path()).store
     store.create_profile("pku lab", "Peking University")

@@ -94,9 +94,9 @@ def test_reader_after_search_highlights_the_words(snap_compare, tmp_path: Path, 
 
 def seeded(tmp_path: Path, make_app) -> Bj30App:
     """An app whose store holds some progress, with fixed times so snapshots do not drift."""
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.policy_loader import load_policy
-    from tui.core.store import Store
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.content.policy_loader import load_policy
+    from tui.core.store.sqlite import Store
 
     checklist = load_default_catalog(load_policy()).get("university")
     store = Store.open(tmp_path / "progress.sqlite3").store

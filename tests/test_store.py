@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from tests.stores import Backend
-from tui.core import store as store_module
-from tui.core.checklist import Checklist, ChecklistItem
-from tui.core.progress import checklist_state
-from tui.core.store import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store, StoreError
-from tui.core.store_api import Conflict, ProgressStore
+from tui.core.content.checklist import Checklist, ChecklistItem
+from tui.core.progress.state import checklist_state
+from tui.core.store import sqlite as store_module
+from tui.core.store.api import Conflict, ProgressStore
+from tui.core.store.sqlite import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store, StoreError
 
 WRITER = Path(__file__).with_name("store_writer.py")
 REPO = Path(__file__).resolve().parent.parent
@@ -408,9 +408,9 @@ def test_hostile_ids_and_notes_are_data_not_sql(backend: Backend, store: Progres
 def test_an_export_restores_into_either_backend(store: ProgressStore, policy) -> None:
     import json
 
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.export import build_export, to_json
-    from tui.core.importer import import_progress
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.export.rows import build_export, to_json
+    from tui.core.store.importer import import_progress
 
     checklist = load_default_catalog(policy).require("soe")
     source = Store.in_memory()
@@ -441,9 +441,9 @@ def test_an_export_restores_into_either_backend(store: ProgressStore, policy) ->
 
 
 def test_an_import_keeps_what_the_store_changed_after_the_export(store: ProgressStore, policy) -> None:
-    from tui.core.checklist_loader import load_default_catalog
-    from tui.core.export import build_export, to_json
-    from tui.core.importer import import_progress
+    from tui.core.content.checklist_loader import load_default_catalog
+    from tui.core.export.rows import build_export, to_json
+    from tui.core.store.importer import import_progress
 
     checklist = load_default_catalog(policy).require("soe")
     item = checklist.items[0]
@@ -469,7 +469,7 @@ def test_history_records_who_made_each_change(store: ProgressStore) -> None:
 
 
 def test_evidence_is_attached_listed_and_removed_never_deleted(backend: Backend, store: ProgressStore, tmp_path: Path) -> None:
-    from tui.core.evidence import make
+    from tui.core.progress.evidence import make
 
     report = tmp_path / "board minutes.pdf"
     report.write_bytes(b"%PDF minutes of the board")

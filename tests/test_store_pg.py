@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests import pg
-from tui.core.store import DEFAULT_PROFILE, ReadOnlyStore, StoreError
-from tui.core.store_api import open_store, parse_location
+from tui.core.store.api import open_store, parse_location
+from tui.core.store.sqlite import DEFAULT_PROFILE, ReadOnlyStore, StoreError
 
 try:
     import psycopg
@@ -31,7 +31,7 @@ def url() -> Iterator[str]:
 
 
 def open_pg(url: str):  # -> PgStore
-    from tui.core.store_pg import PgStore
+    from tui.core.store.postgres import PgStore
 
     opened = open_store(parse_location(url))
     assert isinstance(opened.store, PgStore)
@@ -144,7 +144,7 @@ def test_an_officer_cannot_set_up_a_store_only_its_owner_can(url: str) -> None:
 
 
 def test_parallel_first_starts_create_the_tables_once(url: str) -> None:
-    from tui.core.store_pg import PG_SCHEMA_VERSION
+    from tui.core.store.postgres import PG_SCHEMA_VERSION
 
     results: list[object] = []
     start = threading.Barrier(6)
@@ -265,7 +265,7 @@ def test_a_session_killed_by_the_server_reconnects(url: str) -> None:
 
 
 def test_a_change_waiting_on_a_frozen_colleague_is_refused_not_hung(url: str, monkeypatch) -> None:
-    from tui.core import store_pg
+    from tui.core.store import postgres as store_pg
 
     monkeypatch.setattr(store_pg.PgStore, "LOCK_TIMEOUT_MS", 300)
     store = open_pg(url).store
@@ -321,7 +321,7 @@ def test_the_password_is_never_shown(url: str) -> None:
 
 
 def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> None:
-    from tui.core.store import ItemProgress
+    from tui.core.store.sqlite import ItemProgress
 
     importing, officer = open_pg(url).store, open_pg(url).store
     officer.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="before")
@@ -346,7 +346,7 @@ def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> Non
 
 
 def test_evidence_who_and_when_are_the_databases_and_it_is_never_deleted(officers, tmp_path) -> None:
-    from tui.core.evidence import make
+    from tui.core.progress.evidence import make
 
     wangli_url, li_url, _ = officers
     wangli, li = open_pg(wangli_url).store, open_pg(li_url).store
@@ -392,7 +392,7 @@ def test_only_the_owner_renames_or_deletes_a_profile(officers, url: str) -> None
 
 
 def test_imported_history_keeps_its_times_and_says_who_brought_it(url: str) -> None:
-    from tui.core.store import HistoryEntry
+    from tui.core.store.sqlite import HistoryEntry
 
     store = open_pg(url).store
     added, there = store.add_history(

@@ -53,7 +53,7 @@ def test_unwritable_path_reports_instead_of_raising(tmp_path: Path) -> None:
 
 
 def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
-    from tui.core.atomic import write_atomic
+    from tui.core.files.atomic import write_atomic
 
     old = os.umask(0o022)
     try:

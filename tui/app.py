@@ -13,19 +13,19 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui import locations
+from tui.core import locations
+from tui.core.content.places import PREAMBLE, Place, body_text, parse_place
+from tui.core.content.policy import Policy
+from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
-from tui.core.places import PREAMBLE, Place, body_text, parse_place
-from tui.core.policy import Policy
-from tui.core.policy_loader import load_policy
-from tui.core.safe_text import visible
+from tui.core.text.safe_text import visible
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from tui.core.config import Config
-    from tui.core.search import SearchHit, SearchIndex
+    from tui.core.search.index import SearchHit, SearchIndex
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
 
@@ -247,15 +247,15 @@ class Bj30App(App[None]):
     def search_index(self) -> SearchIndex:
         """The policy's index: built by a worker soon after start-up (see _warm_search), or here
         by the first search if that comes sooner."""
-        from tui.core.search import index_for
+        from tui.core.search.index import index_for
 
         return index_for(self.policy)
 
     def _warm_search(self) -> None:
         """In a thread, once the first screen is up: the policy's index and the English word
         list, so that neither the first `/` nor the first typo waits for them."""
-        from tui.core import english
-        from tui.core.search import index_for
+        from tui.core.search import english
+        from tui.core.search.index import index_for
 
         index_for(self.policy)
         english.preload()
@@ -339,9 +339,9 @@ class Bj30App(App[None]):
     def learn_profile(self) -> None:
         """Find what the headers say about the profile: from the workbench once it is open (the
         profile may have just been switched or edited), else by a read-only peek at the store.
-        The reader's start never opens the store for this (see tui/core/profile.py)."""
+        The reader's start never opens the store for this (see tui/core/progress/profile.py)."""
         from tui.core.config import load_config
-        from tui.core.profile import DEFAULT_PROFILE, Profile, peek_profile
+        from tui.core.progress.profile import DEFAULT_PROFILE, Profile, peek_profile
 
         config = load_config(locations.config_file())  # the profile chosen last, the user's name
         name = self._profile or config.get("profile") or DEFAULT_PROFILE
@@ -364,7 +364,7 @@ class Bj30App(App[None]):
     def _local_store(self, config: Config) -> Path | None:
         """The SQLite file the workbench will open, or None for a team store (or a bad location)."""
         from tui.core.config import store_choice
-        from tui.core.store_api import parse_location
+        from tui.core.store.api import parse_location
 
         if self._store_path is not None and not self._store:
             return self._store_path
@@ -398,7 +398,7 @@ class Bj30App(App[None]):
 
 
 def run_app(profile: str | None = None, store: str | None = None) -> int:
-    from tui.core.store_api import team_driver_missing
+    from tui.core.store.api import team_driver_missing
 
     try:
         app = Bj30App(profile=profile, store=store)

@@ -8,7 +8,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from tui.core.places import NOTICE, PREAMBLE, Place
+from tui.core.content.places import NOTICE, PREAMBLE, Place
 from tui.screens.base import app_of
 from tui.widgets.literal import highlighted, literal
 

@@ -9,11 +9,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from tui import locations
+from tui.core import locations
 
 REPO = Path(__file__).resolve().parent.parent.parent
 
-# Defined here independently of tui/core/safe_text.py, so the tests do not trust the code they test.
+# Defined here independently of tui/core/text/safe_text.py, so the tests do not trust the code they test.
 BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # The attack of issue 12: set the terminal title (OSC 0), ring, clear the screen (CSI 2J),

@@ -17,12 +17,12 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.hostile.common import ESCAPES, control_chars, user_checklist, write_user_checklist
-from tui import locations
-from tui.core.store import Store
+from tui.core import locations
+from tui.core.store.sqlite import Store
 
 
 def test_visible_shows_each_control_as_its_escape() -> None:
-    from tui.core.safe_text import visible
+    from tui.core.text.safe_text import visible
 
     assert visible(ESCAPES) == ("hi \\x1b]0;pwned\\x07 \\x1b[2J \\x1b]52;c;cHduZWQ=\\x07 \\x9b31m \\u202eevil\\u202c end")
     assert visible("line one\n\tline two\r") == "line one\n\tline two\\x0d"

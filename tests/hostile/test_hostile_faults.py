@@ -20,7 +20,7 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.hostile.common import bj30, control_chars, user_checklist, write_user_checklist
-from tui import locations
+from tui.core import locations
 
 # Export targets --------------------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ def test_a_dangling_symlink_needs_force(capsys, tmp_path: Path) -> None:
 
 
 def test_a_missing_folder_is_refused_by_cli_and_tui_alike(capsys, tmp_path: Path) -> None:
-    from tui.core.export import export_target_problem
+    from tui.core.export.rows import export_target_problem
 
     target = tmp_path / "no" / "such" / "folder" / "report.md"
     expected = export_target_problem(target)
@@ -154,7 +154,7 @@ def test_a_note_that_is_not_utf8_is_refused_clearly() -> None:
     ids=["a", "comma", "the", "four common words"],
 )
 def test_a_quote_must_identify_one_place(capsys, quote: str, message: str, policy) -> None:
-    from tui.core.checklist import normalise_space
+    from tui.core.content.checklist import normalise_space
 
     if "occurs" in message:
         assert normalise_space(policy.measure(17).text).count(quote) == 2  # the premise of the case

@@ -19,7 +19,7 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.hostile.common import bj30, control_chars, user_checklist, write_user_checklist
-from tui import locations
+from tui.core import locations
 from tui.core.ui_state import LoadedState, UiState, load_ui_state, save_ui_state
 
 DEEP = 500
@@ -175,8 +175,8 @@ def test_a_ui_state_holding_lone_surrogates_loads_and_saves(tmp_path: Path) -> N
 
 
 def test_the_content_file_reports_deep_nesting(tmp_path: Path) -> None:
+    from tui.core.content.policy_loader import load_policy_from
     from tui.core.errors import ContentError
-    from tui.core.policy_loader import load_policy_from
 
     path = tmp_path / "measures.toml"
     path.write_bytes(HOSTILE_TOML["deep array"])

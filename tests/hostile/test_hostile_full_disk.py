@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.common import bj30
-from tui.core.store import DEFAULT_PROFILE, Store, StoreError
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store, StoreError
 
 FULL = "the disk is full: the change was not saved"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli
-from tui import locations
-from tui.core.checklist_loader import load_default_catalog
-from tui.core.store import DEFAULT_PROFILE, Store
+from tui.core import locations
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store
 
 
 def _export(capsys, tmp_path: Path, role: str = "soe", name: str = "f.json") -> Path:
@@ -43,7 +43,7 @@ def _wipe() -> None:
 @pytest.mark.parametrize("frozen", [True, False], ids=["one clock reading", "real clock"])
 def test_a_change_made_after_the_export_in_the_same_second_is_kept(capsys, tmp_path: Path, monkeypatch, frozen: bool) -> None:
     if frozen:  # every change at the same instant, as a fast machine gives within one second
-        import tui.core.store as store_module
+        import tui.core.store.sqlite as store_module
 
         fixed = store_module.now()
         monkeypatch.setattr(store_module, "now", lambda: fixed)
@@ -112,8 +112,8 @@ def test_nothing_is_written_when_any_entry_is_bad(capsys, tmp_path: Path) -> Non
 
 def test_a_mark_during_the_import_is_not_overwritten(tmp_path: Path, monkeypatch, policy) -> None:
     """The comparison and the write are one transaction: another bj30 waits, then its mark stands."""
-    from tui.core.export import build_export, to_json
-    from tui.core.importer import import_progress
+    from tui.core.export.rows import build_export, to_json
+    from tui.core.store.importer import import_progress
 
     soe = load_default_catalog(policy).get("soe")
     item = soe.item("soe-001")

@@ -17,12 +17,12 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from tests.hostile.common import control_chars, user_checklist
-from tui.core.checklist_loader import load_default_catalog, validate_file
+from tui.core.content.checklist_loader import load_default_catalog, validate_file
+from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
-from tui.core.export import SCHEMA, build_export, render, to_json
-from tui.core.importer import import_progress, read_export
-from tui.core.policy_loader import load_policy
-from tui.core.store import DEFAULT_PROFILE, Store
+from tui.core.export.rows import SCHEMA, build_export, render, to_json
+from tui.core.store.importer import import_progress, read_export
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store
 
 POLICY = load_policy()
 SOE = load_default_catalog(POLICY).require("soe")

@@ -15,9 +15,9 @@ from textual.widgets import OptionList
 
 from tests.helpers import plain
 from tests.hostile.common import write_user_checklist
-from tui.core.checklist import ChecklistItem
-from tui.core.progress import ChecklistState, ItemState, checklist_state
-from tui.core.store import ItemProgress
+from tui.core.content.checklist import ChecklistItem
+from tui.core.progress.state import ChecklistState, ItemState, checklist_state
+from tui.core.store.sqlite import ItemProgress
 from tui.screens.checklist import ChecklistScreen
 
 ITEMS = 400
@@ -34,7 +34,7 @@ def big_checklist(items: int = ITEMS) -> str:
 
 def test_updating_one_item_keeps_counts_and_review_flags_exact() -> None:
     items = [ChecklistItem(f"i-{n}", "t", (1,), "q", fingerprint="now") for n in range(60)]
-    from tui.core.checklist import Checklist
+    from tui.core.content.checklist import Checklist
 
     state = ChecklistState(Checklist("r", "R", "a", "d", tuple(items)), [ItemState(it, ItemProgress(it.id)) for it in items], [])
     rng = random.Random(12)

@@ -15,9 +15,9 @@ import pytest
 
 from tests.helpers import run_cli
 from tests.hostile.common import REPO, control_chars
-from tui import locations
-from tui.core.checklist_loader import load_default_catalog
-from tui.core.store import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store
+from tui.core import locations
+from tui.core.content.checklist_loader import load_default_catalog
+from tui.core.store.sqlite import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store
 
 
 def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
@@ -32,8 +32,8 @@ def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
     script = (
         "import os, sys, time\n"
         "from tui.cli import main\n"
-        "from tui.core.policy_loader import load_policy\n"
-        "from tui.core.checklist_loader import load_default_catalog\n"
+        "from tui.core.content.policy_loader import load_policy\n"
+        "from tui.core.content.checklist_loader import load_default_catalog\n"
         "load_default_catalog(load_policy())\n"
         f"open(os.path.join({str(ready)!r}, str(os.getpid())), 'w').close()\n"
         f"while not os.path.exists({str(go)!r}): time.sleep(0.001)\n"
@@ -136,7 +136,7 @@ def test_a_read_only_session_that_cannot_read_the_wal_says_so(tmp_path: Path, mo
 def test_an_older_store_in_a_read_only_session_is_shown(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    from tui.core.store import MIGRATIONS
+    from tui.core.store.sqlite import MIGRATIONS
 
     conn.executescript(MIGRATIONS[0])
     conn.execute("PRAGMA user_version = 1")
@@ -162,7 +162,7 @@ def _newer_store() -> None:
 
 
 def test_a_newer_store_never_shows_a_misleading_zero(capsys) -> None:
-    from tui.core.store import ProgressHidden
+    from tui.core.store.sqlite import ProgressHidden
 
     _newer_store()
     opened = Store.open(locations.store_path())

@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.helpers import plain
 from tests.hostile.common import ESCAPES, control_chars, user_checklist, write_user_checklist
 from tests.hostile.test_hostile_full_disk import FULL, FullOnCommit
-from tui.core.store import DEFAULT_PROFILE, Store
+from tui.core.store.sqlite import DEFAULT_PROFILE, Store
 from tui.screens.checklist import ChecklistScreen
 
 SIZE = (120, 40)
@@ -197,7 +197,7 @@ def test_the_store_keeps_the_hostile_text_exactly(tmp_path: Path) -> None:
 
 
 async def test_a_newer_store_says_its_progress_cannot_be_shown(make_app, tmp_path: Path) -> None:
-    from tui.core.store import SCHEMA_VERSION
+    from tui.core.store.sqlite import SCHEMA_VERSION
     from tui.screens.roles import RolesScreen
 
     path = tmp_path / "progress.sqlite3"

@@ -23,9 +23,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.core import toml
-from tui.core.atomic import move_aside, write_atomic
 from tui.core.errors import Bj30Error
+from tui.core.files import toml
+from tui.core.files.atomic import move_aside, write_atomic
 
 KEYS = {
     "name": "who makes the changes (history, reports); else the login name",

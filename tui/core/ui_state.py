@@ -10,9 +10,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tui.core.atomic import move_aside, write_atomic
-from tui.core.files import NO_SUCH_FILE, FileProblem, parse_json, read_text
-from tui.core.safe_text import json_text
+from tui.core.files.atomic import move_aside, write_atomic
+from tui.core.files.read import NO_SUCH_FILE, FileProblem, parse_json, read_text
+from tui.core.text.safe_text import json_text
 
 
 @dataclass

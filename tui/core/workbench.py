@@ -15,23 +15,21 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.actions import Action, in_app_order, open_actions
-from tui.core.checklist import Checklist, ChecklistItem, quote_span
-from tui.core.checklist_loader import Catalog, load_catalog
 from tui.core.config import KEYS as CONFIG_KEYS
 from tui.core.config import Config, ConfigError, check_person, load_config, save_config, store_choice, who
+from tui.core.content.checklist import Checklist, ChecklistItem, quote_span
+from tui.core.content.checklist_loader import Catalog, load_catalog
+from tui.core.content.ids import MAX_PROFILE_NAME, name_problem
+from tui.core.content.policy import Policy
 from tui.core.errors import Bj30Error
-from tui.core.evidence import Check, Evidence
-from tui.core.evidence import check as check_file
-from tui.core.evidence import make as make_evidence
-from tui.core.export import build_export, render, write_export
-from tui.core.ids import MAX_PROFILE_NAME, name_problem
-from tui.core.importer import ImportReport, import_progress
-from tui.core.localtime import today
-from tui.core.policy import Policy
-from tui.core.progress import ChecklistState, ItemState, checklist_state
-from tui.core.store import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, check_text
-from tui.core.store_api import (
+from tui.core.export.localtime import today
+from tui.core.export.rows import build_export, render, write_export
+from tui.core.progress.actions import Action, in_app_order, open_actions
+from tui.core.progress.evidence import Check, Evidence
+from tui.core.progress.evidence import check as check_file
+from tui.core.progress.evidence import make as make_evidence
+from tui.core.progress.state import ChecklistState, ItemState, checklist_state
+from tui.core.store.api import (
     ProgressStore,
     RemoteChange,
     StoreLocation,
@@ -39,11 +37,13 @@ from tui.core.store_api import (
     parse_location,
     team_driver_missing,
 )
+from tui.core.store.importer import ImportReport, import_progress
+from tui.core.store.sqlite import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, check_text
 
 if TYPE_CHECKING:
-    from tui.core.search import SearchHit, SearchIndex
+    from tui.core.search.index import SearchHit, SearchIndex
 
-# The search groups, as tui.core.search.GROUPS says (that module, with its stemmer, is
+# The search groups, as tui.core.search.index.GROUPS says (that module, with its stemmer, is
 # imported on the first search, not with the workbench).
 SEARCH_GROUPS = ("policy", "items", "notes")
 
@@ -112,13 +112,13 @@ class Workbench:
         by: str | None = None,
         store: str | None = None,
     ) -> Workbench:
-        """The workbench over the packaged checklists and the user's folders (tui/locations.py).
+        """The workbench over the packaged checklists and the user's folders (tui/core/locations.py).
 
         The store: `store` (a path or URL, from --store), else `store_path`, else BJ30_STORE,
         else the config file's `store`, else the SQLite file in the data folder. A location that
         cannot be a store is said when the store is first needed, so that `bj30 config` can
         still put it right."""
-        from tui import locations
+        from tui.core import locations
 
         config = load_config(locations.config_file())
         choice = store_choice(store or (str(store_path) if store_path else None), config, locations.store_path())
@@ -381,7 +381,7 @@ class Workbench:
     def search_index(self, group: str) -> SearchIndex:
         """The index of one group, built on first need: the policy's once per process, the
         items' once per catalog, the notes' again whenever a note changed (here or elsewhere)."""
-        from tui.core.search import SearchIndex, index_for, item_units, note_units
+        from tui.core.search.index import SearchIndex, index_for, item_units, note_units
 
         policy_index = index_for(self.policy)
         for problem in policy_index.take_warnings():  # a broken thesaurus: said once, search goes on

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from tui.core.errors import Bj30Error
-from tui.core.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET
+from tui.core.progress.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET
 from tui.dialogs.base import Dialog
 from tui.widgets.literal import literal
 

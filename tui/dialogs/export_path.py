@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static
 
 from tui.core.errors import Bj30Error
-from tui.core.export import export_target_problem, format_for
+from tui.core.export.rows import export_target_problem, format_for
 from tui.dialogs.base import Dialog
 
 FORMATS_HINT = "File: .md report, .json for import, .csv or .xlsx for spreadsheets"

@@ -7,9 +7,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static
 
+from tui.core.content.places import Place, accepted_places, read_place
+from tui.core.content.policy import Policy
 from tui.core.errors import UnknownMeasure
-from tui.core.places import Place, accepted_places, read_place
-from tui.core.policy import Policy
 from tui.dialogs.base import Dialog
 
 

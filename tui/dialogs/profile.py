@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from tui.core.ids import NAME_RULE, name_problem
-from tui.core.store import MAX_FIELD_CHARS, MAX_PROFILE_NAME
+from tui.core.content.ids import NAME_RULE, name_problem
+from tui.core.store.sqlite import MAX_FIELD_CHARS, MAX_PROFILE_NAME
 from tui.dialogs.base import Dialog
 from tui.widgets.literal import as_saved, editable
 

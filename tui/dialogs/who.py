@@ -7,7 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from tui.core.provisions import STATUS_WORD, Provision
+from tui.core.content.provisions import STATUS_WORD, Provision
 from tui.dialogs.base import Dialog
 
 KIND_TEXT = {

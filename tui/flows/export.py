@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.export import default_export_name, export_target_exists, format_for, write_export
+from tui.core.export.rows import default_export_name, export_target_exists, format_for, write_export
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_path import ExportPathDialog
 

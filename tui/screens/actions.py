@@ -9,8 +9,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.actions import SORTS, Action, owners
-from tui.core.status import STATUS_WORD
+from tui.core.progress.actions import SORTS, Action, owners
+from tui.core.progress.status import STATUS_WORD
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine

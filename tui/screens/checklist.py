@@ -11,15 +11,15 @@ from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.changes import sentence
 from tui.core.errors import Bj30Error
-from tui.core.evidence import Evidence
-from tui.core.export import item_facts
-from tui.core.localtime import format_stamp, local_date, today
-from tui.core.progress import ChecklistState, ItemState
-from tui.core.status import FILTERS, STATUS_WORD, is_overdue
-from tui.core.store import HistoryEntry, ItemProgress
-from tui.core.store_api import Conflict, summarise
+from tui.core.export.localtime import format_stamp, local_date, today
+from tui.core.export.rows import item_facts
+from tui.core.progress.changes import sentence
+from tui.core.progress.evidence import Evidence
+from tui.core.progress.state import ChecklistState, ItemState
+from tui.core.progress.status import FILTERS, STATUS_WORD, is_overdue
+from tui.core.store.api import Conflict, summarise
+from tui.core.store.sqlite import HistoryEntry, ItemProgress
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from tui.core.citation import citation
-from tui.core.history import History
-from tui.core.places import Place, body_text, place_label, step, where_label
-from tui.core.policy import Policy, Span
+from tui.core.content.citation import citation
+from tui.core.content.places import Place, body_text, place_label, step, where_label
+from tui.core.content.policy import Policy, Span
+from tui.core.navigation import History
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine
@@ -140,8 +140,8 @@ class ReaderScreen(Bj30Screen[None]):
         role = self.bj30.ui_state.role
         if not role or not isinstance(place, int):
             return None
-        from tui.core.coverage import provisions_of
-        from tui.core.provisions import load_register
+        from tui.core.content.coverage import provisions_of
+        from tui.core.content.provisions import load_register
         from tui.widgets.lens import build_lens
 
         workbench = self.bj30.workbench
@@ -182,7 +182,7 @@ class ReaderScreen(Bj30Screen[None]):
         self.app.push_screen(FindDialog(mark, self.last_find), closed)
 
     def action_who_acts(self) -> None:
-        from tui.core.provisions import load_register
+        from tui.core.content.provisions import load_register
         from tui.dialogs.who import WhoDialog
 
         if not isinstance(self.place, int):

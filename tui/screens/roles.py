@@ -9,7 +9,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.progress import ChecklistState
+from tui.core.progress.state import ChecklistState
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.keys_line import KeysLine

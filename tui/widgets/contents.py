@@ -3,7 +3,7 @@
 A Line API widget (one Strip per visible row, drawn on demand) rather than a Tree: the contents
 are on the first screen of every wide start, and a Tree builds a node object and renders its
 guides for every row, on every layout pass. Titles too long for the column end in an ellipsis
-at a word boundary (tui/core/fit.py), re-cut whenever the width changes.
+at a word boundary (tui/core/text/fit.py), re-cut whenever the width changes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.core.fit import ellipsize
-from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.core.policy import Policy
+from tui.core.content.places import NOTICE, PREAMBLE, Place
+from tui.core.content.policy import Policy
+from tui.core.text.fit import ellipsize
 
 
 @dataclass(frozen=True, slots=True)

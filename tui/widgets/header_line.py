@@ -13,8 +13,8 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
-from tui.core.fit import ellipsize
-from tui.core.safe_text import visible
+from tui.core.text.fit import ellipsize
+from tui.core.text.safe_text import visible
 from tui.screens.base import app_of
 
 APP = "bj30"
@@ -25,7 +25,7 @@ def header_text(where: str, right: str, width: int) -> Content:
     """The line for `width` cells: `APP · where` on the left, `right` flush right.
 
     Both may hold user text (a checklist's role, an institution): shown literally, control
-    characters made visible (tui/core/safe_text.py), and on one line whatever they hold.
+    characters made visible (tui/core/text/safe_text.py), and on one line whatever they hold.
     """
     where, right = (" ".join(visible(text).split()) for text in (where, right))
     left = f"{APP} · {where}" if where else APP

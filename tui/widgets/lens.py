@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from tui.core.coverage import ProvisionCoverage
-from tui.core.progress import ItemState
-from tui.core.provisions import KIND_WORD, STATUS_WORD
+from tui.core.content.coverage import ProvisionCoverage
+from tui.core.content.provisions import KIND_WORD, STATUS_WORD
+from tui.core.progress.state import ItemState
 from tui.widgets.literal import literal
 from tui.widgets.measure_view import Lens
 from tui.widgets.progress_text import item_line, status_box

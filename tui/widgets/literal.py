@@ -4,7 +4,7 @@ Textual passes ESC and the C1 and bidi controls through to the terminal (it drop
 a note could set the terminal's title, clear the screen or write the clipboard. Every place
 that builds what the screen shows from user text (notes, owners, titles, profile names, file
 names, search snippets, palette hits) goes through `literal` (or `highlighted`), which applies
-the core's one rule, tui.core.safe_text.visible: ESC shows as \\x1b, RLO as \\u202e.
+the core's one rule, tui.core.text.safe_text.visible: ESC shows as \\x1b, RLO as \\u202e.
 
 Editable fields cannot show one thing and hold another, so a dialog fills them with the
 visible form (`editable`) and, when the field comes back unchanged, keeps the original
@@ -16,7 +16,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from tui.core.safe_text import visible
+from tui.core.text.safe_text import visible
 
 
 def literal(text: str) -> Content:

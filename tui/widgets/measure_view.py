@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from tui.core.places import NOTICE, PREAMBLE, Place
-from tui.core.policy import Policy, Span
+from tui.core.content.places import NOTICE, PREAMBLE, Place
+from tui.core.content.policy import Policy, Span
 
 
 @dataclass(frozen=True)

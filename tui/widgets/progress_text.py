@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from tui.core.status import STATUS_BOX, is_overdue
+from tui.core.progress.status import STATUS_BOX, is_overdue
 from tui.widgets.literal import literal
 
 if TYPE_CHECKING:
-    from tui.core.progress import Counts, ItemState  # noqa: F401
+    from tui.core.progress.state import Counts, ItemState  # noqa: F401
 
 STATUS_STYLE = {"todo": "", "doing": "bold $warning", "done": "bold $success", "na": "dim"}
 

@@ -1,0 +1,1 @@
+"""Exports: rows (JSON, CSV), the Markdown report, the xlsx workbook, local times."""

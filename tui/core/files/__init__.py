@@ -1,0 +1,1 @@
+"""Files read and written safely: atomic writes, damaged files moved aside, TOML and JSON reading."""

@@ -1,0 +1,1 @@
+"""Progress as the app and the exports see it: checklist state, evidence, profiles, statuses, actions."""

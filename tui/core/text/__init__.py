@@ -1,0 +1,1 @@
+"""Text safety: control characters made visible, terminal output, fitting text to a width."""
