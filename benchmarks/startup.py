@@ -107,8 +107,8 @@ def main() -> None:
         # The median of each back-to-back pair's ratio: a burst of load on this shared machine
         # hits both runs of a pair, so this is steadier than the ratio of the two medians.
         # CPU time (user + system of the child) is steadier still where other work shares the cores.
-        time_ratio = statistics.median(b[0] / a[0] for a, b in zip(runs["bare"], runs["bj30"]))
-        cpu_ratio = statistics.median(b[1] / a[1] for a, b in zip(runs["bare"], runs["bj30"]))
+        time_ratio = statistics.median(b[0] / a[0] for a, b in zip(runs["bare"], runs["bj30"], strict=True))
+        cpu_ratio = statistics.median(b[1] / a[1] for a, b in zip(runs["bare"], runs["bj30"], strict=True))
         mem_ratio = med["bj30"][2] / med["bare"][2]
         print(
             f"ratio  time {time_ratio:.2f}x (median of pairs; of medians {med['bj30'][0] / med['bare'][0]:.2f}x)   "

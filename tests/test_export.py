@@ -402,13 +402,13 @@ def test_xlsx_reads_back_with_openpyxl(policy: Policy, university: Checklist) ->
     assert book.sheetnames == ["Open actions", "Items", "Summary"]
     items = list(book["Items"].iter_rows(values_only=True))
     assert list(items[0]) == CSV_COLUMNS and len(items) == len(university.items) + 1
-    row = dict(zip(CSV_COLUMNS, next(r for r in items if r[2] == "uni-031")))
+    row = dict(zip(CSV_COLUMNS, next(r for r in items if r[2] == "uni-031"), strict=True))
     assert row["note"] == "=1+1" and row["owner"] == "#N/A"  # text, never a formula or an error
     cell = next(c for c in book["Items"]["L"] if c.value == "=1+1")
     assert cell.data_type == "s"
     assert row["due"] == dt.datetime(2026, 11, 1)  # a real date: Excel sorts and filters it
     actions = list(book["Open actions"].iter_rows(values_only=True))
-    first = dict(zip(actions[0], actions[1]))
+    first = dict(zip(actions[0], actions[1], strict=True))
     assert first["id"] == "uni-031" and first["overdue"] == "overdue"
     summary = list(book["Summary"].iter_rows(values_only=True))
     assert summary[1][0] == "university"

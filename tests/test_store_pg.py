@@ -90,9 +90,8 @@ def test_an_officer_can_neither_change_nor_delete_history(officers, statement: s
     wangli_url, _, _ = officers
     wangli = open_pg(wangli_url).store
     wangli.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="f", status="done")
-    with conn_as(wangli_url) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
-            conn.execute(statement)
+    with conn_as(wangli_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+        conn.execute(statement)
     assert [h.new for h in wangli.history(DEFAULT_PROFILE, "university")] == ["done"]
     wangli.close()
 
@@ -123,9 +122,8 @@ def test_a_manager_reads_everything_and_changes_nothing(officers) -> None:
     assert [h.by for h in manager.history(DEFAULT_PROFILE, "university")] == [wangli.user, wangli.user]
     with pytest.raises(ReadOnlyStore, match="not saved: read-only session"):
         manager.update(DEFAULT_PROFILE, "university", "uni-004", fingerprint="f", status="todo")
-    with conn_as(manager_url) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE progress SET status = 'todo'")
+    with conn_as(manager_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("UPDATE progress SET status = 'todo'")
     wangli.close()
     manager.close()
 
@@ -363,9 +361,11 @@ def test_evidence_who_and_when_are_the_databases_and_it_is_never_deleted(officer
         ):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
-    with conn_as(li_url) as conn:  # marking it removed again, under another name: refused
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="never changed"):
-            conn.execute("UPDATE evidence SET removed = '2001-01-01', removed_by = 'wangli'")
+    with (
+        conn_as(li_url) as conn,  # marking it removed again, under another name: refused
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="never changed"),
+    ):
+        conn.execute("UPDATE evidence SET removed = '2001-01-01', removed_by = 'wangli'")
     assert [(h.field, h.by) for h in li.history(DEFAULT_PROFILE, "soe")] == [("evidence+", wangli.user), ("evidence-", li.user)]
     wangli.close()
     li.close()

@@ -100,9 +100,7 @@ class Bj30App(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the search screen `/` would only search again: not offered there (nor in its footer).
-        if action == "search" and not getattr(self.screen, "offers_search", True):
-            return False
-        return True
+        return not (action == "search" and not getattr(self.screen, "offers_search", True))
 
     def notify(
         self,

@@ -10,6 +10,7 @@ to quit) is terminated with psutil, so no bj30 outlives the server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import sys
 from typing import Any
@@ -86,10 +87,8 @@ def end_processes(processes: list[psutil.Process]) -> list[int]:
             pass
     _, alive = psutil.wait_procs(running, timeout=TERMINATE_GRACE_S)
     for process in alive:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             process.kill()
-        except psutil.NoSuchProcess:
-            pass
     psutil.wait_procs(alive, timeout=TERMINATE_GRACE_S)
     return [process.pid for process in running]
 

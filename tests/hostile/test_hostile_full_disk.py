@@ -115,10 +115,9 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(folder: Path) -> Path:
     """Write a file until the disk says ENOSPC; return it (delete it to free the space)."""
     filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as out:
-        with contextlib.suppress(OSError):
-            while True:
-                out.write(b"\0" * 4096)
+    with open(filler, "wb", buffering=0) as out, contextlib.suppress(OSError):
+        while True:
+            out.write(b"\0" * 4096)
     with open(filler, "ab", buffering=0) as out, pytest.raises(OSError) as caught:
         out.write(b"\0" * 4096)
     assert caught.value.errno == errno.ENOSPC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import sys
@@ -113,7 +114,7 @@ def _usable_streams() -> _Closed | None:
     encoding cannot carry (PYTHONIOENCODING=ascii) written as escapes, not raised. Returns the
     stand-in for a closed stdout, if it was closed."""
     if sys.stdin is None:
-        sys.stdin = open(os.devnull, encoding="utf-8")
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (stands in for stdin until exit)
     if sys.stderr is None:
         sys.stderr = _Closed()
     closed = None
@@ -121,10 +122,8 @@ def _usable_streams() -> _Closed | None:
         sys.stdout = closed = _Closed()
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
     return closed
 
 

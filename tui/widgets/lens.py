@@ -48,7 +48,7 @@ def build_lens(role_title: str, covers: list[ProvisionCoverage], items: list[Ite
             Content(f" · {STATUS_WORD[p.status]}" if p.status != "in-force" else "").stylize("dim"),
         )
         if c.items:
-            cover = Content(", ").join((Content.assemble(status_box(status.get(i, "todo")), " ", i) for i in c.items))
+            cover = Content(", ").join(Content.assemble(status_box(status.get(i, "todo")), " ", i) for i in c.items)
         else:
             cover = literal(f"excluded: {c.excluded}").stylize("dim italic")
         lines.append(Content.assemble(head, "  ", cover))

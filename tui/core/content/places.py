@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 from tui.core.content.policy import Policy
 from tui.core.errors import UnknownMeasure
 
 NOTICE = "notice"
 PREAMBLE = "preamble"
 
-Place = Union[int, str]
+Place = int | str
 """A measure number (1-30), or NOTICE or PREAMBLE."""
 
 

@@ -28,7 +28,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -276,10 +276,8 @@ class _Link:
 
     def close(self) -> None:
         for c in (self.conn, self.listener):
-            try:
+            with suppress(psycopg.Error):
                 c.close()
-            except psycopg.Error:
-                pass
 
 
 class PgStore:
@@ -668,7 +666,7 @@ class PgStore:
             if not plan.write:
                 return old
             new = plan.new
-            fields, olds, news = (list(column) for column in zip(*plan.changes)) if plan.changes else ([], [], [])
+            fields, olds, news = (list(column) for column in zip(*plan.changes, strict=True)) if plan.changes else ([], [], [])
             conn.execute(
                 f"WITH up AS ({UPSERT}) "
                 "INSERT INTO history (profile, role, item_id, field, old, new) "
@@ -725,7 +723,7 @@ class PgStore:
                 old.revision + 1,
             )
             changes = [(f, getattr(old, f), getattr(new, f)) for f in api.FIELDS if getattr(old, f) != getattr(new, f)]
-            fields, olds, news = (list(column) for column in zip(*changes)) if changes else ([], [], [])
+            fields, olds, news = (list(column) for column in zip(*changes, strict=True)) if changes else ([], [], [])
             conn.execute(
                 f"WITH up AS ({UPSERT}) "
                 "INSERT INTO history (profile, role, item_id, field, old, new) "
