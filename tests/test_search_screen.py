@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from tests.helpers import plain
@@ -174,3 +175,22 @@ async def test_palette_finds_measures_by_their_text(tmp_path: Path, make_app) ->
         best = max(titled, key=lambda h: h.score)
         assert best.text.startswith("Measure 27.")
         assert len([h for h in titled if h.text.startswith("Measure 27.")]) == 1  # once, by its title
+
+
+async def test_a_burst_of_keys_leaves_no_search_unawaited(tmp_path: Path, make_app, recwarn: pytest.WarningsRecorder) -> None:
+    """Each key cancels the search of the key before; one cancelled before it started was a
+    coroutine never awaited (RuntimeWarning "coroutine 'SearchScreen._search' was never awaited")."""
+    import gc
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        box = app.screen.query_one(Input)
+        # Keys as a terminal delivers a burst: each change queued before any search could start.
+        query = "how much overhead can a grant charge"
+        for n in range(1, len(query) + 1):
+            box.value = query[:n]
+        await settle(app, pilot)
+        assert app.screen.query_one(HitList).hits
+    gc.collect()
+    assert [str(w.message) for w in recwarn if "never awaited" in str(w.message)] == []

@@ -7,6 +7,7 @@ thesaurus is found in the policy exactly as a query would find it.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
@@ -27,7 +28,19 @@ whose why will with would you your yours
 """.split()
 )
 
-_stemmer = snowballstemmer.stemmer("english")
+# A Snowball stemmer keeps the word it is working on in the object: one shared by two threads (the
+# app's warm-up worker building the index while the first search stems the query) mixes the two
+# words and fails inside snowballstemmer ("string index out of range"; issue 21). One stemmer per
+# thread: measured at about 0.26 us a call against 0.53 us for a lock, and no thread waits for
+# another (benchmarks/search.py stems a few thousand words per index; a stem is ~55 us).
+_local = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def normalise(text: str) -> str:
@@ -91,7 +104,7 @@ def stem(word: str) -> str:
     word = word.rstrip("'")
     if not word.isalpha():
         return word
-    return str(_stemmer.stemWord(american(word)))
+    return str(_stemmer().stemWord(american(word)))
 
 
 def content_stems(text: str) -> list[tuple[str, int, int]]:

@@ -27,6 +27,7 @@ import heapq
 import math
 import re
 import sys
+import threading
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -605,6 +606,9 @@ def _snippet(text: str, spans: Iterable[Span]) -> tuple[str, list[Span]]:
 
 
 _INDEX: SearchIndex | None = None
+# The app's warm-up worker and the first search may both ask for the index: the second waits for
+# the first to finish building it rather than building a second one beside it.
+_INDEX_LOCK = threading.Lock()
 
 
 def index_for(policy: Policy) -> SearchIndex:
@@ -613,10 +617,15 @@ def index_for(policy: Policy) -> SearchIndex:
     Problems with the thesaurus (tests keep the shipped one free of them) are in `warnings`.
     """
     global _INDEX
-    if _INDEX is None or _INDEX.titles.get(1) != policy.measure(1).title:
-        from tui.core.search.thesaurus import checked_thesaurus
+    index = _INDEX
+    if index is not None and index.titles.get(1) == policy.measure(1).title:
+        return index
+    with _INDEX_LOCK:
+        if _INDEX is None or _INDEX.titles.get(1) != policy.measure(1).title:
+            from tui.core.search.thesaurus import checked_thesaurus
 
-        thesaurus, problems = checked_thesaurus(policy)
-        _INDEX = SearchIndex.from_policy(policy, thesaurus)
-        _INDEX.warnings = problems
-    return _INDEX
+            thesaurus, problems = checked_thesaurus(policy)
+            built = SearchIndex.from_policy(policy, thesaurus)
+            built.warnings = problems
+            _INDEX = built
+        return _INDEX
