@@ -46,13 +46,17 @@ from tui.core.search.english import is_english_word
 from tui.core.search.thesaurus import Thesaurus, find_stems, phrase_stems
 
 __all__ = [
+    "GENERIC",
     "GROUPS",
+    "HOW",
+    "Answer",
     "SearchHit",
     "SearchIndex",
     "Unit",
     "clean_query",
     "index_for",
     "item_units",
+    "key_words",
     "normalise",
     "note_units",
     "policy_units",
@@ -69,6 +73,27 @@ MAX_QUERY_WORDS = 12
 SNIPPET_CHARS = 160
 
 EXACT, STEM, THESAURUS, PREFIX = 1.0, 0.95, 0.9, 0.85
+# How a query word matched, as a hit reports it (`matched`): the word itself, another form of it,
+# a policy phrase the thesaurus maps it to, a word it begins (the word being typed), a typo of a
+# policy word; "id" is an item id typed as it is (the items group).
+HOW = ("exact", "stem", "thesaurus", "prefix", "typo", "id")
+# Words that say what a query asks of the policy, not what it is about ("does the policy say
+# anything about maternity leave?", "Beijing's rules on ..."): they find and score as any word,
+# but are not key words, so a hit missing them is not partial and the policy never mentioning
+# them is not worth saying.
+GENERIC = frozenset(
+    """
+policy policies rule rules regulation regulations measure measures beijing beijing's municipality
+say says said saying tell tells mention mentions mentioned anything something everything cover
+covers covered allowed allow allows permitted need needs much many get gets thing things
+30 thirty
+""".split()
+)
+# A hit "addresses" the query when the key words it matches carry at least this share of the key
+# words' weight (each weighted by its rarity in the policy; a word the policy never uses weighs as
+# much as the rarest word it holds). Chosen on tests/data/relevance.toml (positives and
+# negatives), never on the held-out sets; see benchmarks/search.py.
+ADDRESSED_SHARE = 0.6
 TITLE_WEIGHT = 1.35
 PHRASE_BONUS = 0.35
 # How much of the query a place covers beyond its best sentence counts this much.
@@ -108,11 +133,37 @@ class SearchHit:
     group: str = "policy"  # "policy", "items" or "notes"
     role: str = ""  # items and notes: the checklist's role
     item: str = ""  # items and notes: the item's id
+    # The query's content words this hit matches, each with how (HOW), and its key words it does
+    # not match anywhere in its place; `partial`: it does not match enough of the key words.
+    matched: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+    partial: bool = False
 
     @property
     def measure(self) -> int:
         """The measure number, 0 for the notice and the preamble (as the CLI's JSON says)."""
         return self.place if isinstance(self.place, int) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a search found for a query in one group, and what it could not find.
+
+    `never`: the query's key words that match nothing anywhere in the group's text (not as a
+    stem, a thesaurus phrase, a typo or a completion). `addressed`: some hit matches the key
+    words (see ADDRESSED_SHARE); False with hits means they are only the nearest, all partial.
+    A query with no key word ("the policy") is addressed by any hit.
+    """
+
+    hits: list[SearchHit]
+    key: tuple[str, ...] = ()
+    never: tuple[str, ...] = ()
+    addressed: bool = False
+
+
+def key_words(words: Iterable[str]) -> list[str]:
+    """The words of a query that carry its topic: not stop words, not GENERIC, once each."""
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS and w not in GENERIC))
 
 
 def clean_query(query: str) -> str:
@@ -184,10 +235,11 @@ class _Slot:
     """One thing the query asks for: a word, or user words the thesaurus maps to policy phrases."""
 
     words: str  # as typed (lower-cased)
-    terms: tuple[tuple[str, float], ...]  # vocabulary terms it stands for, with match quality
+    terms: tuple[tuple[str, float, str], ...]  # vocabulary terms it stands for, with match quality and how
     phrases: tuple[str, ...] = ()  # thesaurus phrases it stands for
     own: str = ""  # a user phrase standing for itself among `phrases` (not reached "via" anything)
-    levels: list[tuple[float, set[int]]] = field(default_factory=list)
+    key: bool = True  # carries the query's topic (key_words)
+    levels: list[tuple[float, str, set[int]]] = field(default_factory=list)  # best quality first
     phrase_units: set[int] = field(default_factory=set)  # units holding a phrase, not a term
     weight: float = 0.0
 
@@ -196,7 +248,7 @@ class _PlaceScore:
     """The best unit of one place, how many of its units matched, and how much of the query
     the place covers across all its units."""
 
-    __slots__ = ("best", "best_cover", "best_score", "best_text", "best_text_score", "count", "cover", "title_hit")
+    __slots__ = ("best", "best_cover", "best_score", "best_text", "best_text_score", "count", "cover", "how", "title_hit")
 
     def __init__(self, slots: int) -> None:
         self.best = -1
@@ -207,6 +259,7 @@ class _PlaceScore:
         self.count = 0
         self.title_hit = False
         self.cover = [0.0] * slots  # per query slot, the best weighted match in any unit
+        self.how = [""] * slots  # per query slot, how that best match matched
 
     def add(self, unit: int, score: float, cover: float, is_title: bool) -> None:
         self.count += 1
@@ -264,6 +317,10 @@ class SearchIndex:
                             self._phrase_cache[phrase].setdefault(i, []).append((tokens[k][1], tokens[k + n - 1][2]))
         self._postings = dict(postings)
         self._unit_doc: list[Place] = [u.doc or u.place for u in self.units]
+        doc_units: dict[Place, list[int]] = defaultdict(list)
+        for i, doc in enumerate(self._unit_doc):
+            doc_units[doc].append(i)
+        self._doc_units = dict(doc_units)  # a place's (or an item's) units: is a word missing from all of them?
         self._title_units = {i for i, u in enumerate(self.units) if u.kind == "title"}
         self._vocab = sorted(self._postings)
         by_len: dict[int, list[str]] = defaultdict(list)
@@ -294,18 +351,18 @@ class SearchIndex:
 
     # Matching query words against the vocabulary -----------------------------------
 
-    def _match_word(self, word: str, as_prefix: bool) -> tuple[tuple[str, float], ...]:
+    def _match_word(self, word: str, as_prefix: bool) -> tuple[tuple[str, float, str], ...]:
         """Vocabulary terms that `word` stands for, each with how well it matched.
 
         `as_prefix` lets the word stand for the words it begins (the word being typed,
         or a cut-short word the text does not hold), limited to the most frequent
         completions so that "co" cannot drag in thousands of terms.
         """
-        found: dict[str, float] = {}
+        found: dict[str, tuple[float, str]] = {}
         if word in self._postings:
-            found[word] = EXACT
+            found[word] = (EXACT, "exact")
         for term in self._by_stem.get(stem(word), ()):
-            found.setdefault(term, STEM)
+            found.setdefault(term, (STEM, "stem"))
         # A word the text holds, in any form, is taken as meant: "indirect" must not also find "direct".
         known = bool(found)
         if as_prefix and len(word) >= 2:
@@ -313,7 +370,7 @@ class SearchIndex:
             hi = bisect.bisect_left(self._vocab, word + "\U0010ffff", lo)
             completions = (t for t in self._vocab[lo:hi] if t not in found)
             for term in heapq.nlargest(PREFIX_TERMS, completions, key=lambda t: len(self._postings[t])):
-                found[term] = PREFIX
+                found[term] = (PREFIX, "prefix")
         edits = _max_edits(word)
         if edits and not known and word not in STOPWORDS:
             # A cut-short word with completions needs no slow scan for typos.
@@ -326,8 +383,8 @@ class SearchIndex:
                 closest = min(dist for _, dist in near)
                 for term, dist in near:
                     if dist == closest and term not in found:
-                        found[term] = 0.75 - 0.1 * (dist - 1)
-        return tuple(found.items())
+                        found[term] = (0.75 - 0.1 * (dist - 1), "typo")
+        return tuple((term, quality, how) for term, (quality, how) in found.items())
 
     def _phrase_units(self, phrase: str) -> dict[int, list[Span]]:
         """The units holding a phrase (by stems, word after word), with where it stands.
@@ -361,6 +418,7 @@ class SearchIndex:
             return []
         expansions = {e.start: e for e in self.thesaurus.expand(words)}
         topical = [w for w in words if w not in STOPWORDS]
+        key = set(key_words(words))
         slots: list[_Slot] = []
         i, last = 0, len(words) - 1
         while i < len(words):
@@ -369,7 +427,7 @@ class SearchIndex:
             if exp is not None and exp.length > 1:
                 # A user phrase ("stock options") stands for its policy phrases, and for itself
                 # where the text holds it word after word ("research and development").
-                slots.append(_Slot(exp.words, (), (exp.key, *exp.phrases), own=exp.key))
+                slots.append(_Slot(exp.words, (), (exp.key, *exp.phrases), own=exp.key, key=bool(key & set(exp.words.split()))))
                 i += exp.length
                 continue
             i += 1
@@ -381,55 +439,75 @@ class SearchIndex:
             if phrases:
                 # The reviewed mapping is surer than a shared stem: "commercialisation" means the
                 # transformation of achievements before it means "commercial".
-                terms = tuple((t, q if q != STEM else PREFIX) for t, q in terms)
-            slots.append(_Slot(w, terms, phrases))
+                terms = tuple((t, q if q != STEM else PREFIX, how) for t, q, how in terms)
+            slots.append(_Slot(w, terms, phrases, key=w in key))
         return slots
 
     def _prepare(self, slot: _Slot) -> None:
-        """Units holding what the slot stands for, best match first, and the slot's weight."""
-        by_quality: dict[float, set[int]] = {}
-        for term, quality in slot.terms:
-            by_quality.setdefault(quality, set()).update(self._postings[term])
-        weights = [self._idf[t] for t, _ in slot.terms]
+        """Units holding what the slot stands for, best match first, and the slot's weight.
+
+        The weight is the rarity of what the word means, not of its rarest form: "researchers"
+        stands for "research" too (a stem), which is everywhere, so a sentence about research
+        does not count as if it held the rare "researchers" (issue 25: `reward researchers`
+        found measure 15, which holds only "research", above 12's "rewarded"). So the weight
+        is the rarity of all the units the word stands for: its forms and its thesaurus
+        phrases; or, for a word with neither (being typed, or misspelt), its completions and
+        typo matches.
+        """
+        by_quality: dict[float, tuple[str, set[int]]] = {}
+        meant: set[int] = set()  # units holding a form of the word or a phrase for it
+        near: set[int] = set()  # units holding a completion or a typo match
+        for term, quality, how in slot.terms:
+            postings = self._postings[term]
+            by_quality.setdefault(quality, (how, set()))[1].update(postings)
+            (meant if how in ("exact", "stem") else near).update(postings)
         for phrase in slot.phrases:
             at = self._phrase_units(phrase)
             if at:
                 # The user's own phrase standing in the text counts as exact, a policy phrase for it a little less.
-                quality = EXACT if phrase == slot.own else THESAURUS
-                by_quality.setdefault(quality, set()).update(at)
-                weights.append(math.log(1 + self._n / len(at)))
+                quality, how = (EXACT, "exact") if phrase == slot.own else (THESAURUS, "thesaurus")
+                by_quality.setdefault(quality, (how, set()))[1].update(at)
+                meant.update(at)
+        found = meant or near
+        slot.weight = math.log(1 + self._n / len(found)) if found else 0.0
         seen: set[int] = set()
-        for quality, units in sorted(by_quality.items(), reverse=True):
+        for quality, (how, units) in sorted(by_quality.items(), reverse=True):
             units -= seen  # a unit counts at the best quality it reaches
             seen |= units
-            slot.levels.append((quality, units))
+            slot.levels.append((quality, how, units))
             if quality == THESAURUS:
                 slot.phrase_units = units  # reached through the thesaurus, not by the words typed
-        slot.weight = max(weights, default=0.0)
 
     # Searching ----------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        return self.answer(query, limit).hits
+
+    def answer(self, query: str, limit: int = 20) -> Answer:
+        """The best hits for `query`, each saying which of its words it matched and how, and
+        which key words it misses; the key words nothing matches; whether any hit addresses it."""
         if limit <= 0:
-            return []
-        slots = self._plan(query)
-        for slot in slots:
+            return Answer([])
+        planned = self._plan(query)
+        for slot in planned:
             self._prepare(slot)
-        slots = [s for s in slots if s.levels]
+        key = tuple(s.words for s in planned if s.key)
+        never = tuple(s.words for s in planned if s.key and not s.levels)
+        slots = [s for s in planned if s.levels]
         if not slots:
-            return []
+            return Answer([], key, never)
         total = sum(s.weight for s in slots) or 1.0
-        sizes = [sum(len(units) for _, units in s.levels) for s in slots]
+        sizes = [sum(len(units) for _, _, units in s.levels) for s in slots]
 
         # Rarer query words find the candidates; very common ones only score them.
         candidates: set[int] = set()
         for si in sorted(range(len(slots)), key=sizes.__getitem__):
             if candidates and sizes[si] > self._common:
                 break
-            for _, units in slots[si].levels:
+            for _, _, units in slots[si].levels:
                 candidates |= units
         if not candidates:
-            return []
+            return Answer([], key, never)
         if len(candidates) > MAX_CANDIDATES:
             candidates = self._narrow(candidates, [s.levels for s in slots])
 
@@ -445,12 +523,13 @@ class SearchIndex:
                 ps = per_doc[doc] = _PlaceScore(nslots)
             score = 0.0
             for k, slot in enumerate(slots):
-                for quality, holders in slot.levels:
+                for quality, how, holders in slot.levels:
                     if u in holders:
                         gained = quality * slot.weight
                         score += gained
                         if gained > ps.cover[k]:
                             ps.cover[k] = gained
+                            ps.how[k] = how
                         break
             score /= total
             cover = score
@@ -463,7 +542,11 @@ class SearchIndex:
 
         totals = {doc: ps.total(total) for doc, ps in per_doc.items()}
         ranked = sorted(per_doc.items(), key=lambda kv: (-totals[kv[0]], str(kv[0])))
-        return [self._hit(doc, ps, slots, totals[doc]) for doc, ps in ranked[:limit]]
+        # What the key words weigh: a word the text never uses as much as its rarest word.
+        never_weight = math.log(1 + self._n)
+        key_total = sum(s.weight for s in slots if s.key) + never_weight * len(never)
+        hits = [self._hit(doc, ps, slots, totals[doc], never, key_total) for doc, ps in ranked[:limit]]
+        return Answer(hits, key, never, addressed=any(not h.partial for h in hits))
 
     def _near(self, word: str, edits: int, scan: bool = True) -> list[tuple[str, int]]:
         """Vocabulary terms within `edits` of `word`, closest first, at most FUZZY_TERMS.
@@ -488,11 +571,11 @@ class SearchIndex:
         near.sort(key=lambda td: (td[1], -len(self._postings[td[0]]), td[0]))
         return near[:FUZZY_TERMS]
 
-    def _narrow(self, candidates: set[int], levels: list[list[tuple[float, set[int]]]]) -> set[int]:
+    def _narrow(self, candidates: set[int], levels: list[list[tuple[float, str, set[int]]]]) -> set[int]:
         """Too many candidates means an uninformative query ("the", "we will"): keep the units
         holding every query word, then titles first and the rest in text order, up to the cap."""
         for lv in levels:
-            holding = set().union(*(units for _, units in lv))
+            holding = set().union(*(units for _, _, units in lv))
             narrowed = candidates & holding
             if narrowed:
                 candidates = narrowed
@@ -505,7 +588,7 @@ class SearchIndex:
     def _unit_spans(self, u: int, slots: Sequence[_Slot]) -> tuple[list[Span], str]:
         """The words of unit `u` that the query matched, as they stand in its text, and the
         thesaurus mappings that matched there (for `via`)."""
-        terms = {t for s in slots for t, _ in s.terms}
+        terms = {t for s in slots for t, _, _ in s.terms}
         bounds = self._unit_bounds[u]
         spans = [(bounds[2 * k], bounds[2 * k + 1]) for k, w in enumerate(self._unit_words[u]) if w in terms]
         via: list[str] = []
@@ -520,7 +603,9 @@ class SearchIndex:
                         shown = True
         return _merge(spans), "; ".join(via)
 
-    def _hit(self, doc: Place, ps: _PlaceScore, slots: Sequence[_Slot], score: float) -> SearchHit:
+    def _hit(
+        self, doc: Place, ps: _PlaceScore, slots: Sequence[_Slot], score: float, never: Sequence[str] = (), key_total: float = 0.0
+    ) -> SearchHit:
         # A title hit still shows the best matching sentence of the text, if any, as its snippet.
         u = ps.best_text if ps.best_text is not None else ps.best
         unit = self.units[u]
@@ -530,6 +615,22 @@ class SearchIndex:
         snippet, snippet_spans = _snippet(unit.text, spans)
         body_spans = tuple((s + unit.offset, e + unit.offset) for s, e in spans) if unit.kind == "text" else ()
         role, _, item = unit.doc.partition("/") if unit.doc else ("", "", "")
+        matched: list[tuple[str, str]] = []
+        missing: list[str] = []
+        covered = 0.0
+        for k, slot in enumerate(slots):
+            gained, how = ps.cover[k], ps.how[k]
+            if not how:
+                # Only the candidates were scored: a common word may stand in another sentence of the place.
+                gained, how = self._doc_match(doc, slot)
+            if how:
+                matched.append((slot.words, how))
+                if slot.key:
+                    covered += gained
+            elif slot.key:
+                missing.append(slot.words)
+        missing += never
+        partial = key_total > 0 and covered < ADDRESSED_SHARE * key_total
         return SearchHit(
             unit.place,
             self.titles.get(doc, str(doc)),
@@ -542,13 +643,36 @@ class SearchIndex:
             self.group,
             role,
             item,
+            tuple(matched),
+            tuple(missing),
+            partial,
+        )
+
+    def _doc_match(self, doc: Place, slot: _Slot) -> tuple[float, str]:
+        """The best match of `slot` in any unit of `doc`, weighted, and how; (0, "") if none."""
+        units = self._doc_units.get(doc, ())
+        for quality, how, holders in slot.levels:
+            if any(u in holders for u in units):
+                return quality * slot.weight, how
+        return 0.0, ""
+
+    def doc_hit(self, doc: Place, word: str, how: str = "id") -> SearchHit | None:
+        """A hit on one document as a whole (an item named by its id), its first unit the snippet."""
+        units = self._doc_units.get(doc)
+        if not units:
+            return None
+        unit = self.units[units[0]]
+        snippet, _ = _snippet(unit.text, ())
+        role, _, item = unit.doc.partition("/") if unit.doc else ("", "", "")
+        return SearchHit(
+            unit.place, self.titles.get(doc, str(doc)), 1.0, snippet, (), (), False, "", self.group, role, item, ((word, how),)
         )
 
     def find_in_text(self, text: str, query: str) -> list[Span]:
         """Spans of every word of `text` that a word of `query` stands for (find in measure),
         and of the policy phrases the thesaurus maps the query's words to."""
         slots = self._plan(query)
-        terms = {t for s in slots for t, _ in s.terms}
+        terms = {t for s in slots for t, _, _ in s.terms}
         spans = [(s, e) for w, s, e in words_with_spans(text) if w in terms]
         phrases = [p for s in slots for p in s.phrases]
         if phrases:
