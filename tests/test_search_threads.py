@@ -14,17 +14,17 @@ from types import SimpleNamespace
 
 import pytest
 
+from tui.core.content.policy import Policy
 from tui.core.search import analysis
 from tui.core.search import index as search
-from tui.core.policy import Policy
 
 ROUNDS = 12
 QUERIES = ("how much overhead can a grant charge", "commercialisation of inventions", "purchasing instruments quickly")
 
 
 def test_searches_while_the_warm_up_runs(policy: Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui import locations
     from tui.app import Bj30App
+    from tui.core import locations
     from tui.core.workbench import Workbench
 
     expected = {q: [h.place for h in search.index_for(policy).search(q, 5)] for q in QUERIES}
@@ -36,14 +36,14 @@ def test_searches_while_the_warm_up_runs(policy: Policy, tmp_path: Path, monkeyp
         analysis.stem.cache_clear()
         start = threading.Barrier(3)
 
-        def warm() -> None:
+        def warm(start: threading.Barrier) -> None:
             start.wait()
             try:
                 Bj30App._warm_search(SimpleNamespace(policy=policy))  # type: ignore[arg-type]  # the app's own warm-up
             except Exception as exc:  # noqa: BLE001 - any failure is the finding
                 failures.append(f"warm-up: {exc!r}")
 
-        def searcher(n: int) -> None:
+        def searcher(n: int, start: threading.Barrier) -> None:
             wb = Workbench(
                 policy, store_path=tmp_path / f"p{n}.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None
             )
@@ -56,9 +56,9 @@ def test_searches_while_the_warm_up_runs(policy: Policy, tmp_path: Path, monkeyp
                 wb.close()
 
         threads = [
-            threading.Thread(target=warm),
-            threading.Thread(target=searcher, args=(1,)),
-            threading.Thread(target=searcher, args=(2,)),
+            threading.Thread(target=warm, args=(start,)),
+            threading.Thread(target=searcher, args=(1, start)),
+            threading.Thread(target=searcher, args=(2, start)),
         ]
         for t in threads:
             t.start()
