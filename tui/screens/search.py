@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -97,11 +96,13 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
         self._run(event.value)
 
     def _run(self, query: str, debounce: bool = True) -> None:
-        # A callable, not a coroutine: a burst of keys cancels each search before its task has
-        # started, and a coroutine made for it would never be awaited ("coroutine
-        # 'SearchScreen._search' was never awaited", issue 21). Textual calls the partial when
-        # the worker runs.
-        self.run_worker(partial(self._search, query, debounce), exclusive=True, group="search")
+        # A coroutine function, not a coroutine: a burst of keys cancels each search before its
+        # task has started, and a coroutine made for it would never be awaited ("coroutine
+        # 'SearchScreen._search' was never awaited", issue 21). Textual calls it when the worker runs.
+        async def work() -> None:
+            await self._search(query, debounce)
+
+        self.run_worker(work, exclusive=True, group="search")  # type: ignore[arg-type]  # Textual types it Coroutine[None, None, T]
 
     async def _search(self, query: str, debounce: bool) -> None:
         if debounce:
