@@ -16,7 +16,8 @@ from tui.core.text.textout import ascii_json, bold, can_encode, emit, warn, widt
 from tui.core.workbench import SEARCH_GROUPS
 
 if TYPE_CHECKING:
-    from tui.core.search.index import SearchHit
+    from tui.core.content.checklist import Checklist, ChecklistItem
+    from tui.core.search.index import Found, SearchHit
 
 FORMATS = ("text", "json")
 
@@ -26,9 +27,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     toc.add_argument("--format", choices=FORMATS, default="text")
     toc.set_defaults(handler=cmd_toc)
 
-    show = commands.add_parser("show", help="print one measure, or the notice or preamble")
+    show = commands.add_parser("show", help="print one measure, the notice or preamble, or a checklist item")
     show.add_argument(
-        "what", metavar="N", help="a measure number 1-30, a part numeral I-V (its first measure), 'notice' or 'preamble'"
+        "what",
+        metavar="N",
+        help="a measure number 1-30, a part numeral I-V (its first measure), 'notice', 'preamble', or an item id (uni-020)",
     )
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
@@ -91,8 +94,15 @@ def cmd_toc(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from tui.core.errors import UnknownMeasure
+
     policy = load_policy()
-    place = read_place(policy, args.what)  # the same words as the app's go-to dialog (`g`)
+    try:
+        place = read_place(policy, args.what)  # the same words as the app's go-to dialog (`g`)
+    except UnknownMeasure as exc:
+        if not _show_item(args):
+            raise UnknownMeasure(f"{exc}, or a checklist item's id (e.g. uni-020)") from None
+        return 0
     if isinstance(place, str):
         return _show_front_matter(policy, place, args.format)
     m = policy.measure(place)
@@ -118,6 +128,55 @@ def cmd_show(args: argparse.Namespace) -> int:
             out += ["", wrap(f"Note on the translation: {note}", width)]
         emit("\n".join(out))
     return 0
+
+
+def _show_item(args: argparse.Namespace) -> bool:
+    """Print the checklist item(s) that `args.what` names by id; False when none does."""
+    from tui.cli.checklists import workbench
+
+    with workbench(args) as wb:
+        found = [(wb.checklist(doc.split("/", 1)[0]), doc.split("/", 1)[1]) for _, doc in wb.item_ids_in(args.what)]
+        items = [(c, it) for c, item_id in found if (it := c.item(item_id)) is not None]
+    if not items or " " in args.what.strip():
+        return False
+    if args.format == "json":
+        print_json([item_json(c, it) for c, it in items] if len(items) > 1 else item_json(*items[0]))
+        return True
+    blocks = []
+    for c, it in items:
+        if args.format == "md":
+            blocks.append(
+                f"## {escape_inline(it.id)} · {escape_inline(c.title)}\n\n{escape_inline(it.text)}\n\n"
+                f"*Measures {', '.join(map(str, it.measures))}*"
+                + (f"\n\n{escape_inline(it.guidance)}" if it.guidance else "")
+                + (f"\n\n> {escape_inline(it.quote)}" if it.quote else "")
+            )
+            continue
+        width = width_for(sys.stdout)
+        measures = "measure" + ("s " if len(it.measures) > 1 else " ") + ", ".join(map(str, it.measures))
+        out = [bold(wrap(visible(f"{it.id} · {c.title} ({c.role}), {measures}", one_line=True), width), sys.stdout), ""]
+        out.append(wrap(visible(it.text), width))
+        if it.guidance:
+            out += ["", wrap(visible(f"Guidance: {it.guidance}"), width)]
+        if it.quote:
+            out += ["", wrap(visible(f"The policy says: \u201c{it.quote}\u201d"), width)]
+        blocks.append("\n".join(out))
+    emit("\n\n".join(blocks))
+    return True
+
+
+def item_json(c: Checklist, it: ChecklistItem) -> dict[str, Any]:
+    return {
+        "id": it.id,
+        "role": c.role,
+        "checklist": c.title,
+        "text": it.text,
+        "measures": list(it.measures),
+        "guidance": it.guidance,
+        "quote": it.quote,
+        "categories": list(it.categories),
+        "provisions": list(it.provisions),
+    }
 
 
 def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
@@ -184,6 +243,9 @@ def hit_json(h: SearchHit) -> dict[str, Any]:
         "spans": [list(s) for s in h.snippet_spans],
         "group": h.group,
         "via": h.via or None,
+        "matched": [{"word": word, "how": how} for word, how in h.matched],
+        "missing": list(h.missing),
+        "partial": h.partial,
     }
     if h.group != "policy":
         out.update(role=h.role, item=h.item)
@@ -194,33 +256,47 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     groups = list(dict.fromkeys(args.groups or SEARCH_GROUPS))
     if groups == ["policy"]:
-        from tui.core.search.index import index_for
+        from tui.core.search.index import Found, index_for
 
         index = index_for(load_policy())
         for problem in index.take_warnings():
             warn(problem)
-        hits = index.search(query, limit=args.limit)
+        answer = index.answer(query, limit=args.limit)
+        found = Found(query, answer.hits, answer.never, answer.addressed if answer.key or answer.hits else None)
     else:
         from tui.cli.checklists import workbench
 
         with workbench(args) as wb:
-            hits = wb.search(query, groups, limit=args.limit)
+            found = wb.answer(query, groups, limit=args.limit)
+    hits = found.hits
+    # What the policy does not say goes to stderr, before the hits: stdout stays one hit a line
+    # (or JSON) for scripts, and a person at a terminal reads it first.
+    for line in _not_said(found):
+        print(visible(line, one_line=True), file=sys.stderr)
+    code = 0 if found.answered else 1
     if args.format == "json":
         print_json([hit_json(h) for h in hits])
-        return 0
+        return code
     if not hits:
-        print(visible(f"no match for {query[:80]!r}", one_line=True), file=sys.stderr)
+        if not found.never:
+            print(visible(f"no match for {query[:80]!r}", one_line=True), file=sys.stderr)
         return 1
     width = width_for(sys.stdout)
     if width is None:
-        # Piped: one line per hit, tab-separated, so `grep` keeps the measure number
-        # (a fourth field says how the thesaurus led there, when it did).
+        # Piped: one line per hit, tab-separated, so `grep` keeps the measure number (a fourth
+        # field says how the thesaurus led there, when it did; a last one, "missing: ...", the
+        # key words the hit does not match, when it misses some).
         emit(
             "\n".join(
-                "\t".join([str(h.measure), _line(h.title), _line(h.snippet)] + ([_line(h.via)] if h.via else [])) for h in hits
+                "\t".join(
+                    [str(h.measure), _line(h.title), _line(h.snippet)]
+                    + ([_line(h.via)] if h.via else [])
+                    + ([_line("missing: " + ", ".join(h.missing))] if h.missing else [])
+                )
+                for h in hits
             )
         )
-        return 0
+        return code
     lines: list[str] = []
     for group in SEARCH_GROUPS:
         in_group = [h for h in hits if h.group == group]
@@ -230,8 +306,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             lines += ([""] if lines else []) + [bold(GROUP_HEADINGS[group], sys.stdout)]
         for h in in_group:
             label = f"{h.measure:>2}" if h.measure else ""
-            head = f"{label}  {_line(h.title)}" if h.measure or h.group != "policy" else h.title
-            lines.append(bold(head, sys.stdout))
+            head = f"{label}  {_line(h.title)}" if h.measure or h.group != "policy" else _line(h.title)
+            lines.append(bold(head, sys.stdout) + (" (partial)" if h.partial else ""))
             lines.append(
                 wrap(
                     _marked(h.snippet, h.snippet_spans) if h.snippet == _line(h.snippet) else _line(h.snippet),
@@ -240,9 +316,25 @@ def cmd_search(args: argparse.Namespace) -> int:
                 )
             )
             if h.via:
-                lines.append(wrap(f"(via {h.via})", width, indent="    "))
+                lines.append(wrap(_line(f"(via {h.via})"), width, indent="    "))
+            if h.missing:
+                lines.append(wrap(_line("missing: " + ", ".join(h.missing)), width, indent="    "))
     emit("\n".join(lines))
-    return 0
+    return code
+
+
+def _not_said(found: Found) -> list[str]:
+    """The lines that say what the policy does not say about the query, if anything."""
+    lines = []
+    if found.never:
+        lines.append(f"The 30 Measures never mention: {', '.join(found.never)}")
+    if found.addressed is False and not found.answered:
+        lines.append(
+            "Nothing in the policy addresses this; the nearest passages below are partial."
+            if found.hits
+            else "Nothing in the policy addresses this."
+        )
+    return lines
 
 
 def cmd_paths(args: argparse.Namespace) -> int:

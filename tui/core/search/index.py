@@ -50,6 +50,7 @@ __all__ = [
     "GROUPS",
     "HOW",
     "Answer",
+    "Found",
     "SearchHit",
     "SearchIndex",
     "Unit",
@@ -165,6 +166,28 @@ class Answer:
     key: tuple[str, ...] = ()
     never: tuple[str, ...] = ()
     addressed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A search over several groups (the policy, the checklist items, the notes), as shown.
+
+    `never`: the key words the policy never uses (when the policy was searched). `addressed`:
+    whether the policy answers the query (None when the policy was not searched); when False,
+    its hits are only the nearest, each `partial`. `ids`: the item ids typed in the query that
+    name an item (its hit comes first among the items).
+    """
+
+    query: str
+    hits: list[SearchHit]
+    never: tuple[str, ...] = ()
+    addressed: bool | None = None
+    ids: tuple[str, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """Something matches the key words: the policy addresses it, or an item or note does."""
+        return bool(self.ids) or self.addressed is True or any(h.group != "policy" and not h.partial for h in self.hits)
 
 
 def key_words(words: Iterable[str]) -> list[str]:
