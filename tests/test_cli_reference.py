@@ -65,10 +65,17 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
         ("0", "bj30: no measure 0: measures are numbered 1-30"),
         (
             "seventeen",
-            "bj30: 'seventeen' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble",
+            "bj30: 'seventeen' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, "
+            "or a checklist item's id (e.g. uni-020)",
         ),
-        ("abc", "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
-        ("VI", "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble"),
+        (
+            "abc",
+            "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, or a checklist item's id (e.g. uni-020)",
+        ),
+        (
+            "VI",
+            "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, or a checklist item's id (e.g. uni-020)",
+        ),
     ],
 )
 def test_show_errors_are_one_line(capsys: pytest.CaptureFixture[str], arg: str, message: str) -> None:
@@ -153,11 +160,13 @@ def test_search_in_groups_and_via_in_json(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "search", "zebrafish", "--format", "json")
-    assert code == 0 and json.loads(out) == []  # no store yet: searching does not create one
+    code, out, err = run_cli(capsys, "search", "zebrafish", "--format", "json")
+    assert code == 1 and json.loads(out) == []  # no store yet: searching does not create one
+    assert err == "The 30 Measures never mention: zebrafish\nNothing in the policy addresses this.\n"
     run_cli(capsys, "mark", "university", "uni-020", "doing", "--note", "Ask the finance office\tabout zebrafish\x1b[31m")
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--format", "json")
     hits = json.loads(out)
+    assert code == 0  # the policy never mentions it, but a note does
     assert [(h["group"], h["role"], h["item"], h["measure"]) for h in hits] == [("notes", "university", "uni-020", 17)]
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes")
     assert (
@@ -167,7 +176,7 @@ def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes", "--profile", "other")
     assert code == 1
     code, out, err = run_cli(capsys, "search", "zebrafish", "--in", "policy")
-    assert code == 1 and "no match" in err
+    assert code == 1 and out == "" and "never mention: zebrafish" in err
 
 
 def test_search_on_a_terminal_is_grouped_under_headings(
@@ -190,11 +199,13 @@ def test_search_on_a_terminal_is_grouped_under_headings(
 
 def test_search_errors(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "search", "qqqqzzzz")
-    assert code == 1 and out == "" and "no match for 'qqqqzzzz'" in err
+    assert code == 1 and out == "" and err == "The 30 Measures never mention: qqqqzzzz\nNothing in the policy addresses this.\n"
+    code, out, err = run_cli(capsys, "search", "the", "--in", "notes")  # no key word to miss, nothing found
+    assert code == 1 and out == "" and "no match for 'the'" in err
     code, _, err = run_cli(capsys, "search", "x", "--limit", "0")
     assert code == 2 and "must be 1 or more" in err
-    code, out, _ = run_cli(capsys, "search", "[@click=app.quit]", "--format", "json")
-    assert code == 0 and isinstance(json.loads(out), list)
+    code, out, err = run_cli(capsys, "search", "[@click=app.quit]", "--format", "json")
+    assert code in (0, 1) and isinstance(json.loads(out), list)
 
 
 def test_no_command_without_a_terminal_explains_instead_of_drawing(tmp_path: Path) -> None:

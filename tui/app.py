@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from tui.core.config import Config
-    from tui.core.search.index import SearchHit, SearchIndex
+    from tui.core.search.index import Found, SearchIndex
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
 
@@ -278,8 +278,8 @@ class Bj30App(App[None]):
             marks = self.search_index.find_in_text(body_text(self.policy, hit.place), outcome.query)
             self.open_place(hit.place, marks, scroll_to=hit.body_spans[0][0] if hit.body_spans else None)
 
-        def search(query: str, limit: int) -> list[SearchHit]:
-            return self.workbench.search(query, limit=limit)
+        def search(query: str, limit: int) -> Found:
+            return self.workbench.answer(query, limit=limit)
 
         self.push_screen(SearchScreen(search, self.last_query), closed)
 

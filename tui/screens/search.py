@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui.core.search.index import MAX_QUERY_CHARS, SearchHit
+from tui.core.search.index import MAX_QUERY_CHARS, Found, SearchHit
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.hit_list import HitList
@@ -25,8 +25,8 @@ DEBOUNCE_S = 0.04
 # At most this many hits per group (policy, items, notes).
 RESULT_LIMIT = 20
 
-# Runs a query over the groups, at most `limit` hits each: Workbench.search, in the app.
-Search = Callable[[str, int], list[SearchHit]]
+# Runs a query over the groups, at most `limit` hits each: Workbench.answer, in the app.
+Search = Callable[[str, int], Found]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
     #search-status {
         color: $text-muted;
         padding: 0 2;
+    }
+
+    #search-status.not-said {
+        color: $text;
+        text-style: bold;
     }
 
     #search-hits {
@@ -107,15 +112,25 @@ class SearchScreen(Bj30Screen[SearchOutcome]):
     async def _search(self, query: str, debounce: bool) -> None:
         if debounce:
             await asyncio.sleep(DEBOUNCE_S)  # cancelled here if another key arrives
-        hits = self.bj30.attempt(lambda: self.search(query, RESULT_LIMIT))
-        self.show_results(query, hits or [])
+        result = self.bj30.attempt(lambda: self.search(query, RESULT_LIMIT))
+        self.show_results(query, result or Found(query, []))
 
-    def show_results(self, query: str, hits: list[SearchHit]) -> None:
+    def show_results(self, query: str, result: Found) -> None:
+        hits = result.hits
         self.hits = hits
         self.query_one(HitList).show_hits(hits)
         status = self.query_one("#search-status", Static)
+        # What the policy does not say comes first: "does it say anything about X?" has "no" as an answer.
+        said: list[str] = []
+        if result.never:
+            said.append(f"The 30 Measures never mention: {', '.join(result.never)}.")
+        if result.addressed is False and not result.answered:
+            said.append("Nothing in the policy addresses this." + (" The nearest, partial:" if hits else ""))
+        status.set_class(bool(said), "not-said")
         if not query.strip():
             status.update("Type words to find; e.g. indirect expenses, intellectual property, customs.")
+        elif said:
+            status.update(literal(" ".join(said)))
         elif not hits:
             status.update(literal(f"No match for {query.strip()[:60]!r}. Try fewer or other words."))
         else:

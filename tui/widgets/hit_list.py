@@ -27,9 +27,15 @@ def hit_prompt(hit: SearchHit) -> Content:
     if hit.group != "notes" and snippet.plain == raw:
         for start, end in hit.snippet_spans:
             snippet = snippet.stylize(MARK, start, end)
-    parts: list[Content | str] = [literal(head).stylize("bold"), "\n", snippet]
+    parts: list[Content | str] = [literal(head).stylize("bold")]
+    if hit.partial:
+        parts.append(Content(" (partial)").stylize("italic"))
+    parts += ["\n", snippet]
     if hit.via:
         parts += ["\n", literal(f"via {hit.via}").stylize("dim italic")]
+    if hit.missing:
+        # As web search engines show it: the words of the query this hit does not hold.
+        parts += ["\n", literal("missing: " + ", ".join(hit.missing)).stylize("italic")]
     return Content.assemble(*parts)
 
 
