@@ -90,7 +90,9 @@ async def test_empty_no_match_and_hostile_queries(tmp_path: Path, make_app) -> N
         field = app.screen.query_one(Input)
         field.value = "[qqqqzzzz]"
         await settle(app, pilot)
-        assert "No match for '[qqqqzzzz]'" in plain(app.screen.query_one("#search-status"))
+        assert plain(app.screen.query_one("#search-status")) == (
+            "The 30 Measures never mention: qqqqzzzz. Nothing in the policy addresses this."
+        )
         field.value = "customs " * 1250  # a 10,000-character paste
         await settle(app, pilot)
         assert app.screen.query_one(HitList).hits[0].place == 27
@@ -194,3 +196,60 @@ async def test_a_burst_of_keys_leaves_no_search_unawaited(tmp_path: Path, make_a
         assert app.screen.query_one(HitList).hits
     gc.collect()
     assert [str(w.message) for w in recwarn if "never awaited" in str(w.message)] == []
+
+
+async def test_palette_ranks_measures_by_their_text_as_search_does(tmp_path: Path, make_app) -> None:
+    """`overhead` matched five titles letter by letter above the two measures on indirect
+    expenses (issue 25); the search's order comes first now."""
+    from tui.commands import MeasuresProvider
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)):
+        provider = MeasuresProvider(app.screen)
+        hits = sorted([hit async for hit in provider.search("overhead")], key=lambda h: -h.score)
+        assert [h.text.split(".")[0] for h in hits[:2]] == ["Measure 17", "Measure 16"]
+        hits = sorted([hit async for hit in provider.search("17")], key=lambda h: -h.score)
+        assert hits[0].text.startswith("Measure 17.")
+
+
+async def test_an_item_id_opens_the_item_from_the_palette_and_from_search(tmp_path: Path, make_app) -> None:
+    from tui.commands import MeasuresProvider
+    from tui.screens.checklist import ChecklistScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        provider = MeasuresProvider(app.screen)
+        hits = sorted([hit async for hit in provider.search("UNI-020")], key=lambda h: -h.score)
+        assert hits[0].text == "uni-020 · Universities and institutions of higher learning"
+        hits[0].command()
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen) and app.screen.role == "university"
+        assert app.screen.query_one("#items").highlighted_option.id == "uni-020"
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        await pilot.press("slash", *"uni-020")
+        await settle(app, pilot)
+        listing = app.screen.query_one(HitList)
+        assert (listing.hits[0].group, listing.hits[0].item) == ("items", "uni-020")
+        assert "found" in plain(app.screen.query_one("#search-status"))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen) and app.screen.query_one("#items").highlighted_option.id == "uni-020"
+
+
+async def test_the_screen_says_what_the_policy_does_not_say(tmp_path: Path, make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"student tuition fees")
+        await settle(app, pilot)
+        status = plain(app.screen.query_one("#search-status"))
+        assert status == "The 30 Measures never mention: tuition, fees. Nothing in the policy addresses this. The nearest, partial:"
+        listing = app.screen.query_one(HitList)
+        first = listing.get_option_at_index(listing.highlighted).prompt
+        assert "(partial)" in first.plain and first.plain.endswith("missing: tuition, fees")
+        box = app.screen.query_one(Input)
+        box.value = "reward researchers"
+        await settle(app, pilot)
+        assert "found" in plain(app.screen.query_one("#search-status"))
+        assert {h.place for h in listing.hits[:2]} == {12, 13}
+        assert not any(h.partial for h in listing.hits[:2])

@@ -12,14 +12,22 @@ from tui.core.content.places import NOTICE, PREAMBLE, Place
 from tui.screens.base import app_of
 from tui.widgets.literal import highlighted, literal
 
-# At most this many measures found by their text, scored below any title match.
-TEXT_HITS = 5
-TEXT_SCORE = 0.5
+# At most this many measures found by their text, ranked as `/` ranks them, above any title
+# matched only letter by letter ("overhead" matches "Improve the Convenience for Researchers to
+# Go Abroad" one letter at a time, while measures 17 and 16 hold indirect expenses: issue 25).
+TEXT_HITS = 6
+
+
+def whole_word_score(query: str) -> float:
+    """What Textual's fuzzy matcher gives a candidate holding `query` as it stands, at the start
+    of a word: (letters + 1 first letter) x 2 (one group) x 1.5 (a substring). Its scores grow
+    with the query's length; the search's hits are placed on the same scale, just below it."""
+    return 3.0 * (len(query.strip()) + 1)
 
 
 class MeasuresProvider(Provider):
-    """Lists the notice, the preamble and all 30 measures, found by number, title or text;
-    choosing one opens it."""
+    """Lists the notice, the preamble and all 30 measures, found by number, by their text (as
+    `/` searches it) or by title letters; and checklist items by id. Choosing one opens it."""
 
     def _entries(self) -> list[tuple[str, Place]]:
         policy = app_of(self.screen).policy
@@ -35,31 +43,42 @@ class MeasuresProvider(Provider):
             yield DiscoveryHit(Content(text), partial(self._open, place), text=text, help="Open in the reader")
 
     async def search(self, query: str) -> Hits:
+        app = app_of(self.screen)
         matcher = self.matcher(query)
         stripped = query.strip().lower().removeprefix("measure").strip()
-        titled: set[Place] = set()
+        # An item id ("uni-020") opens the item in its checklist.
+        for _, doc in app.workbench.item_ids_in(query):
+            role = doc.split("/", 1)[0]
+            checklist = app.workbench.catalog.get(role)
+            item = checklist.item(doc.split("/", 1)[1]) if checklist else None
+            if checklist is None or item is None:
+                continue
+            text = f"{item.id} · {checklist.title}"
+            yield Hit(
+                2 * whole_word_score(query),
+                highlighted(matcher, text),
+                partial(app.open_item, role, item.id),
+                text=text,
+                help=literal(" ".join(item.text.split())).plain,
+            )
+        found: dict[Place, tuple[float, str]] = {}
+        top = whole_word_score(query)
+        if len(stripped) >= 3 and not stripped.isdigit():
+            # The measures' text, ranked as `/` ranks it: "patent" offers measure 24, whose title
+            # says "intellectual property"; "overhead" offers 17 and 16 first.
+            hits = app.search_index.search(query, TEXT_HITS)
+            for rank, hit in enumerate(hits):
+                found.setdefault(hit.place, (top * (0.95 - 0.05 * rank), " ".join(hit.snippet.split())))
         for text, place in self._entries():
             score = matcher.match(text)
             # "17" should find measure 17 first, not every title containing a 1 and a 7.
             if stripped.isdigit() and place == int(stripped):
-                score = 1.0
+                score = 2 * top
+            elif place in found:
+                score = max(score, found[place][0])
             if score > 0:
-                titled.add(place)
-                yield Hit(score, highlighted(matcher, text), partial(self._open, place), text=text, help="Open in the reader")
-        # The measures' text too, as `/` searches it: "patent" offers measure 24, whose title
-        # says "intellectual property". Ranked below the title matches, best first.
-        if len(stripped) >= 3 and not stripped.isdigit():
-            entries = dict((place, text) for text, place in self._entries())
-            hits = app_of(self.screen).search_index.search(query, TEXT_HITS)
-            for rank, hit in enumerate(h for h in hits if h.place not in titled):
-                text = entries.get(hit.place, hit.title)
-                yield Hit(
-                    TEXT_SCORE * (1 - rank / (2 * TEXT_HITS)),
-                    Content(text),
-                    partial(self._open, hit.place),
-                    text=text,
-                    help=" ".join(hit.snippet.split()),
-                )
+                help_text = found[place][1] if place in found else "Open in the reader"
+                yield Hit(score, highlighted(matcher, text), partial(self._open, place), text=text, help=help_text)
 
 
 class WorkbenchProvider(Provider):

@@ -101,7 +101,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         place = read_place(policy, args.what)  # the same words as the app's go-to dialog (`g`)
     except UnknownMeasure as exc:
         if not _show_item(args):
-            raise UnknownMeasure(str(exc) if str(exc).startswith("no measure") else f"{exc}, or a checklist item's id (e.g. uni-020)") from None
+            raise UnknownMeasure(
+                str(exc) if str(exc).startswith("no measure") else f"{exc}, or a checklist item's id (e.g. uni-020)"
+            ) from None
         return 0
     if isinstance(place, str):
         return _show_front_matter(policy, place, args.format)
