@@ -70,11 +70,13 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (
             "abc",
-            "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, or a checklist item's id (e.g. uni-020)",
+            "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
+            "notice or preamble, or a checklist item's id (e.g. uni-020)",
         ),
         (
             "VI",
-            "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, or a checklist item's id (e.g. uni-020)",
+            "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
+            "notice or preamble, or a checklist item's id (e.g. uni-020)",
         ),
     ],
 )
@@ -233,3 +235,46 @@ def test_terminal_output_wraps_to_the_width_and_honours_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, _ = run_cli(capsys, "toc")
     assert "\x1b[" not in out and max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_show_and_search_an_item_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "show", "uni-020")
+    assert code == 0 and out.startswith("uni-020 · Universities and institutions of higher learning (university), measure 17\n")
+    assert "Guidance: " in out and "The policy says: " in out
+    code, out, _ = run_cli(capsys, "show", "UNI-020", "--format", "json")
+    item = json.loads(out)
+    assert code == 0 and (item["id"], item["role"], item["measures"]) == ("uni-020", "university", [17])
+    code, out, _ = run_cli(capsys, "search", "uni-020")
+    assert code == 0 and out.startswith("17\tuni-020 · Universities and institutions of higher learning\t")
+
+
+def test_search_says_what_the_policy_does_not_address(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys, "search", "maternity", "leave", "for", "female", "researchers", "--in", "policy", "--limit", "3"
+    )
+    assert code == 1
+    assert err == (
+        "The 30 Measures never mention: maternity, leave, female\n"
+        "Nothing in the policy addresses this; the nearest passages below are partial.\n"
+    )
+    assert all(line.endswith("\tmissing: maternity, leave, female") for line in out.splitlines()) and len(out.splitlines()) == 3
+    code, out, err = run_cli(capsys, "search", "student tuition fees", "--format", "json", "--in", "policy")
+    hits = json.loads(out)
+    assert code == 1 and hits and all(h["partial"] and h["missing"] == ["tuition", "fees"] for h in hits)
+    assert hits[0]["matched"] == [{"word": "student", "how": "stem"}]
+    code, out, err = run_cli(capsys, "search", "reward researchers", "--format", "json", "--in", "policy")
+    hits = json.loads(out)
+    assert code == 0 and err == "" and {h["measure"] for h in hits[:2]} == {12, 13} and not hits[0]["partial"]
+
+
+def test_search_on_a_terminal_shows_missing_and_partial(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.core.text import textout
+
+    monkeypatch.setattr(textout, "is_tty", lambda stream: True)
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, out, err = run_cli(capsys, "search", "student tuition fees", "--in", "policy", "--limit", "1")
+    assert code == 1 and "never mention: tuition, fees" in err
+    assert out.splitlines()[0] == "21  Encourage System Innovation in Research Institutions (partial)"
+    assert out.splitlines()[-1] == "    missing: tuition, fees"

@@ -9,10 +9,13 @@ import pytest
 from tui.core.content.places import NOTICE, PREAMBLE
 from tui.core.content.policy import Policy
 from tui.core.files import toml
-from tui.core.search.index import SearchIndex, index_for, split_sentences
+from tui.core.search.index import SearchIndex, index_for, split_sentences, words_with_spans
 
 RELEVANCE = toml.loads((Path(__file__).parent / "data" / "relevance.toml").read_text(encoding="utf-8"))["queries"]
-KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")
+KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic", "everyday", "acronym", "negative")
+# Topics the policy does not address: the answer is "not addressed", not a measure.
+NEGATIVE = [r for r in RELEVANCE if r["kind"] == "negative"]
+ANSWERABLE = [r for r in RELEVANCE if r["kind"] != "negative"]
 # Queries in the policy's own words (exactly, as keywords or misspelt) must always find their
 # measure; the kinds in the users' own words are held to a share (test_relevance_goals).
 STRICT = [r for r in RELEVANCE if r["kind"] in ("exact", "keyword", "typo")]
@@ -26,12 +29,13 @@ def index() -> SearchIndex:
 
 
 def test_relevance_table_is_big_enough_and_well_formed() -> None:
-    assert len(RELEVANCE) >= 100
+    assert len(ANSWERABLE) >= 100 and len(NEGATIVE) >= 25
     assert len({r["q"].casefold() for r in RELEVANCE}) == len(RELEVANCE), "a query is listed twice"
     for r in RELEVANCE:
         assert set(r) == {"q", "kind", "measures"}, r
         assert r["kind"] in KINDS, r
-        assert r["measures"] and all(isinstance(n, int) and 0 <= n <= 30 for n in r["measures"]), r
+        assert all(isinstance(n, int) and 0 <= n <= 30 for n in r["measures"]), r
+        assert bool(r["measures"]) == (r["kind"] != "negative"), r
     for kind in KINDS:
         assert sum(r["kind"] == kind for r in RELEVANCE) >= 15, kind
 
@@ -134,7 +138,7 @@ def _top3_share(index: SearchIndex, cases: list[dict]) -> float:
 
 def test_relevance_goals(index: SearchIndex) -> None:
     """Queries in the users' own words: 95% overall and 80% of paraphrases answered in the top 3."""
-    assert _top3_share(index, RELEVANCE) >= 0.95
+    assert _top3_share(index, ANSWERABLE) >= 0.95
     assert _top3_share(index, [r for r in RELEVANCE if r["kind"] == "paraphrase"]) >= 0.80
 
 
@@ -338,3 +342,91 @@ def test_a_broken_thesaurus_is_reported_once_and_search_goes_on(
     monkeypatch.setattr(search, "_INDEX", None)
     code, out, err = run_cli(capsys, "search", "customs", "--in", "policy")
     assert code == 0 and out.startswith("27\t") and "bj30: warning:" in err and "search works without" in err
+
+
+# What the policy does not say (issue 25) ---------------------------------------------------------
+
+
+def test_each_hit_says_which_words_it_matched_and_how(index: SearchIndex) -> None:
+    hit = index.answer("reward researchers", 3).hits[0]
+    assert dict(hit.matched) == {"reward": "stem", "researchers": "stem"} and hit.missing == () and not hit.partial
+    hit = index.answer("intelectual property", 1).hits[0]
+    assert dict(hit.matched) == {"intelectual": "typo", "property": "exact"}
+    hit = index.answer("commercialisation", 1).hits[0]
+    assert dict(hit.matched) == {"commercialisation": "thesaurus"}
+    hit = index.answer("indirect exp", 1).hits[0]  # the word being typed
+    assert dict(hit.matched) == {"indirect": "exact", "exp": "prefix"}
+    # A hit holding one word and not the other says which it misses.
+    hits = index.answer("customs patents", 5).hits
+    assert {h.place: h.missing for h in hits if h.place in (24, 27)} == {24: ("customs",), 27: ("patents",)}
+
+
+def test_words_the_policy_never_uses_are_said(index: SearchIndex) -> None:
+    answer = index.answer("student tuition fees", 5)
+    assert answer.never == ("tuition", "fees") and answer.key == ("student", "tuition", "fees")
+    assert not answer.addressed and answer.hits and all(h.partial for h in answer.hits)
+    assert answer.hits[0].missing == ("tuition", "fees")
+    # Not as a stem, a typo or through the thesaurus either: those are found.
+    assert index.answer("patnets", 1).never == ()
+    assert index.answer("overheads", 1).never == ()
+    assert index.answer("evaluating", 1).never == ()
+    answer = index.answer("VAT refunds for exporters", 5)
+    assert answer.hits == [] and answer.never == ("vat", "refunds", "exporters") and not answer.addressed
+
+
+def test_key_words_leave_out_question_stop_generic_and_qualifying_words() -> None:
+    from tui.core.search.index import key_words
+
+    words = [w for w, _, _ in words_with_spans("Does the Beijing policy say anything about maternity leave rules?")]
+    assert key_words(words) == ["maternity", "leave"]
+    words = [w for w, _, _ in words_with_spans("how quickly can we get work permits, and is there no limit?")]
+    assert key_words(words) == ["work", "permits", "limit"]
+    assert key_words(["policy", "rule", "beijing", "measures"]) == []
+
+
+def test_generic_words_are_not_said_to_be_missing(index: SearchIndex) -> None:
+    answer = index.answer("does the policy say anything about patent pools?", 3)
+    assert answer.addressed and answer.never == ()
+    assert answer.hits[0].place == 24 and answer.hits[0].missing == ()
+
+
+def test_a_query_without_key_words_is_addressed_by_any_hit(index: SearchIndex) -> None:
+    answer = index.answer("the policy", 3)
+    assert answer.key == () and answer.hits and answer.addressed
+
+
+def test_the_meaning_ranks_above_a_word(index: SearchIndex) -> None:
+    """Measure 15 holds "research" everywhere and no reward; 12 and 13 say "rewarded" (issue 25)."""
+    assert {h.place for h in index.search("reward researchers", 2)} == {12, 13}
+    assert {h.place for h in index.search("bonus for inventors", 2)} == {12, 13}
+
+
+def test_negatives_are_not_addressed_and_answerable_queries_are(index: SearchIndex) -> None:
+    """The goals of issue 25 on the project's own set: >= 80% of the topics the policy does not
+    address told so, <= 3% of the answerable queries wrongly told so."""
+    fresh = toml.loads((Path(__file__).parent / "data" / "relevance-fresh.toml").read_text(encoding="utf-8"))["queries"]
+    told = [r["q"] for r in NEGATIVE if not index.answer(r["q"], 10).addressed]
+    assert len(told) >= 0.8 * len(NEGATIVE)
+    wrongly = [r["q"] for r in ANSWERABLE + fresh if not index.answer(r["q"], 10).addressed]
+    assert len(wrongly) <= 0.03 * len(ANSWERABLE + fresh), wrongly
+
+
+def test_the_workbench_finds_an_item_by_its_id(policy: Policy, tmp_path: Path) -> None:
+    from tui.core import locations
+    from tui.core.workbench import Workbench
+
+    wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None)
+    found = wb.answer("UNI-020")
+    assert found.ids == ("uni-020",) and found.answered and found.never == ()
+    first = found.hits[0]
+    assert (first.group, first.role, first.item, first.measure, first.matched) == (
+        "items",
+        "university",
+        "uni-020",
+        17,
+        (("uni-020", "id"),),
+    )
+    assert wb.answer("(uni-020),").ids == ("uni-020",)
+    assert wb.answer("uni-999").ids == () and not wb.answer("uni-999").answered
+    assert wb.item_ids_in("x" * 500) == []
+    wb.close()

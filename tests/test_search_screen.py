@@ -243,7 +243,9 @@ async def test_the_screen_says_what_the_policy_does_not_say(tmp_path: Path, make
         await pilot.press("slash", *"student tuition fees")
         await settle(app, pilot)
         status = plain(app.screen.query_one("#search-status"))
-        assert status == "The 30 Measures never mention: tuition, fees. Nothing in the policy addresses this. The nearest, partial:"
+        assert (
+            status == "The 30 Measures never mention: tuition, fees. Nothing in the policy addresses this. The nearest, partial:"
+        )
         listing = app.screen.query_one(HitList)
         first = listing.get_option_at_index(listing.highlighted).prompt
         assert "(partial)" in first.plain and first.plain.endswith("missing: tuition, fees")
