@@ -6,9 +6,13 @@ synthetic one 100 times larger whose vocabulary also grows (each copy rewrites a
 share of its words into new ones), so a word index cannot win by caching.
 
 Relevance: the queries of tests/data/relevance.toml, written as users phrase them, in kinds
-(exact, keyword, typo, paraphrase, question, role-topic). For each kind, the share of queries
-whose answer is ranked first (top-1) and among the first three (top-3), for bj30, for BM25
-(rank_bm25's BM25Okapi over whole measures, words lower-cased) and for partial_ratio.
+(exact, keyword, typo, paraphrase, question, role-topic, everyday, acronym). For each kind, the
+share of queries whose answer is ranked first (top-1) and among the first three (top-3), for
+bj30, for BM25 (rank_bm25's BM25Okapi over whole measures, words lower-cased) and for
+partial_ratio. The set's negatives (topics the policy does not address) and its answerable
+queries give bj30's "not addressed" figures: the share of negatives told so (the more the
+better) and of answerable queries wrongly told so (the fewer the better); BM25 and
+partial_ratio always answer with something.
 
     python benchmarks/search.py [--queries 1000] [--baseline-100x-queries 300] [--relevance-only]
 
@@ -38,7 +42,7 @@ from tui.core.search.index import SearchIndex, Unit, policy_units, words_with_sp
 from tui.core.search.thesaurus import checked_thesaurus
 
 RELEVANCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relevance.toml"
-KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic")
+KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic", "everyday", "acronym")
 Search = Callable[[str], list[Place]]
 
 
@@ -145,6 +149,8 @@ def relevance(search: Search, cases: Sequence[dict]) -> dict[str, dict[str, floa
     """Top-1 and top-3 shares per kind, and overall, for one engine."""
     hits: dict[str, list[tuple[bool, bool]]] = {}
     for case in cases:
+        if not case["measures"]:
+            continue  # a negative: see not_addressed()
         top = search(case["q"])[:3]
         answers = set(case["measures"])
         hit = (bool(top) and top[0] in answers, any(p in answers for p in top))
@@ -156,9 +162,36 @@ def relevance(search: Search, cases: Sequence[dict]) -> dict[str, dict[str, floa
     }
 
 
+def not_addressed(index: SearchIndex, cases: Sequence[dict]) -> dict[str, float]:
+    """bj30's "Nothing in the policy addresses this": the share of the negatives it says it for
+    and of the answerable queries it wrongly says it for."""
+    negatives = [c for c in cases if not c["measures"]]
+    answerable = [c for c in cases if c["measures"]]
+    told = [not index.answer(c["q"], 10).addressed for c in negatives]
+    wrongly = [not index.answer(c["q"], 10).addressed for c in answerable]
+    return {
+        "negatives": len(negatives),
+        "negatives_told": sum(told) / len(negatives) if negatives else 0.0,
+        "answerable": len(answerable),
+        "answerable_wrongly": sum(wrongly) / len(answerable) if answerable else 0.0,
+    }
+
+
+def wrongly_told(index: SearchIndex, cases: Sequence[dict]) -> list[str]:
+    out = []
+    for case in cases:
+        addressed = index.answer(case["q"], 10).addressed
+        if bool(case["measures"]) != addressed:
+            kind = "negative, but answered" if not case["measures"] else "answerable, but told not addressed"
+            out.append(f"  {kind}: {case['q']!r}")
+    return out
+
+
 def misses(search: Search, cases: Sequence[dict]) -> list[str]:
     out = []
     for case in cases:
+        if not case["measures"]:
+            continue
         top = search(case["q"])[:3]
         if not set(case["measures"]) & set(top):
             out.append(f"  {case['kind']:<11} {case['q']!r}: wanted {case['measures']}, got {top}")
@@ -208,15 +241,24 @@ def main() -> None:
         "BM25": bm25(units),
         "partial_ratio": baseline(units),
     }
-    rel = {name: relevance(search, cases) for name, search in engines.items()}
-    print_relevance(rel)
+    rel = {name: relevance(search, cases) for name, search in engines.items()} if any(c["measures"] for c in cases) else {}
+    if rel:
+        print_relevance(rel)
+    told = not_addressed(rel_index, cases)
+    print(
+        f"not addressed (bj30): {told['negatives_told']:.0%} of {told['negatives']} negatives told so (goal >= 80%); "
+        f"{told['answerable_wrongly']:.1%} of {told['answerable']} answerable queries wrongly so (goal <= 3%)"
+    )
     if args.misses:
         print("bj30 misses (answer not in the top 3):")
         print("\n".join(misses(engines["bj30"], cases)) or "  none")
-    rel_json = {
+        print("bj30 wrongly told:")
+        print("\n".join(wrongly_told(rel_index, cases)) or "  none")
+    rel_json: dict[str, object] = {
         name: {kind: {"top1": round(v["top1"], 3), "top3": round(v["top3"], 3)} for kind, v in r.items()}
         for name, r in rel.items()
     }
+    rel_json["not_addressed"] = {k: round(v, 3) for k, v in told.items()}
     if args.relevance_only:
         print(json.dumps({"relevance": rel_json}))
         return

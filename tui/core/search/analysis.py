@@ -81,11 +81,25 @@ _BRITISH_WORDS = {
 }
 
 
+# Words spelt -ise in American English too: "advises" must stay with "advisers" and "advisory",
+# "enterprises" with "enterprise" as the stemmer sees it.
+_ISE_WORDS = frozenset(
+    """
+advise revise supervise comprise enterprise exercise franchise expertise premise compromise
+promise surprise merchandise televise improvise devise disguise despise excise chastise
+""".split()
+)
+_ISE_FORM = re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing)$")
+
+
 def american(word: str) -> str:
     """`word` in American spelling, where a British one differs in a regular way."""
     known = _BRITISH_WORDS.get(word)
     if known:
         return known
+    ise = _ISE_FORM.search(word)
+    if ise and word[: ise.start()] + "ise" in _ISE_WORDS:
+        return word
     for pattern, repl in _BRITISH:
         changed = pattern.sub(repl, word)
         if changed != word:
