@@ -144,3 +144,20 @@ def test_export_dialog_at_60x20(snap_compare, tmp_path: Path, make_app) -> None:
         await pilot.pause()
 
     assert snap_compare(seeded(tmp_path, make_app), terminal_size=(60, 20), run_before=open_export)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize(
+    "query", ["student tuition fees", "how much overhead can a grant charge"], ids=["not-addressed", "missing"]
+)
+def test_search_says_what_the_policy_does_not_say(
+    snap_compare, tmp_path: Path, make_app, size: tuple[int, int], query: str
+) -> None:
+    """Issue 25: "The 30 Measures never mention: ..." and "Nothing in the policy addresses
+    this" above the hits, "(partial)" on them and "missing: ..." under a hit that misses words."""
+
+    async def type_query(pilot) -> None:
+        await pilot.press("slash", *query)
+        await settle(pilot)
+
+    assert snap_compare(app_at(make_app, tmp_path, 1), terminal_size=size, run_before=type_query)
