@@ -12,6 +12,8 @@ from pathlib import Path
 from tui.cli.reference import FORMATS, print_json
 from tui.core.content.checklist_loader import loader_verdict, validate_file
 from tui.core.content.policy_loader import load_policy
+from tui.core.content.provisions import load_register
+from tui.core.content.readings import user_reading_warnings
 from tui.core.errors import Bj30Error
 from tui.core.export import localtime
 from tui.core.export.rows import item_facts, item_json
@@ -315,7 +317,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(visible(refused, one_line=True))
                 continue
             print(visible(f"{path}: ok ({result.checklist.role}, {len(result.checklist.items)} items)", one_line=True))
-            for warning in result.warnings:
+            builtins = [c for c in catalog.checklists if c.is_builtin]
+            readings = user_reading_warnings(result.checklist, builtins, load_register(), str(path))
+            for warning in [*result.warnings, *readings]:
                 print(visible(f"{warning} (warning)", one_line=True))
         else:
             failed = True

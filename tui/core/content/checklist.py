@@ -24,6 +24,9 @@ class ChecklistItem:
     evidence: str = ""  # what to keep to show it is done
     owner_hint: str = ""  # who in an institution usually owns it
     departments: tuple[str, ...] = ()  # government departments the policy names for it (from the register)
+    scopes: tuple[str, ...] = ()  # who qualifies or when, in the policy's words (the scopes of its provisions)
+    differs: str = ""  # why this role reads a clause differently from the other roles' checklists
+    scope_omitted: str = ""  # why the statement leaves out a condition of the register's scope
 
     @property
     def measure(self) -> int:
@@ -41,6 +44,7 @@ class Exclusion:
 
     provision: str
     reason: str
+    differs: str = ""  # why this role leaves out a provision that another role's checklist covers
 
 
 @dataclass(frozen=True, slots=True)

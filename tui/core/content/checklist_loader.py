@@ -27,12 +27,25 @@ from tui.core.content.coverage import uncovered
 from tui.core.content.fields import Fields
 from tui.core.content.ids import MAX_ROLE, item_id_problem, name_problem
 from tui.core.content.policy import Policy
-from tui.core.content.provisions import Register, load_register, overlaps
+from tui.core.content.provisions import Register, load_register, missing_keys, overlaps
+from tui.core.content.readings import builtin_reading_problems, user_reading_warnings
 from tui.core.errors import Bj30Error, ContentError
 from tui.core.files.read import FileProblem, parse_toml, read_text
 
 TOP_KEYS = {"role", "title", "audience", "description", "items", "excluded", "retired", "follows"}
-ITEM_KEYS = {"id", "text", "measures", "quote", "guidance", "category", "provisions", "evidence", "owner_hint"}
+ITEM_KEYS = {
+    "id",
+    "text",
+    "measures",
+    "quote",
+    "guidance",
+    "category",
+    "provisions",
+    "evidence",
+    "owner_hint",
+    "differs",
+    "scope_omitted",
+}
 # A quote must identify its place in the measure: one word or a comma would match anywhere.
 MIN_QUOTE_WORDS = 4
 _SHORT = reprlib.Repr()  # a value quoted in a problem: short, and never deep
@@ -56,8 +69,11 @@ def validate_text(
     """Parse and check one checklist file. `origin` is what Checklist.source records.
 
     A built-in checklist follows the register for its own role: a provision of the role that no
-    item covers and no [[excluded]] entry explains is a problem. A user checklist may declare
-    `follows = "ROLE"`; its uncovered provisions are then warnings.
+    item covers and no [[excluded]] entry explains is a problem, and so is an item citing a
+    provision the register does not give to the role, or an item whose statement and guidance
+    leave out the key words of a provision's scope (who qualifies, under what condition) without
+    saying why (`scope_omitted`). A user checklist may declare `follows = "ROLE"`; these are then
+    warnings (the scope's words for every role are checked without it too).
     """
     try:
         data = parse_toml(text)
@@ -113,22 +129,54 @@ def _validate(data: dict[str, Any], source: str, policy: Policy, origin: str | N
         )
         for p in (uncovered(checklist, register) if follows else [])
     ]
+    gaps += role_problems(checklist, register, source, follows or None)
     if builtin:
         return Validation(None, gaps) if gaps else Validation(checklist)
     return Validation(checklist, warnings=gaps)
 
 
+def role_problems(checklist: Checklist, register: Register, source: str, role: str | None) -> list[ContentError]:
+    """What an item of `role` must not do with the register: cite a provision the register does not
+    give to the role, or drop the words of a provision's scope (who qualifies, under what condition)
+    without saying why. With no role (a user file that follows none) only the scope's words for
+    every role are checked."""
+    out: list[ContentError] = []
+    for it in checklist.items:
+        for pid in it.provisions:
+            p = register.get(pid)
+            if p is None:
+                continue
+            if role is not None and role not in p.roles:
+                given = ", ".join(p.roles) if p.roles else "no role (the government acts)"
+                out.append(
+                    ContentError(source, f"item {it.id}", f"cites {pid}, which the register does not give to {role} ({given})")
+                )
+            missing = missing_keys(p.keys_for(role), f"{it.text} {it.guidance}")
+            if missing and not it.scope_omitted:
+                out.append(
+                    ContentError(
+                        source,
+                        f"item {it.id}",
+                        f"leaves out the condition of {pid}: {', '.join(repr(k) for k in missing)} "
+                        f"(scope: {' … '.join(p.scope)[:80]!r}); keep it in the statement or guidance, "
+                        f"or say why in scope_omitted",
+                    )
+                )
+    return out
+
+
 def _exclusions(root: Fields, register: Register, covered: set[str]) -> tuple[Exclusion, ...]:
     out: list[Exclusion] = []
     for f in root.tables("excluded", required=False):
-        f.reject_unknown({"provision", "reason"})
+        f.reject_unknown({"provision", "reason", "differs"})
         pid, reason = f.get("provision", str), f.get("reason", str).strip()
+        differs = f.get("differs", str, required=False, default="").strip()
         if pid and register.get(pid) is None:
             f.fail("provision", f"no provision {pid!r} in the register")
         elif pid in covered:
             f.fail("provision", f"{pid!r} is covered by an item; an excluded provision is one no item covers")
         if not f.failed:
-            out.append(Exclusion(pid, reason))
+            out.append(Exclusion(pid, reason, differs))
     return tuple(out)
 
 
@@ -154,6 +202,8 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
     guidance = f.get("guidance", str, required=False, default="").strip()
     evidence = f.get("evidence", str, required=False, default="").strip()
     owner_hint = f.get("owner_hint", str, required=False, default="").strip()
+    differs = f.get("differs", str, required=False, default="").strip()
+    scope_omitted = f.get("scope_omitted", str, required=False, default="").strip()
     categories = _categories(f)
     provision_ids = f.strings("provisions", required=False)
 
@@ -184,6 +234,7 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
         f.fail("quote", f"occurs {places} times in measure {cited}; quote more words so that it identifies one place")
         return None
     departments: list[str] = []
+    scopes: list[str] = []
     for pid in provision_ids:
         provision = register.get(pid)
         if provision is None:
@@ -194,6 +245,7 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
             f.fail("provisions", f"the quote does not overlap the words of {pid} ({provision.anchor[:50]!r})")
         else:
             departments += [d for d in provision.departments if d not in departments]
+            scopes += [s for s in provision.scope if s not in scopes]
     if f.failed:
         return None
     return ChecklistItem(
@@ -208,6 +260,9 @@ def _check_item(f: Fields, policy: Policy, register: Register, seen: set[str]) -
         evidence,
         owner_hint,
         tuple(departments),
+        tuple(scopes),
+        differs,
+        scope_omitted,
     )
 
 
@@ -290,6 +345,10 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
             problems += [str(p) for p in result.problems]
         else:
             checklists.append(result.checklist)
+    register = load_register()
+    builtins = list(checklists)
+    # One reading of each clause across the built-in roles (a packaging bug too when it fails).
+    problems += [str(p) for p in builtin_reading_problems(builtins, register, "built-in checklists")]
     if user_dir is not None and user_dir.is_dir():
         try:
             # Every *.toml entry, not only regular files: a FIFO or a folder so named is reported, not skipped.
@@ -313,10 +372,12 @@ def load_catalog(policy: Policy, builtin_dir: Path | Traversable, user_dir: Path
                     f"give this file another role id to load it"
                 )
                 continue
-            if result.warnings:
+            warnings = result.warnings + user_reading_warnings(result.checklist, builtins, register, str(path))
+            if warnings:
                 problems.append(
-                    f"{path}: follows {result.checklist.follows} but {len(result.warnings)} of its "
-                    f"provisions are neither covered nor excluded (run: bj30 validate {path})"
+                    f"{warnings[0]} (and {len(warnings) - 1} more; run: bj30 validate {path})"
+                    if len(warnings) > 1
+                    else f"{warnings[0]} (run: bj30 validate {path})"
                 )
             checklists.append(result.checklist)
     return Catalog(checklists, problems)

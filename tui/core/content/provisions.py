@@ -3,9 +3,13 @@
 `content/provisions.toml` holds one entry per provision: a stable id, the measure, an anchor
 (the exact words of the clause, verbatim and unique within the measure), the actor, the kind,
 the roles it concerns, its status, the departments the policy names and the figures it states.
-Sentences that create nothing are listed as context. The validator checks the anchors, and that
-every sentence of every measure is covered by a provision or a context entry, so nothing the
-policy does can be left out unnoticed.
+A provision whose clause has a condition on who or when also has a scope: the policy's own words
+stating who qualifies or under what condition (verbatim and unique, like anchors, inside the
+anchor or around it), and the key words of that condition that every checklist item covering the
+provision must keep, per role (`scope_keys`). Sentences that create nothing are listed as context.
+The validator checks the anchors and scopes, that every figure stands in them, and that every
+sentence of every measure is covered by a provision or a context entry, so nothing the policy
+does can be left out unnoticed.
 """
 
 from __future__ import annotations
@@ -27,7 +31,11 @@ STATUSES = ("in-force", "pilot", "pending-rules")
 STATUS_WORD = {"in-force": "in force", "pilot": "pilot", "pending-rules": "depends on rules still to be issued"}
 ID_PATTERN = re.compile(r"^m(\d\d)-[a-z0-9]+(-[a-z0-9]+)*$")
 MIN_ANCHOR_WORDS = 4
-PROVISION_KEYS = frozenset({"id", "measure", "anchor", "actor", "kind", "roles", "status", "departments", "figures", "note"})
+MIN_SCOPE_WORDS = 3
+PROVISION_KEYS = frozenset(
+    {"id", "measure", "anchor", "actor", "kind", "roles", "status", "departments", "figures", "note", "scope", "scope_keys"}
+)
+ALL_ROLES = "all"  # the scope_keys entry every role must keep
 CONTEXT_KEYS = frozenset({"measure", "anchor", "reason"})
 
 
@@ -44,10 +52,20 @@ class Provision:
     figures: tuple[str, ...]
     note: str
     span: Span  # where the anchor stands in the measure's text
+    # Who qualifies or under what condition, in the policy's words, and where each stands.
+    scope: tuple[str, ...] = ()
+    scope_spans: tuple[Span, ...] = ()
+    # (role or "all", key words): what an item covering the provision must keep of the scope. A key
+    # may give alternatives ("tested by the market|market-tested"); one of them is enough.
+    scope_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def concerns_institutions(self) -> bool:
         return self.kind != "government"
+
+    def keys_for(self, role: str | None) -> tuple[str, ...]:
+        """The scope's key words an item of `role` must keep (those for every role, then the role's)."""
+        return tuple(k for who, keys in self.scope_keys if who == ALL_ROLES or who == role for k in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +107,17 @@ def find_once(text: str, words: str) -> Span | None:
     if at < 0 or text.find(words, at + 1) >= 0:
         return None
     return at, at + len(words)
+
+
+def squeeze(text: str) -> str:
+    """Lower case, spaces normalised: how scope key words are matched (in scopes and in items)."""
+    return " ".join(text.lower().split())
+
+
+def missing_keys(keys: tuple[str, ...], text: str) -> list[str]:
+    """The keys of which no alternative stands in `text` (matched by squeeze)."""
+    have = squeeze(text)
+    return [k for k in keys if not any(squeeze(alt) in have for alt in k.split("|") if alt.strip())]
 
 
 def validate_register(text: str, source: str, policy: Policy) -> tuple[Register | None, list[ContentError]]:
@@ -174,9 +203,70 @@ def _provision(f: Fields, policy: Policy, seen: set[str]) -> Provision | None:
     departments, figures = f.strings("departments"), f.strings("figures")
     note = f.get("note", str, required=False, default="")
     span = _anchor_span(f, policy, measure, anchor)
+    scope = f.strings("scope", required=False)
+    scope_spans = _scope_spans(f, policy, measure, scope)
+    scope_keys = _scope_keys(f, scope, kind, roles)
     if f.failed or span is None:
         return None
-    return Provision(pid, measure, anchor, actor, kind, roles, status, departments, figures, note, span)
+    # A figure the provision states stands in its words: in the anchor or in the scope.
+    said = squeeze(" ".join((anchor, *scope)))
+    for figure in figures:
+        if squeeze(figure) not in said:
+            f.fail("figures", f"{figure!r} stands neither in the anchor nor in the scope")
+    if f.failed:
+        return None
+    return Provision(
+        pid, measure, anchor, actor, kind, roles, status, departments, figures, note, span, scope, scope_spans, scope_keys
+    )
+
+
+def _scope_spans(f: Fields, policy: Policy, measure: int, scope: tuple[str, ...]) -> tuple[Span, ...]:
+    """Each scope fragment stands exactly once, verbatim, in the measure (the anchors' rule)."""
+    if f.failed or not scope:
+        return ()
+    text = policy.measure(measure).text
+    spans: list[Span] = []
+    for i, words in enumerate(scope):
+        if len(words.split()) < MIN_SCOPE_WORDS:
+            f.fail(f"scope[{i}]", f"at least {MIN_SCOPE_WORDS} words, so that it identifies its place")
+            continue
+        span = find_once(text, words)
+        if span is None:
+            f.fail(
+                f"scope[{i}]",
+                f"stands {text.count(words)} times in measure {measure}; it must stand exactly once, verbatim: {words[:60]!r}",
+            )
+            continue
+        spans.append(span)
+    return tuple(spans)
+
+
+def _scope_keys(f: Fields, scope: tuple[str, ...], kind: str, roles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`scope_keys = { all = [...], ROLE = [...] }`: key words standing in the scope (case aside)."""
+    raw = f.table.get("scope_keys")
+    if raw is None:
+        if scope and kind != "government":
+            f.fail("scope_keys", "a provision with a scope names the key words items must keep: scope_keys = { all = [...] }")
+        return ()
+    if not scope:
+        f.fail("scope_keys", "key words without a scope: add the scope they stand in")
+        return ()
+    table = f.sub("scope_keys")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    said = squeeze(" ".join(scope))
+    for who in table.table:
+        if who != ALL_ROLES and who not in roles:
+            table.fail(who, f"not a role of this provision; use {ALL_ROLES!r} or one of: {', '.join(roles) or 'none'}")
+            continue
+        keys = table.strings(who)
+        for key in keys:
+            alternatives = [a for a in key.split("|") if a.strip()]
+            if not alternatives or not any(squeeze(a) in said for a in alternatives):
+                table.fail(who, f"{key!r} does not stand in the scope")
+        out.append((who, keys))
+    if not any(keys for _, keys in out):
+        f.fail("scope_keys", "name at least one key word")
+    return tuple(out)
 
 
 def uncovered_sentences(register: Register, policy: Policy) -> list[tuple[int, int, str]]:
