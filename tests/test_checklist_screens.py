@@ -74,19 +74,19 @@ async def test_space_d_u_change_status_commit_and_update_progress_at_once(tmp_pa
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "university")
-        select(screen, "uni-020")
+        select(screen, "uni-089")
         await pilot.press("space")
-        assert stored(tmp_path, "university", "uni-020").status == "done"
+        assert stored(tmp_path, "university", "uni-089").status == "done"
         n = size_of("university")
         assert f"1/{n} done ({100 // n}%)" in plain(screen.query_one("#checklist-progress"))
-        assert screen.current_id == "uni-020"  # the cursor stays on the item
+        assert screen.current_id == "uni-089"  # the cursor stays on the item
         await pilot.press("space")
-        assert stored(tmp_path, "university", "uni-020").status == "todo"
+        assert stored(tmp_path, "university", "uni-089").status == "todo"
         await pilot.press("d")
-        assert stored(tmp_path, "university", "uni-020").status == "doing"
+        assert stored(tmp_path, "university", "uni-089").status == "doing"
         assert "1 doing" in plain(screen.query_one("#checklist-progress"))
         await pilot.press("u")
-        assert stored(tmp_path, "university", "uni-020").status == "todo"
+        assert stored(tmp_path, "university", "uni-089").status == "todo"
         await pilot.press("escape")
         roles = app.screen.query_one(OptionList)
         assert f"0/{n} done" in roles.options[[o.id for o in roles.options].index("university")].prompt.plain
@@ -154,18 +154,18 @@ async def test_filter_cycles_all_open_done_na(tmp_path: Path, make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_checklist(app, pilot, "medical-institution")
-        select(screen, "med-002")
+        select(screen, "med-073")
         await pilot.press("space")
 
         def item_ids() -> list[str]:
             return [o.id for o in screen.query_one("#items", OptionList).options if not o.disabled]
 
         n = size_of("medical-institution")
-        assert "med-002" in item_ids() and len(item_ids()) == n
+        assert "med-073" in item_ids() and len(item_ids()) == n
         await pilot.press("f")
-        assert screen.filter == "open" and "med-002" not in item_ids() and len(item_ids()) == n - 1
+        assert screen.filter == "open" and "med-073" not in item_ids() and len(item_ids()) == n - 1
         await pilot.press("f")
-        assert screen.filter == "done" and item_ids() == ["med-002"]
+        assert screen.filter == "done" and item_ids() == ["med-073"]
         await pilot.press("f")
         assert screen.filter == "N/A" and item_ids() == []
         assert "No items match" in plain(screen.query_one("#item-detail-text"))
@@ -193,7 +193,7 @@ async def test_enter_opens_the_measure_with_the_quote_marked_and_l_returns(tmp_p
 
 async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path, make_app) -> None:
     store = Store.open(tmp_path / "progress.sqlite3").store
-    store.update("default", "university", "uni-020", status="done", fingerprint="f")
+    store.update("default", "university", "uni-089", status="done", fingerprint="f")
     store.close()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -208,7 +208,7 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         lens_text = plain(view._lens)
         assert "provisions of this measure concern you" in lens_text
         assert "Items citing this measure" in lens_text
-        assert "[x] uni-020" in lens_text and "[ ] uni-021" in lens_text
+        assert "[x] uni-089" in lens_text and "[ ] uni-021" in lens_text
         # Every provision of measure 17 that concerns a university is marked, not only the quoted ones.
         from tui.core.content.provisions import load_register
 
@@ -216,12 +216,17 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         marked = {(s.start, s.end) for s in view._body.visual.spans if "underline" in str(s.style) or "italic" in str(s.style)}
         assert {p.span for p in mine} <= marked
         assert all(p.id in lens_text for p in mine)
+        # The words saying who a clause is for or when it applies (its scope) are marked bold.
+        bold = {(s.start, s.end) for s in view._body.visual.spans if "bold" in str(s.style)}
+        scoped = {span for p in mine for span in p.scope_spans}
+        assert scoped and scoped <= bold
+        assert "bold: who or when it applies" in lens_text
         assert json.loads((tmp_path / "ui-state.json").read_text())["role"] == "university"
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         again.screen.open(17)
         await pilot.pause()
-        assert "uni-020" in plain(again.screen.query_one(MeasureView)._lens)
+        assert "uni-089" in plain(again.screen.query_one(MeasureView)._lens)
 
 
 async def test_profiles_can_be_created_and_switched(tmp_path: Path, make_app) -> None:
@@ -392,6 +397,10 @@ async def test_w_shows_who_acts_in_each_clause(make_app) -> None:
         for p in load_register().in_measure(9):
             assert p.anchor in text.replace("\n", " ") or p.anchor[:30] in text
         assert "may (permission)" in text or "support" in text
+        # Who a clause is for, or when it applies, in the policy's words (issue 23).
+        flat = " ".join(text.split())
+        assert "who or when: “High-level foreign talents who have obtained permanent residency in China" in flat
+        assert "“If foreign talents introduced are not eligible for enjoying social insurance benefits”" in flat
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
         app.screen.open("preamble")  # the preamble has no clauses: a message, no dialog

@@ -189,8 +189,8 @@ def test_cli_validate(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     lines = out.strip().splitlines()
     assert f"{bad}: item x-1.measures: no measure 99: measures are numbered 1-30" in lines
     assert (
-        f"{bad}: item x-1.x: unknown field; expected one of: category, evidence, guidance, id, measures, "
-        "owner_hint, provisions, quote, text"
+        f"{bad}: item x-1.x: unknown field; expected one of: category, differs, evidence, guidance, id, measures, "
+        "owner_hint, provisions, quote, scope_omitted, text"
     ) in lines
     assert any(line.startswith(f"{tmp_path / 'missing.toml'}: cannot read") for line in lines)
 

@@ -165,14 +165,14 @@ def test_search_finds_your_notes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "search", "zebrafish", "--format", "json")
     assert code == 1 and json.loads(out) == []  # no store yet: searching does not create one
     assert err == "The 30 Measures never mention: zebrafish\nNothing in the policy addresses this.\n"
-    run_cli(capsys, "mark", "university", "uni-020", "doing", "--note", "Ask the finance office\tabout zebrafish\x1b[31m")
+    run_cli(capsys, "mark", "university", "uni-089", "doing", "--note", "Ask the finance office\tabout zebrafish\x1b[31m")
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--format", "json")
     hits = json.loads(out)
     assert code == 0  # the policy never mentions it, but a note does
-    assert [(h["group"], h["role"], h["item"], h["measure"]) for h in hits] == [("notes", "university", "uni-020", 17)]
+    assert [(h["group"], h["role"], h["item"], h["measure"]) for h in hits] == [("notes", "university", "uni-089", 17)]
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes")
     assert (
-        out == "17\tNote on uni-020 · Universities and institutions of higher learning\t"
+        out == "17\tNote on uni-089 · Universities and institutions of higher learning\t"
         "Ask the finance office about zebrafish\\x1b[31m\n"
     )
     code, out, _ = run_cli(capsys, "search", "zebrafish", "--in", "notes", "--profile", "other")

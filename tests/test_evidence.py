@@ -148,7 +148,7 @@ def test_exports_carry_evidence_and_import_restores_it(capsys, tmp_path: Path) -
     run_cli(capsys, "evidence", "add", "university", "uni-033", "Minute 2026-14", "--by", "Wang Li")
     code, out, _ = run_cli(capsys, "export", "university", "--format", "json")
     data = json.loads(out)
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     item = next(i for i in data["items"] if i["id"] == "uni-033")
     assert [e["kind"] for e in item["attached_evidence"]] == ["file", "reference"]
     assert item["attached_evidence"][0]["sha256"] == hashlib.sha256(b"minutes").hexdigest()

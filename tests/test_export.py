@@ -156,6 +156,11 @@ def test_markdown_report_contents(policy: Policy, university: Checklist) -> None
     assert "| Signature | |" in report
     assert "*(in progress)*" in report
     assert "Due: 2026-12-31" in report
+    # Who a provision is for, or when it applies, in the policy's words, beside the item (issue 23).
+    assert (
+        "  - Who or when: “High-level foreign talents who have obtained permanent residency in China, reached the statutory "
+        "retirement age, contributed to pension insurance for less than 15 years”"
+    ) in report
 
 
 def test_report_times_are_local_with_their_offset_honouring_tz(policy: Policy, university: Checklist, local_zone) -> None:
@@ -322,7 +327,7 @@ def test_review_flags_and_orphans_are_reported(policy: Policy, university: Check
 def test_json_is_versioned_and_complete(policy: Policy, university: Checklist) -> None:
     store = hostile_store(university)
     data = json.loads(export(policy, store, university, "json"))
-    assert data["schema"] == "bj30-checklist-export" and data["schema_version"] == 2
+    assert data["schema"] == "bj30-checklist-export" and data["schema_version"] == 3
     assert data["exported"] == "2026-11-26T12:00:00Z"
     assert data["policy"]["content_version"] == policy.info.content_version
     assert data["profile"] == {"name": "pku", "institution": "Peking University | <b>x</b>", "department": "- [x] dept"}
@@ -341,6 +346,7 @@ def test_json_is_versioned_and_complete(policy: Policy, university: Checklist) -
         "completed",
         "fingerprint",
         "needs_review",
+        "scope",
     }
     assert first["note"] == HOSTILE[0]
     assert len(data["history"]) == len(store.history("pku", "university"))
@@ -380,6 +386,8 @@ def test_csv_is_utf8_with_a_bom_for_excel_and_has_the_office_columns(policy: Pol
     # Rows in the app's order: by part and measure.
     measures = [int(r["measures"].split()[0]) for r in rows]
     assert measures == sorted(measures)
+    assert by_id["uni-045"]["scope"].startswith("“High-level foreign talents who have obtained permanent residency")
+    assert by_id["uni-001"]["scope"] == ""  # an encouragement with no condition on who or when
 
 
 def test_csv_across_two_roles_names_the_role_of_each_row(policy: Policy) -> None:

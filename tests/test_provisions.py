@@ -77,6 +77,34 @@ def test_the_brief_examples_are_in_the_register(register: Register) -> None:
             lambda t: t.replace('anchor = "We will establish a scientific research fund"', 'anchor = "We will"', 1),
             "at least 4 words",
         ),
+        # The scope: verbatim and unique like an anchor, with key words that stand in it.
+        (
+            lambda t: t.replace(
+                "temporarily imported by eligible technology-based", "temporarily imported by eligable technology-based", 1
+            ),
+            "provision m27-test-vehicles.scope[0]: stands 0 times in measure 27",
+        ),
+        (
+            lambda t: t.replace('"test vehicles", "testing needs"] }', '"test vehicles", "testing demands"] }', 1),
+            "provision m27-test-vehicles.scope_keys.all: 'testing demands' does not stand in the scope",
+        ),
+        (
+            lambda t: t.replace(
+                'scope_keys = { all = ["eligible", "non-mandatory", "test vehicles", "testing needs"] }\n', "", 1
+            ),
+            "provision m27-test-vehicles.scope_keys: a provision with a scope names the key words",
+        ),
+        (
+            lambda t: t.replace(
+                'scope_keys = { soe = ["leading sci-tech"],', 'scope_keys = { medical-institution = ["leading sci-tech"],', 1
+            ),
+            "scope_keys.medical-institution: not a role of this provision",
+        ),
+        # A figure stands in the provision's words: the anchor or the scope (m17's 60% did not).
+        (
+            lambda t: t.replace('figures = ["up to 2 years"]', 'figures = ["up to 3 years"]', 1),
+            "provision m27-test-vehicles.figures: 'up to 3 years' stands neither in the anchor nor in the scope",
+        ),
     ],
 )
 def test_the_validator_names_the_entry_and_the_problem(policy: Policy, mutation, expected: str) -> None:
@@ -251,3 +279,79 @@ def test_show_json_lists_every_erratum(capsys) -> None:
         code, out, _ = run_cli(capsys, "show", str(n), "--format", "json")
         assert code == 0
         assert any(words in e for e in json.loads(out)["errata"]), n
+
+
+def test_conditions_stated_in_a_note_stand_in_the_scope(register: Register) -> None:
+    # Issue 23: fifteen clauses whose note said "Only ..." showed their words without the condition.
+    for p in register.provisions:
+        if p.kind != "government" and ("Only " in p.note or "only " in p.note.split(";")[0]):
+            assert p.scope, f"{p.id}: the note states a condition but the provision has no scope"
+    for pid, words in {
+        "m07-flexible-pay": "major strategic tasks on a full-time basis",
+        "m09-pension-extension": "less than 15 years",
+        "m09-commercial-insurance": "not eligible for enjoying social insurance benefits",
+        "m13-leader-rewards": "who are the major accomplishers",
+        "m15-failure-exemption": "wrong choice of technological route",
+        "m16-budget-adjustment": "total budget",
+        "m18-all-in-pilot": "In the field of basic research",
+        "m20-centralized-application": "technical parameter standards",
+        "m27-test-vehicles": "eligible technology-based enterprises",
+        "m30-offshore-incubators": "international innovative talents",
+    }.items():
+        p = register.get(pid)
+        assert p is not None and any(words in w for w in p.scope), pid
+
+
+def test_the_register_defects_of_issue_23_stay_fixed(register: Register) -> None:
+    def get(pid: str):
+        p = register.get(pid)
+        assert p is not None, pid
+        return p
+
+    assert "sole agent" in get("m20-single-source").anchor  # the single-source clause, anchored
+    assert get("m20-method-change-approval").kind == "support"
+    assert get("m20-budget-unit-reporting").actor == "competent budget unit"
+    assert get("m17-performance-within-indirect").figures == ()
+    assert get("m21-no-interference").kind != "permission" and get("m21-no-interference").actor == "the competent authorities"
+    for pid in ("m15-milestone-management", "m15-classified-evaluation"):
+        assert get(pid).actor == "municipal government"
+    for pid in ("m13-leader-rewards", "m13-public-disclosure"):
+        assert "municipal-bureau-level" in get(pid).actor and "high-level medical" in get(pid).actor
+    assert get("m06-new-disciplines").actor == "higher education institutions"
+    assert set(get("m15-shared-responsibility").roles) == {"university", "research-institution"}
+    for pid in ("m28-high-tech-recognition", "m28-ethics-recognition", "m26-ip-insurance-subsidy", "m21-new-rd-negative-list"):
+        assert get(pid).status == "pending-rules", pid
+    assert get("m22-employee-ownership").status == "pending-rules"
+    assert "one filing" in get("m27-approval-basis").anchor
+    assert "mutual recognition of these vouchers" in get("m28-voucher-recognition").anchor
+    assert get("m22-market-oriented-reform").anchor == "and encourage market-oriented reform."
+    # The same words, the same kind.
+    assert get("m06-new-disciplines").kind == get("m06-skilled-personnel").kind
+    assert get("m24-patent-subfunds").kind == get("m24-patent-pools").kind
+    # Roles the reviews found missing.
+    assert "medical-institution" in get("m28-device-registrants").roles
+    assert "soe" in get("m06-tech-transfer-titles").roles and "soe" in get("m26-tech-leasing").roles
+    assert {"soe"} <= set(get("m08-trip-adjustment").roles)
+    assert {"university", "research-institution"} <= set(get("m28-clinical-trial-network").roles)
+
+
+def test_what_the_text_announces_without_setting_it_is_pending(register: Register) -> None:
+    # "establish a mechanism", "promote the mutual recognition", "expand the scope": until set, pending.
+    for p in register.provisions:
+        words = p.anchor.lower()
+        if p.kind != "government" and any(
+            w in words
+            for w in ("establish a mechanism", "promote the mutual recognition", "promote mutual recognition", "expand the scope")
+        ):
+            assert p.status == "pending-rules", p.id
+
+
+def test_cli_provisions_shows_the_scope(capsys) -> None:
+    code, out, _ = run_cli(capsys, "provisions", "--measure", "27")
+    assert code == 0
+    assert 'who or when: "For the non-mandatory R&D test vehicles temporarily imported by eligible' in " ".join(out.split())
+    code, out, _ = run_cli(capsys, "provisions", "--measure", "27", "--format", "json")
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["m27-test-vehicles"]["scope"][0].startswith("For the non-mandatory R&D test vehicles")
+    assert rows["m27-test-vehicles"]["scope_keys"] == {"all": ["eligible", "non-mandatory", "test vehicles", "testing needs"]}
+    assert rows["m27-approval-basis"]["scope_keys"]["all"] == ["clinical trials of innovative new drugs"]

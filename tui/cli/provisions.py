@@ -42,6 +42,8 @@ def provision_json(p: Provision, cover: ProvisionCoverage | None) -> dict[str, A
         "status": p.status,
         "departments": list(p.departments),
         "figures": list(p.figures),
+        "scope": list(p.scope),
+        "scope_keys": {who: list(keys) for who, keys in p.scope_keys},
         "note": p.note,
         "items": list(cover.items) if cover else [],
         "excluded": cover.excluded if cover else "",
@@ -92,6 +94,8 @@ def cmd_provisions(args: argparse.Namespace) -> int:
             facts.append("roles: " + ", ".join(p.roles))
         lines.append(wrap(f"{p.id}  ({'; '.join(facts)})", width, indent="  "))
         lines.append(wrap(f'"{p.anchor}"', width, indent="    > "))
+        if p.scope:
+            lines.append(wrap("who or when: " + " … ".join(f'"{w}"' for w in p.scope), width, indent="    "))
         extra = []
         if p.departments:
             extra.append("departments: " + "; ".join(p.departments))

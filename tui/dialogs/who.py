@@ -7,7 +7,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from tui.core.content.provisions import STATUS_WORD, Provision
+from tui.core.content.provisions import STATUS_WORD, Provision, scope_text
 from tui.dialogs.base import Dialog
 
 KIND_TEXT = {
@@ -20,7 +20,7 @@ KIND_TEXT = {
 
 
 def clause_lines(provisions: list[Provision]) -> Content:
-    """Each clause: who acts, what kind, for whom; then the words, departments and figures."""
+    """Each clause: who acts, what kind, for whom; then the words, who or when it applies, departments and figures."""
     blocks: list[Content] = []
     for p in provisions:
         head = Content.assemble(
@@ -29,6 +29,8 @@ def clause_lines(provisions: list[Provision]) -> Content:
             Content(f" · {STATUS_WORD[p.status]}").stylize("dim"),
         )
         lines = [head, Content(f"“{p.anchor}”").stylize("italic dim")]
+        if p.scope:
+            lines.append(Content.assemble(Content("who or when: ").stylize("bold"), Content(scope_text(p.scope))))
         if p.roles:
             lines.append(Content("for: " + ", ".join(p.roles)).stylize("dim"))
         if p.departments:

@@ -1,11 +1,14 @@
 """The role lens drawn from the provision register: which clauses of a measure concern a role,
-marked by kind and by whether the role's checklist covers them, with the items' status below."""
+marked by kind and by whether the role's checklist covers them, with the items' status below.
+The words saying who a clause is for or when it applies (its scope) are marked bold, in the
+clause's colour, wherever they stand in the measure."""
 
 from __future__ import annotations
 
 from textual.content import Content
 
 from tui.core.content.coverage import ProvisionCoverage
+from tui.core.content.policy import Span
 from tui.core.content.provisions import KIND_WORD, STATUS_WORD
 from tui.core.progress.state import ItemState
 from tui.widgets.literal import literal
@@ -21,12 +24,23 @@ def mark_style(cover: ProvisionCoverage) -> str:
     return f"underline {colour}" if cover.items else f"italic {colour}"
 
 
+def scope_style(cover: ProvisionCoverage) -> str:
+    return f"bold {KIND_STYLE.get(cover.provision.kind, '$warning')}"
+
+
+def marks(covers: list[ProvisionCoverage]) -> list[tuple[Span, str]]:
+    """Each clause's words in its style, then its scope's words bold (layered over the clause)."""
+    out = [(c.provision.span, mark_style(c)) for c in covers]
+    out += [(span, scope_style(c)) for c in covers for span in c.provision.scope_spans]
+    return out
+
+
 def legend() -> Content:
     words = [Content(KIND_WORD[k]).stylize(f"underline {s}") for k, s in KIND_STYLE.items()]
     return Content.assemble(
         Content("Marked: ").stylize("dim"),
         Content(" · ").join(words),
-        Content("  (underlined: covered by an item; italic: excluded)").stylize("dim"),
+        Content("  (underlined: covered by an item; italic: excluded; bold: who or when it applies)").stylize("dim"),
     )
 
 
@@ -54,4 +68,4 @@ def build_lens(role_title: str, covers: list[ProvisionCoverage], items: list[Ite
         lines.append(Content.assemble(head, "  ", cover))
     if items:
         lines += [Content("Items citing this measure").stylize("bold"), *[item_line(s) for s in items]]
-    return Lens([(c.provision.span, mark_style(c)) for c in covers], lines)
+    return Lens(marks(covers), lines)

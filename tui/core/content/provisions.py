@@ -52,7 +52,8 @@ class Provision:
     figures: tuple[str, ...]
     note: str
     span: Span  # where the anchor stands in the measure's text
-    # Who qualifies or under what condition, in the policy's words, and where each stands.
+    # Who qualifies or under what condition, in the policy's words (in the order they stand in the
+    # measure), and where each stands.
     scope: tuple[str, ...] = ()
     scope_spans: tuple[Span, ...] = ()
     # (role or "all", key words): what an item covering the provision must keep of the scope. A key
@@ -107,6 +108,11 @@ def find_once(text: str, words: str) -> Span | None:
     if at < 0 or text.find(words, at + 1) >= 0:
         return None
     return at, at + len(words)
+
+
+def scope_text(scope: tuple[str, ...]) -> str:
+    """The policy's words on who or when, quoted as one line: “…” … “…”."""
+    return " … ".join(f"“{words}”" for words in scope)
 
 
 def squeeze(text: str) -> str:
@@ -215,6 +221,9 @@ def _provision(f: Fields, policy: Policy, seen: set[str]) -> Provision | None:
             f.fail("figures", f"{figure!r} stands neither in the anchor nor in the scope")
     if f.failed:
         return None
+    # Shown in the order the words stand in the measure, whatever the file's order.
+    ordered = sorted(zip(scope_spans, scope, strict=True))
+    scope, scope_spans = tuple(w for _, w in ordered), tuple(sp for sp, _ in ordered)
     return Provision(
         pid, measure, anchor, actor, kind, roles, status, departments, figures, note, span, scope, scope_spans, scope_keys
     )

@@ -26,6 +26,7 @@ from typing import Any
 from tui import __version__
 from tui.core.content.checklist import Checklist, ChecklistItem
 from tui.core.content.policy import Policy
+from tui.core.content.provisions import scope_text
 from tui.core.errors import Bj30Error
 from tui.core.export.localtime import iso_local
 from tui.core.files.atomic import write_atomic
@@ -44,7 +45,9 @@ BINARY_FORMATS = frozenset({"xlsx"})
 SCHEMA = "bj30-checklist-export"
 # 2: items carry their evidence, history entries who made them (`by`). A bj30 that reads only
 # version 1 refuses a version-2 file rather than import it without its evidence.
-SCHEMA_VERSION = 2
+# 3: items carry `scope`, the policy's words saying who an item's provisions are for or when they
+# apply (from the register); import does not read it.
+SCHEMA_VERSION = 3
 # Several roles in one JSON file: one export per role, as bj30 import reads them.
 BUNDLE_SCHEMA = "bj30-checklist-exports"
 
@@ -213,6 +216,7 @@ def item_facts(it: ChecklistItem) -> list[tuple[str, str]]:
         ("Usually owned by", it.owner_hint),
         ("Departments named", "; ".join(it.departments)),
         ("Provisions", ", ".join(it.provisions)),
+        ("Who or when", scope_text(it.scopes)),
     ]
     return [(label, value) for label, value in facts if value]
 
@@ -239,6 +243,7 @@ def item_json(s: ItemState, evidence: list[Evidence] | None = None) -> dict[str,
         "evidence": it.evidence,
         "owner_hint": it.owner_hint,
         "departments": list(it.departments),
+        "scope": list(it.scopes),
         "status": p.status,
         "note": p.note,
         "owner": p.owner,
@@ -337,6 +342,7 @@ CSV_COLUMNS = [
     "owner_hint",
     "departments",
     "provisions",
+    "scope",
 ]
 
 
@@ -384,6 +390,7 @@ def rows(data: ExportInput) -> list[list[str]]:
                     it.owner_hint,
                     "; ".join(it.departments),
                     " ".join(it.provisions),
+                    scope_text(it.scopes),
                 ]
             )
     return out
