@@ -66,7 +66,7 @@ class Provision:
 
     def keys_for(self, role: str | None) -> tuple[str, ...]:
         """The scope's key words an item of `role` must keep (those for every role, then the role's)."""
-        return tuple(k for who, keys in self.scope_keys if who == ALL_ROLES or who == role for k in keys)
+        return tuple(k for who, keys in self.scope_keys if who in (ALL_ROLES, role) for k in keys)
 
 
 @dataclass(frozen=True, slots=True)
