@@ -18,7 +18,7 @@ from tui.core.store.sqlite import Store
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SAMPLE = [
     ("uni-017", "done", "Finance signs off every budget change."),
-    ("uni-020", "done", ""),
+    ("uni-089", "done", ""),
     ("uni-021", "doing", "Waiting for the maths faculty's figures."),
     ("uni-008", "na", "We employ no foreign staff at present."),
     ("uni-001", "done", ""),

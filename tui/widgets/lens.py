@@ -1,7 +1,7 @@
 """The role lens drawn from the provision register: which clauses of a measure concern a role,
 marked by kind and by whether the role's checklist covers them, with the items' status below.
-The words saying who a clause is for or when it applies (its scope) are marked bold, in the
-clause's colour, wherever they stand in the measure."""
+The words saying who a clause is for or when it applies (its scope) are marked bold wherever they
+stand in the measure."""
 
 from __future__ import annotations
 
@@ -24,14 +24,11 @@ def mark_style(cover: ProvisionCoverage) -> str:
     return f"underline {colour}" if cover.items else f"italic {colour}"
 
 
-def scope_style(cover: ProvisionCoverage) -> str:
-    return f"bold {KIND_STYLE.get(cover.provision.kind, '$warning')}"
-
-
 def marks(covers: list[ProvisionCoverage]) -> list[tuple[Span, str]]:
-    """Each clause's words in its style, then its scope's words bold (layered over the clause)."""
+    """Each clause's words in its style, then its scope's words bold: layered over the clause's
+    colour where they stand inside a clause, so the kind still shows."""
     out = [(c.provision.span, mark_style(c)) for c in covers]
-    out += [(span, scope_style(c)) for c in covers for span in c.provision.scope_spans]
+    out += [(span, "bold") for c in covers for span in c.provision.scope_spans]
     return out
 
 
