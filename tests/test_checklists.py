@@ -16,6 +16,7 @@ from tui.core.content.checklist_loader import load_catalog, load_default_catalog
 from tui.core.content.coverage import coverage
 from tui.core.content.policy import Policy
 from tui.core.content.provisions import load_register
+from tui.core.content.readings import user_reading_warnings
 
 ROLES = ["university", "soe", "research-institution", "medical-institution", "tech-enterprise"]
 MINIMUM = {"university": 15, "soe": 15, "research-institution": 15, "medical-institution": 10, "tech-enterprise": 10}
@@ -146,6 +147,10 @@ def test_readme_example_checklist_is_valid(policy: Policy) -> None:
     assert example, "README has no toml example under 'Write your own checklist'"
     result = validate_text(example.group(1), "README example", policy)
     assert result.ok, [str(p) for p in result.problems]
+    # It keeps the condition of the provision it cites and reads it as the built-ins do.
+    assert result.warnings == [] and result.checklist is not None
+    builtins = load_default_catalog(policy).checklists
+    assert user_reading_warnings(result.checklist, builtins, load_register(), "README example") == []
 
 
 def test_cli_checklists_json(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:

@@ -149,6 +149,11 @@ def test_a_user_checklist_reading_a_clause_otherwise_gets_a_warning(
     )
     agreeing = validate_text(header("my-lab") + INTANGIBLE.format(id="x-1", category="opportunity"), "mine.toml", policy)
     assert agreeing.checklist is not None and user_reading_warnings(agreeing.checklist, builtins, register, "m") == []
+    # An item that gives its clause no category claims no reading: nothing to compare.
+    plain_item = INTANGIBLE.format(id="x-1", category="limit").replace('category = "limit"\n', "")
+    unread = validate_text(header("my-lab") + plain_item, "mine.toml", policy)
+    assert unread.checklist is not None and unread.checklist.items[0].categories == ()
+    assert user_reading_warnings(unread.checklist, builtins, register, "m") == []
     # bj30 validate prints it as a warning; the file stays valid.
     path = tmp_path / "mine.toml"
     path.write_text(header("my-lab") + INTANGIBLE.format(id="x-1", category="limit"), encoding="utf-8")

@@ -109,8 +109,8 @@ def user_reading_warnings(
         if register.get(pid) is None or len(theirs) != 1:
             continue  # the built-ins do not read it, or do not agree themselves (their own error)
         label = next(iter(theirs))
-        if mine.label == label:
-            continue
+        if mine.label == label or (mine.items and not mine.categories):
+            continue  # the same reading, or an item that gives its clause no category: nothing to compare
         where = f"item {mine.items[0]}" if mine.items else "excluded"
         out.append(
             ContentError(
