@@ -15,7 +15,7 @@ does can be left out unnoticed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -83,12 +83,14 @@ class Context:
 class Register:
     provisions: tuple[Provision, ...]
     context: tuple[Context, ...]
+    # By id, built once: the checklist validator asks for each provision of each of 360 items.
+    _by_id: dict[str, Provision] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {p.id: p for p in self.provisions})
 
     def get(self, provision_id: str) -> Provision | None:
-        return self._by_id().get(provision_id)
-
-    def _by_id(self) -> dict[str, Provision]:
-        return {p.id: p for p in self.provisions}
+        return self._by_id.get(provision_id)
 
     def in_measure(self, measure: int) -> list[Provision]:
         return sorted((p for p in self.provisions if p.measure == measure), key=lambda p: p.span)
