@@ -66,17 +66,17 @@ def test_show_notice_and_preamble(capsys: pytest.CaptureFixture[str]) -> None:
         (
             "seventeen",
             "bj30: 'seventeen' is not in the policy; try a measure 1-30, a part I-V (its first measure), notice or preamble, "
-            "or a checklist item's id (e.g. uni-020)",
+            "or a checklist item's id (e.g. uni-089)",
         ),
         (
             "abc",
             "bj30: 'abc' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
-            "notice or preamble, or a checklist item's id (e.g. uni-020)",
+            "notice or preamble, or a checklist item's id (e.g. uni-089)",
         ),
         (
             "VI",
             "bj30: 'VI' is not in the policy; try a measure 1-30, a part I-V (its first measure), "
-            "notice or preamble, or a checklist item's id (e.g. uni-020)",
+            "notice or preamble, or a checklist item's id (e.g. uni-089)",
         ),
     ],
 )
@@ -238,14 +238,14 @@ def test_terminal_output_wraps_to_the_width_and_honours_no_color(
 
 
 def test_show_and_search_an_item_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "show", "uni-020")
-    assert code == 0 and out.startswith("uni-020 · Universities and institutions of higher learning (university), measure 17\n")
+    code, out, _ = run_cli(capsys, "show", "uni-089")
+    assert code == 0 and out.startswith("uni-089 · Universities and institutions of higher learning (university), measure 17\n")
     assert "Guidance: " in out and "The policy says: " in out
-    code, out, _ = run_cli(capsys, "show", "UNI-020", "--format", "json")
+    code, out, _ = run_cli(capsys, "show", "UNI-089", "--format", "json")
     item = json.loads(out)
-    assert code == 0 and (item["id"], item["role"], item["measures"]) == ("uni-020", "university", [17])
-    code, out, _ = run_cli(capsys, "search", "uni-020")
-    assert code == 0 and out.startswith("17\tuni-020 · Universities and institutions of higher learning\t")
+    assert code == 0 and (item["id"], item["role"], item["measures"]) == ("uni-089", "university", [17])
+    code, out, _ = run_cli(capsys, "search", "uni-089")
+    assert code == 0 and out.startswith("17\tuni-089 · Universities and institutions of higher learning\t")
 
 
 def test_search_says_what_the_policy_does_not_address(capsys: pytest.CaptureFixture[str]) -> None:

@@ -416,17 +416,17 @@ def test_the_workbench_finds_an_item_by_its_id(policy: Policy, tmp_path: Path) -
     from tui.core.workbench import Workbench
 
     wb = Workbench(policy, store_path=tmp_path / "p.sqlite3", builtin_dir=locations.builtin_checklists_dir(), user_dir=None)
-    found = wb.answer("UNI-020")
-    assert found.ids == ("uni-020",) and found.answered and found.never == ()
+    found = wb.answer("UNI-089")
+    assert found.ids == ("uni-089",) and found.answered and found.never == ()
     first = found.hits[0]
     assert (first.group, first.role, first.item, first.measure, first.matched) == (
         "items",
         "university",
-        "uni-020",
+        "uni-089",
         17,
-        (("uni-020", "id"),),
+        (("uni-089", "id"),),
     )
-    assert wb.answer("(uni-020),").ids == ("uni-020",)
+    assert wb.answer("(uni-089),").ids == ("uni-089",)
     assert wb.answer("uni-999").ids == () and not wb.answer("uni-999").answered
     assert wb.item_ids_in("x" * 500) == []
     wb.close()

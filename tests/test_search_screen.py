@@ -219,22 +219,22 @@ async def test_an_item_id_opens_the_item_from_the_palette_and_from_search(tmp_pa
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         provider = MeasuresProvider(app.screen)
-        hits = sorted([hit async for hit in provider.search("UNI-020")], key=lambda h: -h.score)
-        assert hits[0].text == "uni-020 · Universities and institutions of higher learning"
+        hits = sorted([hit async for hit in provider.search("UNI-089")], key=lambda h: -h.score)
+        assert hits[0].text == "uni-089 · Universities and institutions of higher learning"
         hits[0].command()
         await pilot.pause()
         assert isinstance(app.screen, ChecklistScreen) and app.screen.role == "university"
-        assert app.screen.query_one("#items").highlighted_option.id == "uni-020"
+        assert app.screen.query_one("#items").highlighted_option.id == "uni-089"
         await pilot.press("escape", "escape")
         await pilot.pause()
-        await pilot.press("slash", *"uni-020")
+        await pilot.press("slash", *"uni-089")
         await settle(app, pilot)
         listing = app.screen.query_one(HitList)
-        assert (listing.hits[0].group, listing.hits[0].item) == ("items", "uni-020")
+        assert (listing.hits[0].group, listing.hits[0].item) == ("items", "uni-089")
         assert "found" in plain(app.screen.query_one("#search-status"))
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ChecklistScreen) and app.screen.query_one("#items").highlighted_option.id == "uni-020"
+        assert isinstance(app.screen, ChecklistScreen) and app.screen.query_one("#items").highlighted_option.id == "uni-089"
 
 
 async def test_the_screen_says_what_the_policy_does_not_say(tmp_path: Path, make_app) -> None:

@@ -46,7 +46,7 @@ class MeasuresProvider(Provider):
         app = app_of(self.screen)
         matcher = self.matcher(query)
         stripped = query.strip().lower().removeprefix("measure").strip()
-        # An item id ("uni-020") opens the item in its checklist.
+        # An item id ("uni-089") opens the item in its checklist.
         for _, doc in app.workbench.item_ids_in(query):
             role = doc.split("/", 1)[0]
             checklist = app.workbench.catalog.get(role)

@@ -31,7 +31,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument(
         "what",
         metavar="N",
-        help="a measure number 1-30, a part numeral I-V (its first measure), 'notice', 'preamble', or an item id (uni-020)",
+        help="a measure number 1-30, a part numeral I-V (its first measure), 'notice', 'preamble', or an item id (uni-089)",
     )
     show.add_argument("--format", choices=("text", "json", "md"), default="text")
     show.set_defaults(handler=cmd_show)
@@ -102,7 +102,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     except UnknownMeasure as exc:
         if not _show_item(args):
             raise UnknownMeasure(
-                str(exc) if str(exc).startswith("no measure") else f"{exc}, or a checklist item's id (e.g. uni-020)"
+                str(exc) if str(exc).startswith("no measure") else f"{exc}, or a checklist item's id (e.g. uni-089)"
             ) from None
         return 0
     if isinstance(place, str):

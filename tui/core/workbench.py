@@ -377,7 +377,7 @@ class Workbench:
     def answer(self, query: str, groups: Sequence[str] = SEARCH_GROUPS, limit: int = 10) -> Found:
         """Hits for `query` in each of `groups`, in that order, at most `limit` per group; the
         words the policy never uses; whether the policy addresses the query. An item id in the
-        query (`uni-020`) finds that item first, and is not searched for as words."""
+        query (`uni-089`) finds that item first, and is not searched for as words."""
         from tui.core.search.index import Found
 
         ids = self.item_ids_in(query)
@@ -553,5 +553,5 @@ class Workbench:
 
 def _id_token(token: str) -> str:
     """A word of a query as an item id would be typed: lower-cased, without the punctuation
-    around it ("uni-020," or "(uni-020)")."""
+    around it ("uni-089," or "(uni-089)")."""
     return token.strip(".,;:!?()[]{}\"'").lower()
