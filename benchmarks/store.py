@@ -37,8 +37,9 @@ from tui.core.content.policy_loader import load_policy
 from tui.core.files.atomic import write_atomic
 from tui.core.progress.state import checklist_state
 from tui.core.progress.status import STATUSES
-from tui.core.store.api import ProgressStore, open_store, parse_location
-from tui.core.store.sqlite import DEFAULT_PROFILE
+from tui.core.store.api import ProgressStore
+from tui.core.store.location import open_store, parse_location
+from tui.core.store.model import DEFAULT_PROFILE
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/test"
 SHARED = "shared"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from tui.core.store.api import open_store, parse_location
+from tui.core.store.location import open_store, parse_location
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ class Backend:
     (two bj30s, two officers); all are closed at the end."""
 
     def __init__(self, kind: str, location_text: str) -> None:
-        from tui.core.store.api import parse_location
+        from tui.core.store.location import parse_location
 
         self.kind = kind
         self.text = location_text
@@ -16,7 +16,7 @@ class Backend:
         self._opened: list = []
 
     def open(self, text: str | None = None):  # -> ProgressStore
-        from tui.core.store.api import open_store, parse_location
+        from tui.core.store.location import open_store, parse_location
 
         opened = open_store(parse_location(text) if text else self.location)
         assert opened.warnings == [], opened.warnings

@@ -15,8 +15,9 @@ import pytest
 from tests import pg
 from tests.helpers import run_cli
 from tui.core import locations
-from tui.core.store.api import open_store, parse_location
-from tui.core.store.sqlite import DEFAULT_PROFILE, Store
+from tui.core.store.location import open_store, parse_location
+from tui.core.store.model import DEFAULT_PROFILE
+from tui.core.store.sqlite import Store
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -159,7 +159,7 @@ def test_an_older_store_is_migrated_its_history_kept_without_a_name(tmp_path: Pa
     conn.commit()
     conn.close()
     store = Store.open(path).store
-    assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     [entry] = store.history("default", "soe")
     assert (entry.field, entry.new, entry.by) == ("status", "done", "")  # kept; who was not recorded then
     assert store.evidence("default") == []

@@ -21,8 +21,9 @@ from tests.stores import Backend
 from tui.core.content.checklist import Checklist, ChecklistItem
 from tui.core.progress.state import checklist_state
 from tui.core.store import sqlite as store_module
-from tui.core.store.api import Conflict, ProgressStore
-from tui.core.store.sqlite import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store, StoreError
+from tui.core.store.api import ProgressStore
+from tui.core.store.model import DEFAULT_PROFILE, Conflict, ReadOnlyStore, StoreError
+from tui.core.store.sqlite import SCHEMA_VERSION, Store
 
 WRITER = Path(__file__).with_name("store_writer.py")
 REPO = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests import pg
-from tui.core.store.api import open_store, parse_location
-from tui.core.store.sqlite import DEFAULT_PROFILE, ReadOnlyStore, StoreError
+from tui.core.store.location import open_store, parse_location
+from tui.core.store.model import DEFAULT_PROFILE, ReadOnlyStore, StoreError
 
 try:
     import psycopg
@@ -319,7 +319,7 @@ def test_the_password_is_never_shown(url: str) -> None:
 
 
 def test_a_change_during_an_import_waits_and_is_not_overwritten(url: str) -> None:
-    from tui.core.store.sqlite import ItemProgress
+    from tui.core.store.model import ItemProgress
 
     importing, officer = open_pg(url).store, open_pg(url).store
     officer.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="before")
@@ -392,7 +392,7 @@ def test_only_the_owner_renames_or_deletes_a_profile(officers, url: str) -> None
 
 
 def test_imported_history_keeps_its_times_and_says_who_brought_it(url: str) -> None:
-    from tui.core.store.sqlite import HistoryEntry
+    from tui.core.store.model import HistoryEntry
 
     store = open_pg(url).store
     added, there = store.add_history(

@@ -362,7 +362,7 @@ class Bj30App(App[None]):
     def _local_store(self, config: Config) -> Path | None:
         """The SQLite file the workbench will open, or None for a team store (or a bad location)."""
         from tui.core.config import store_choice
-        from tui.core.store.api import parse_location
+        from tui.core.store.location import parse_location
 
         if self._store_path is not None and not self._store:
             return self._store_path
@@ -396,7 +396,7 @@ class Bj30App(App[None]):
 
 
 def run_app(profile: str | None = None, store: str | None = None) -> int:
-    from tui.core.store.api import team_driver_missing
+    from tui.core.store.location import team_driver_missing
 
     try:
         app = Bj30App(profile=profile, store=store)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.common import bj30
-from tui.core.store.sqlite import DEFAULT_PROFILE, Store, StoreError
+from tui.core.store.model import DEFAULT_PROFILE, StoreError
+from tui.core.store.sqlite import Store
 
 FULL = "the disk is full: the change was not saved"
 

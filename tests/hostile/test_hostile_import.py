@@ -16,7 +16,8 @@ import pytest
 from tests.helpers import run_cli
 from tui.core import locations
 from tui.core.content.checklist_loader import load_default_catalog
-from tui.core.store.sqlite import DEFAULT_PROFILE, Store
+from tui.core.store.model import DEFAULT_PROFILE
+from tui.core.store.sqlite import Store
 
 
 def _export(capsys, tmp_path: Path, role: str = "soe", name: str = "f.json") -> Path:

@@ -22,7 +22,8 @@ from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
 from tui.core.export.rows import SCHEMA, build_export, render, to_json
 from tui.core.store.importer import import_progress, read_export
-from tui.core.store.sqlite import DEFAULT_PROFILE, Store
+from tui.core.store.model import DEFAULT_PROFILE
+from tui.core.store.sqlite import Store
 
 POLICY = load_policy()
 SOE = load_default_catalog(POLICY).require("soe")

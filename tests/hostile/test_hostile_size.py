@@ -17,7 +17,7 @@ from tests.helpers import plain
 from tests.hostile.common import write_user_checklist
 from tui.core.content.checklist import ChecklistItem
 from tui.core.progress.state import ChecklistState, ItemState, checklist_state
-from tui.core.store.sqlite import ItemProgress
+from tui.core.store.model import ItemProgress
 from tui.screens.checklist import ChecklistScreen
 
 ITEMS = 400

@@ -17,7 +17,8 @@ from tests.helpers import run_cli
 from tests.hostile.common import REPO, control_chars
 from tui.core import locations
 from tui.core.content.checklist_loader import load_default_catalog
-from tui.core.store.sqlite import DEFAULT_PROFILE, SCHEMA_VERSION, ReadOnlyStore, Store
+from tui.core.store.model import DEFAULT_PROFILE, ReadOnlyStore
+from tui.core.store.sqlite import SCHEMA_VERSION, Store
 
 
 def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
@@ -162,7 +163,7 @@ def _newer_store() -> None:
 
 
 def test_a_newer_store_never_shows_a_misleading_zero(capsys) -> None:
-    from tui.core.store.sqlite import ProgressHidden
+    from tui.core.store.model import ProgressHidden
 
     _newer_store()
     opened = Store.open(locations.store_path())

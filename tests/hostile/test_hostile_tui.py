@@ -11,7 +11,8 @@ from textual.widgets import Input, OptionList, TextArea
 from tests.helpers import plain
 from tests.hostile.common import ESCAPES, control_chars, user_checklist, write_user_checklist
 from tests.hostile.test_hostile_full_disk import FULL, FullOnCommit
-from tui.core.store.sqlite import DEFAULT_PROFILE, Store
+from tui.core.store.model import DEFAULT_PROFILE
+from tui.core.store.sqlite import Store
 from tui.screens.checklist import ChecklistScreen
 
 SIZE = (120, 40)

@@ -20,7 +20,7 @@ from tui.core.export.rows import item_facts, item_json
 from tui.core.progress.actions import is_overdue
 from tui.core.progress.state import ChecklistState, ItemState
 from tui.core.progress.status import STATUS_BOX, STATUS_WORD, STATUSES
-from tui.core.store.sqlite import DEFAULT_PROFILE, READ_ONLY, Profile, ProgressHidden, ReadOnlyStore
+from tui.core.store.model import DEFAULT_PROFILE, READ_ONLY, Profile, ProgressHidden, ReadOnlyStore
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import bold, emit, warn, width_for, wrap
 from tui.core.workbench import Workbench

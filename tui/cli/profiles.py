@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui.cli.checklists import workbench
 from tui.core.config import KEYS
-from tui.core.store.api import redact
+from tui.core.store.location import redact
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import emit
 

@@ -341,7 +341,7 @@ def _not_said(found: Found) -> list[str]:
 
 def cmd_paths(args: argparse.Namespace) -> int:
     from tui.core.config import load_config, store_choice
-    from tui.core.store.api import redact
+    from tui.core.store.location import redact
 
     choice = store_choice(getattr(args, "store", None), load_config(locations.config_file()), locations.store_path())
     paths = {

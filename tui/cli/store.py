@@ -9,8 +9,9 @@ import sys
 from tui.cli.reference import FORMATS, print_json
 from tui.core import config, locations
 from tui.core.errors import Bj30Error
-from tui.core.store.api import ProgressStore, StoreLocation, open_store, parse_location, team_driver_missing
+from tui.core.store.api import ProgressStore
 from tui.core.store.copy import copy_store
+from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import warn
 

@@ -29,16 +29,10 @@ from tui.core.progress.evidence import Check, Evidence
 from tui.core.progress.evidence import check as check_file
 from tui.core.progress.evidence import make as make_evidence
 from tui.core.progress.state import ChecklistState, ItemState, checklist_state
-from tui.core.store.api import (
-    ProgressStore,
-    RemoteChange,
-    StoreLocation,
-    open_store,
-    parse_location,
-    team_driver_missing,
-)
+from tui.core.store.api import ProgressStore
 from tui.core.store.importer import ImportReport, import_progress
-from tui.core.store.sqlite import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, check_text
+from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
+from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange, check_text
 
 if TYPE_CHECKING:
     from tui.core.search.index import Found, SearchHit, SearchIndex

@@ -12,8 +12,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Static, TextArea
 
 from tui.core.errors import Bj30Error
-from tui.core.store.api import Conflict
-from tui.core.store.sqlite import MAX_FIELD_CHARS, MAX_NOTE_CHARS, StoreError, check_due
+from tui.core.store.model import MAX_FIELD_CHARS, MAX_NOTE_CHARS, Conflict, StoreError, check_due
 from tui.dialogs.base import Dialog
 from tui.widgets.literal import as_saved, editable, literal
 

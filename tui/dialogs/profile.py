@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from tui.core.content.ids import NAME_RULE, name_problem
-from tui.core.store.sqlite import MAX_FIELD_CHARS, MAX_PROFILE_NAME
+from tui.core.store.model import MAX_FIELD_CHARS, MAX_PROFILE_NAME
 from tui.dialogs.base import Dialog
 from tui.widgets.literal import as_saved, editable
 

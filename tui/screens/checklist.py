@@ -18,8 +18,7 @@ from tui.core.progress.changes import sentence
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, ItemState
 from tui.core.progress.status import FILTERS, STATUS_WORD, is_overdue
-from tui.core.store.api import Conflict, summarise
-from tui.core.store.sqlite import HistoryEntry, ItemProgress
+from tui.core.store.model import Conflict, HistoryEntry, ItemProgress, summarise
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen

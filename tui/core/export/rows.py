@@ -34,7 +34,7 @@ from tui.core.files.read import kind
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, Counts, ItemState, checklist_state
 from tui.core.store.api import ProgressStore
-from tui.core.store.sqlite import TIMESTAMP_FORMAT, HistoryEntry, Profile
+from tui.core.store.model import TIMESTAMP_FORMAT, HistoryEntry, Profile
 from tui.core.text.safe_text import json_text, visible
 
 FORMATS = ("md", "json", "csv", "xlsx")

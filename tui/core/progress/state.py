@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tui.core.content.checklist import Checklist, ChecklistItem
 from tui.core.store.api import ProgressStore
-from tui.core.store.sqlite import ItemProgress
+from tui.core.store.model import ItemProgress
 
 
 @dataclass(frozen=True, slots=True)

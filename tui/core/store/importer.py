@@ -33,7 +33,7 @@ from tui.core.progress.evidence import KINDS as EVIDENCE_KINDS
 from tui.core.progress.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET, Evidence
 from tui.core.progress.status import STATUSES
 from tui.core.store.api import ProgressStore
-from tui.core.store.sqlite import (
+from tui.core.store.model import (
     MAX_FIELD_CHARS,
     MAX_NOTE_CHARS,
     STAMP,
