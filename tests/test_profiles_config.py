@@ -144,7 +144,8 @@ def test_every_change_records_who_made_it(capsys: pytest.CaptureFixture[str]) ->
 def test_an_older_store_is_migrated_its_history_kept_without_a_name(tmp_path: Path) -> None:
     import sqlite3
 
-    from tui.core.store.sqlite import MIGRATIONS, SCHEMA_VERSION, Store
+    from tui.core.store.sqlite import Store
+    from tui.core.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
     path = tmp_path / "progress.sqlite3"
     conn = sqlite3.connect(path)

@@ -20,10 +20,11 @@ import pytest
 from tests.stores import Backend
 from tui.core.content.checklist import Checklist, ChecklistItem
 from tui.core.progress.state import checklist_state
-from tui.core.store import sqlite as store_module
+from tui.core.store import sqlite_schema as store_module
 from tui.core.store.api import ProgressStore
 from tui.core.store.model import DEFAULT_PROFILE, Conflict, ReadOnlyStore, StoreError
-from tui.core.store.sqlite import SCHEMA_VERSION, Store
+from tui.core.store.sqlite import Store
+from tui.core.store.sqlite_schema import SCHEMA_VERSION
 
 WRITER = Path(__file__).with_name("store_writer.py")
 REPO = Path(__file__).resolve().parent.parent
@@ -235,6 +236,33 @@ def test_a_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.Monke
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'x'").fetchone() is None
+
+
+def test_a_file_of_schema_3_keeps_who_made_each_change_under_by(tmp_path: Path) -> None:
+    """Migration 4 renames the history column `who` to `by` (the team store's name): a file made by
+    the release before keeps every name it recorded, and records new ones under `by`."""
+    path = tmp_path / "progress.sqlite3"
+    conn = sqlite3.connect(path)
+    for version, script in enumerate(store_module.MIGRATIONS[:3], start=1):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO profiles (name, created) VALUES ('default', '2026-01-01T00:00:00.000000Z')")
+    conn.execute(
+        "INSERT INTO history (profile, role, item_id, field, old, new, at, who) VALUES "
+        "('default', 'soe', 'soe-001', 'status', 'todo', 'done', '2026-01-01T00:00:00.000000Z', 'Li Wei')"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path).store as store:
+        assert [h.by for h in store.history(DEFAULT_PROFILE, "soe")] == ["Li Wei"]
+        store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", note="checked", by="Wang Li")
+        assert [h.by for h in store.history(DEFAULT_PROFILE, "soe")] == ["Li Wei", "Wang Li"]
+        assert store.rows().history[0].by == "Li Wei"  # a copy carries it too
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(history)")]
+    assert "by" in columns and "who" not in columns
+    conn.close()
 
 
 def test_orphans_and_review_flags(store: ProgressStore) -> None:
@@ -525,3 +553,109 @@ def test_deleting_profiles(backend: Backend, store: ProgressStore) -> None:
         assert not store.holds_progress("pku")
     with pytest.raises(StoreError, match="cannot be deleted"):
         store.delete_profile(DEFAULT_PROFILE)
+
+
+# The rest of the interface, on both backends (issue 20: the suite covers every method) ------------
+
+
+def test_a_store_says_what_it_is_and_closes_as_a_context_manager(backend: Backend) -> None:
+    with backend.open() as store:
+        assert store.connected and not store.read_only and store.read_only_reason is None
+        assert store.keeps_history == (backend.kind == "postgresql")  # a team store never deletes history
+        assert (store.user != "") == (backend.kind == "postgresql")  # the file has no database user
+        assert re.fullmatch(r"[0-9a-f]{32}", store.store_id)
+        same = store.store_id
+    assert not store.connected  # closed by the with block
+    assert backend.open().store_id == same  # made once, with the tables
+
+
+def test_a_batch_is_all_or_nothing(store: ProgressStore) -> None:
+    mark(store, "uni-001", note="before")
+    with pytest.raises(RuntimeError), store.batch():
+        store.update(DEFAULT_PROFILE, "university", "uni-001", fingerprint="fp1", note="inside")
+        store.update(DEFAULT_PROFILE, "university", "uni-002", fingerprint="fp1", status="done")
+        assert store.item(DEFAULT_PROFILE, "university", "uni-002").status == "done"  # seen inside it
+        raise RuntimeError("the import failed half-way")
+    assert store.item(DEFAULT_PROFILE, "university", "uni-001").note == "before"
+    assert store.item(DEFAULT_PROFILE, "university", "uni-002").revision == 0
+    assert [h.new for h in store.history(DEFAULT_PROFILE, "university")] == ["before"]
+    with store.batch():
+        mark(store, "uni-002", status="done")
+        mark(store, "uni-003", status="doing")
+    assert sorted(store.progress(DEFAULT_PROFILE, "university")) == ["uni-001", "uni-002", "uni-003"]
+
+
+def test_restore_writes_over_an_older_state_and_history_is_added_once(store: ProgressStore) -> None:
+    from tui.core.store.model import HistoryEntry, ItemProgress
+
+    mark(store, "uni-001", status="doing", note="ours")
+    ours = store.item(DEFAULT_PROFILE, "university", "uni-001")
+    theirs = ItemProgress("uni-001", "done", "theirs", "Li Wei", "2026-12-31", "fp1", "2001-01-01T00:00:00.000000Z", "", 7)
+    new = store.restore(DEFAULT_PROFILE, "university", theirs, by="Wang Li")
+    # The file's time is older than ours: the item's times never go backwards. Revision: ours + 1.
+    assert (new.status, new.note, new.owner, new.revision) == ("done", "theirs", "Li Wei", ours.revision + 1)
+    assert new.changed > ours.changed and new.completed == new.changed
+    assert store.item(DEFAULT_PROFILE, "university", "uni-001") == new
+    restored = [(h.field, h.old, h.new) for h in store.history(DEFAULT_PROFILE, "university")][-4:]
+    assert restored == [
+        ("status", "doing", "done"),
+        ("note", "ours", "theirs"),
+        ("owner", "", "Li Wei"),
+        ("due", "", "2026-12-31"),
+    ]
+    entries = [
+        HistoryEntry("uni-009", "status", "todo", "done", "2025-03-01T09:00:00.000000Z", "Li Wei"),
+        HistoryEntry("uni-009", "note", "", "from the file", "2025-03-01T09:00:01.000000Z", ""),
+    ]
+    assert store.add_history(DEFAULT_PROFILE, "university", entries) == (2, 0)
+    assert store.add_history(DEFAULT_PROFILE, "university", entries) == (0, 2)  # already there
+    first = store.history(DEFAULT_PROFILE, "university")[:2]  # in time order: the file's come first
+    assert [(h.item_id, h.at) for h in first] == [("uni-009", e.at) for e in entries]
+    assert "Li Wei" in first[0].by
+
+
+def test_a_copy_adds_what_the_target_lacks_and_keeps_what_it_changed_later(store: ProgressStore, tmp_path: Path) -> None:
+    from tui.core.progress.evidence import make
+    from tui.core.store.copy import copy_store
+
+    source = Store.in_memory()
+    source.create_profile("pku", "Peking University")
+    source.update("pku", "soe", "soe-001", fingerprint="f", status="done", note="from the source", by="Li Wei")
+    source.update("pku", "soe", "soe-002", fingerprint="f", status="doing", by="Li Wei")
+    source.add_evidence("pku", "soe", "soe-001", make("Minute 14", kind="reference"), by="Li Wei")
+    source.add_evidence("pku", "soe", "soe-002", make("Minute 15", kind="reference"), by="Li Wei")
+    report = copy_store(source, store, "the file")
+    assert (report.profiles_added, report.items_added, report.history_added, report.evidence_added) == (1, 2, 5, 2)
+    assert store.item("pku", "soe", "soe-001").note == "from the source"
+    assert [e.target for _, _, e in store.evidence("pku", "soe")] == ["Minute 14", "Minute 15"]
+    # Changed in the target after the source: kept, and said; removed in the source: marked removed here.
+    store.update("pku", "soe", "soe-002", fingerprint="f", status="done")
+    source.remove_evidence("pku", "soe", "soe-001", 1)
+    source.update("pku", "soe", "soe-001", fingerprint="f", note="changed in the source")
+    again = copy_store(source, store, "the file")
+    assert again.items_updated == 1 and len(again.kept_newer) == 1 and "soe-002" in again.kept_newer[0]
+    assert again.evidence_removed == 1 and [e.target for _, _, e in store.evidence("pku", "soe")] == ["Minute 15"]
+    assert store.item("pku", "soe", "soe-001").note == "changed in the source"
+    assert store.item("pku", "soe", "soe-002").status == "done"
+    assert not copy_store(source, store, "the file").changed  # a third time: nothing new
+    back = Store.in_memory()
+    assert copy_store(store, back, "the store").items_added == 2  # and out again
+    assert {h.field for h in back.history("pku", "soe")} >= {"status", "note", "evidence+", "evidence-"}
+
+
+def test_grant_is_for_a_team_store(backend: Backend, store: ProgressStore) -> None:
+    if backend.kind == "sqlite":
+        with pytest.raises(StoreError, match="a store file has no database roles"):
+            store.grant("wangli", "officer")
+        return
+    from tests import pg
+
+    with pg.roles("officer") as (someone,):
+        with pytest.raises(StoreError, match="unknown kind of role 'boss'"):
+            store.grant(someone, "boss")
+        store.grant(someone, "reader")
+        from tui.core.store.location import open_store, parse_location
+
+        with open_store(parse_location(pg.with_user(backend.text, someone))).store as reader:
+            assert reader.read_only and reader.user == someone
+            assert "may read the team store but not change it" in (reader.read_only_reason or "")

@@ -142,7 +142,7 @@ def test_an_officer_cannot_set_up_a_store_only_its_owner_can(url: str) -> None:
 
 
 def test_parallel_first_starts_create_the_tables_once(url: str) -> None:
-    from tui.core.store.postgres import PG_SCHEMA_VERSION
+    from tui.core.store.pg_schema import PG_SCHEMA_VERSION
 
     results: list[object] = []
     start = threading.Barrier(6)

@@ -44,10 +44,10 @@ def _wipe() -> None:
 @pytest.mark.parametrize("frozen", [True, False], ids=["one clock reading", "real clock"])
 def test_a_change_made_after_the_export_in_the_same_second_is_kept(capsys, tmp_path: Path, monkeypatch, frozen: bool) -> None:
     if frozen:  # every change at the same instant, as a fast machine gives within one second
-        import tui.core.store.sqlite as store_module
+        import tui.core.store.sql as sql_module  # where a change reads the file's clock
 
-        fixed = store_module.now()
-        monkeypatch.setattr(store_module, "now", lambda: fixed)
+        fixed = sql_module.now()
+        monkeypatch.setattr(sql_module, "now", lambda: fixed)
     run_cli(capsys, "mark", "soe", "soe-001", "doing", "--note", "v1")
     target = _export(capsys, tmp_path)
     run_cli(capsys, "mark", "soe", "soe-001", "done", "--note", "v2 NEWER")

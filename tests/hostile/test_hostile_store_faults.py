@@ -18,7 +18,8 @@ from tests.hostile.common import REPO, control_chars
 from tui.core import locations
 from tui.core.content.checklist_loader import load_default_catalog
 from tui.core.store.model import DEFAULT_PROFILE, ReadOnlyStore
-from tui.core.store.sqlite import SCHEMA_VERSION, Store
+from tui.core.store.sqlite import Store
+from tui.core.store.sqlite_schema import SCHEMA_VERSION
 
 
 def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
@@ -137,7 +138,7 @@ def test_a_read_only_session_that_cannot_read_the_wal_says_so(tmp_path: Path, mo
 def test_an_older_store_in_a_read_only_session_is_shown(tmp_path: Path) -> None:
     path = tmp_path / "progress.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
-    from tui.core.store.sqlite import MIGRATIONS
+    from tui.core.store.sqlite_schema import MIGRATIONS
 
     conn.executescript(MIGRATIONS[0])
     conn.execute("PRAGMA user_version = 1")

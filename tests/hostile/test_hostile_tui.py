@@ -198,7 +198,7 @@ def test_the_store_keeps_the_hostile_text_exactly(tmp_path: Path) -> None:
 
 
 async def test_a_newer_store_says_its_progress_cannot_be_shown(make_app, tmp_path: Path) -> None:
-    from tui.core.store.sqlite import SCHEMA_VERSION
+    from tui.core.store.sqlite_schema import SCHEMA_VERSION
     from tui.screens.roles import RolesScreen
 
     path = tmp_path / "progress.sqlite3"

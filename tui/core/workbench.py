@@ -292,7 +292,7 @@ class Workbench:
     ) -> ItemProgress:
         """Commit a change to an item (status, note, owner, due), recorded as made by `who`;
         raises StoreError with the reason. With `expect` (what an editor started from), a field
-        changed elsewhere since is refused with store_api.Conflict instead of being overwritten."""
+        changed elsewhere since is refused with Conflict (tui.core.store.model) instead of being overwritten."""
         return self.store.update(
             self.profile_name,
             role,

@@ -88,11 +88,14 @@ class ProgressStore(ABC):
 
     @property
     def user(self) -> str:
+        """Who this session is to the store: a team store's database user ("" for the file, and
+        while a team store is away)."""
         return ""
 
     @property
+    @abstractmethod
     def connected(self) -> bool:
-        return True
+        """The store answers: the file is open; a team store's server is reached."""
 
     def grant(self, role: str, kind: str) -> None:
         raise StoreError("a store file has no database roles: grant is for a team store (postgresql://...)")

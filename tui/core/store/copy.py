@@ -85,14 +85,8 @@ class CopyReport:
 
     @property
     def changed(self) -> bool:
-        return bool(
-            self.profiles_added
-            or self.items_added
-            or self.items_updated
-            or self.history_added
-            or self.evidence_added
-            or self.evidence_removed
-        )
+        added = (self.profiles_added, self.items_added, self.items_updated, self.history_added, self.evidence_added)
+        return any(added) or bool(self.evidence_removed)
 
     def lines(self) -> list[str]:
         return [

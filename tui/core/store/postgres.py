@@ -25,21 +25,21 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import psycopg
 from psycopg import errors, sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tui.core.progress.evidence import Evidence
 from tui.core.store import rules
 from tui.core.store.api import ProgressStore
 from tui.core.store.copy import CopyReport, HistoryRow, StoreRows
 from tui.core.store.location import StoreLocation
-from tui.core.store.model import DEFAULT_PROFILE, ItemProgress, Opened, Profile, ReadOnlyStore, RemoteChange, StoreError
-from tui.core.store.pg_schema import GRANTS, PG_SCHEMA_VERSION, STAMP_SQL, NewerSchema, migrate, schema_version
+from tui.core.store.model import ItemProgress, Opened, Profile, ReadOnlyStore, RemoteChange, StoreError
+from tui.core.store.pg_link import Link, Unreachable, connect, one, says
+from tui.core.store.pg_schema import GRANTS, STAMP_SQL
 from tui.core.store.sql import ITEMS, UPSERT, SqlTx, item_row
 
 # psycopg logs a few warnings (a failed rollback on a broken connection); with no handler
@@ -47,39 +47,6 @@ from tui.core.store.sql import ITEMS, UPSERT, SqlTx, item_row
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
-
-# Added to the URL's parameters unless it sets them: fail fast when the server is away, and
-# notice a dead connection (a pulled cable, a server that vanished) within seconds.
-CONNECT_DEFAULTS = {
-    "connect_timeout": "5",
-    "keepalives": "1",
-    "keepalives_idle": "10",
-    "keepalives_interval": "5",
-    "keepalives_count": "3",
-    "tcp_user_timeout": "15000",
-    "application_name": "bj30",
-}
-
-
-class _Unreachable(Exception):
-    """The server could not be reached, or the connection broke: the message says why."""
-
-
-@dataclass
-class _Link:
-    """A live pair of connections: one for reads and changes, one that LISTENs."""
-
-    conn: psycopg.Connection[Any]
-    listener: psycopg.Connection[Any]
-    schema: str
-    user: str
-    channel: str
-    fixed_reason: str | None  # read-only for as long as this bj30 runs (privileges, schema)
-
-    def close(self) -> None:
-        for c in (self.conn, self.listener):
-            with suppress(psycopg.Error):
-                c.close()
 
 
 class PgStore(ProgressStore):
@@ -99,12 +66,12 @@ class PgStore(ProgressStore):
         super().__init__()
         self.location = location
         self.path = None
-        self._link: _Link | None = None
+        self._link: Link | None = None
         self._down: str | None = None  # why the server cannot be used now
         self._retry_at = 0.0
         self._lock = threading.Lock()  # guards the two fields below (the reconnect thread sets them)
         self._reconnecting: threading.Thread | None = None
-        self._reconnected: _Link | None = None
+        self._reconnected: Link | None = None
         self._closed = False
         self._just_reconnected = False
 
@@ -117,88 +84,15 @@ class PgStore(ProgressStore):
         warnings: list[str] = []
         try:
             store._link = store._connect()
-        except _Unreachable as exc:
+        except Unreachable as exc:
             store._went_down(str(exc))
         if store.read_only_reason:
             warnings.append(f"read-only session: {store.read_only_reason}; ticks and notes cannot be saved")
         return Opened(store, warnings)
 
-    def _connect(self) -> _Link:
+    def _connect(self) -> Link:
         """Both connections, the schema ready; blocking (at start, or in the reconnect thread)."""
-        try:
-            params = conninfo_to_dict(self.location.url)
-        except psycopg.Error as exc:
-            raise _Unreachable(f"the store URL is not valid: {self._says(exc)}") from None
-        conninfo = make_conninfo(self.location.url, **{k: v for k, v in CONNECT_DEFAULTS.items() if k not in params})
-        try:
-            conn = psycopg.connect(conninfo, autocommit=True)
-        except psycopg.Error as exc:
-            raise _Unreachable(f"the team store {self.location} cannot be reached: {self._says(exc)}") from None
-        listener = None
-        try:
-            conn.execute(sql.SQL("SET lock_timeout = {}").format(sql.Literal(f"{int(self.LOCK_TIMEOUT_MS)}ms")))
-            conn.execute(
-                sql.SQL("SET idle_in_transaction_session_timeout = {}").format(
-                    sql.Literal(f"{int(self.IDLE_IN_TRANSACTION_MS)}ms")
-                )
-            )
-            schema, user, fixed = self._prepare(conn)
-            channel = str(_one(conn.execute("SELECT left('bj30_' || %s::text, 63)", (schema,))))
-            listener = psycopg.connect(conninfo, autocommit=True)
-            listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
-        except psycopg.Error as exc:
-            for c in (conn, listener):
-                if c is not None:
-                    c.close()
-            raise _Unreachable(f"the team store {self.location} cannot be used: {self._says(exc)}") from None
-        return _Link(conn, listener, schema, user, channel, fixed)
-
-    def _prepare(self, conn: psycopg.Connection[Any]) -> tuple[str, str, str | None]:
-        """Migrate under the advisory lock; (schema, database user, why read-only or None)."""
-        row = conn.execute("SELECT current_schema(), session_user").fetchone()
-        assert row is not None
-        schema, user = row
-        if schema is None:
-            return (
-                "",
-                user,
-                ("the store URL's search_path names no schema that exists: create it, or set options=-csearch_path=SCHEMA"),
-            )
-        try:
-            migrate(conn)
-        except errors.InsufficientPrivilege:
-            version = schema_version(conn)
-            if version == 0:
-                return (
-                    schema,
-                    user,
-                    (
-                        f"the team store {self.location} has no bj30 tables yet and database user "
-                        f"{user} may not create them: its owner starts bj30 once first (see README)"
-                    ),
-                )
-            return (
-                schema,
-                user,
-                (
-                    f"the team store has schema version {version}; this bj30 needs "
-                    f"{PG_SCHEMA_VERSION} and database user {user} may not upgrade it: its owner "
-                    f"starts this bj30 once first"
-                ),
-            )
-        except NewerSchema as exc:
-            return schema, user, str(exc)
-        writable = _one(
-            conn.execute(
-                "SELECT has_table_privilege(format('%I.progress', current_schema()), 'INSERT, UPDATE') "
-                "AND has_table_privilege(format('%I.profiles', current_schema()), 'INSERT') "
-                "AND has_table_privilege(format('%I.history', current_schema()), 'INSERT')"
-            )
-        )
-        if not writable:
-            return schema, user, f"database user {user} may read the team store but not change it"
-        conn.execute(f"INSERT INTO profiles (name, created) VALUES (%s, {STAMP_SQL}) ON CONFLICT DO NOTHING", (DEFAULT_PROFILE,))
-        return schema, user, None
+        return connect(self.location, self.LOCK_TIMEOUT_MS, self.IDLE_IN_TRANSACTION_MS)
 
     def close(self) -> None:
         self._closed = True
@@ -224,12 +118,10 @@ class PgStore(ProgressStore):
 
     @property
     def connected(self) -> bool:
-        return self._live() is not None
+        return not self._closed and self._live() is not None
 
     def _says(self, exc: BaseException) -> str:
-        """A driver's or server's message on one line, with the URL's secrets hidden."""
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return self.location.scrub(text.removeprefix("connection failed: "))
+        return says(self.location, exc)
 
     def _went_down(self, reason: str) -> None:
         if self._link is not None:
@@ -246,7 +138,7 @@ class PgStore(ProgressStore):
 
     # Reconnecting, in the background ------------------------------------------------------
 
-    def _live(self) -> _Link | None:
+    def _live(self) -> Link | None:
         """The link if up; else pick up one the reconnect thread made, or start that thread."""
         if self._link is not None:
             return self._link
@@ -266,7 +158,7 @@ class PgStore(ProgressStore):
     def _reconnect(self) -> None:
         try:
             link = self._connect()
-        except _Unreachable as exc:
+        except Unreachable as exc:
             self._down = str(exc)  # a fresher reason (the server may answer but refuse us now)
             self._retry_at = time.monotonic() + self.RETRY_SECONDS
             return
@@ -331,21 +223,22 @@ class PgStore(ProgressStore):
     def rename_profile(self, old: str, new: str) -> Profile:
         """Relabels history rows, which only the tables' owner may do (the history trigger lets the
         profile column alone change); an officer is told so."""
-        try:
+        with self._owner_only("renamed", "renames"):
             return super().rename_profile(old, new)
-        except ReadOnlyStore as exc:
-            if self.read_only:
-                raise
-            raise ReadOnlyStore(f"not renamed: in a team store only its owner renames profiles ({exc})") from None
 
     def delete_profile(self, name: str) -> None:
         """A team store never deletes history: a profile with any is refused (keeps_history)."""
-        try:
+        with self._owner_only("deleted", "deletes"):
             super().delete_profile(name)
+
+    @contextmanager
+    def _owner_only(self, done: str, does: str) -> Iterator[None]:
+        try:
+            yield
         except ReadOnlyStore as exc:
             if self.read_only:
                 raise
-            raise ReadOnlyStore(f"not deleted: in a team store only its owner deletes profiles ({exc})") from None
+            raise ReadOnlyStore(f"not {done}: in a team store only its owner {does} profiles ({exc})") from None
 
     def rows(self) -> StoreRows:
         def read(tx: SqlTx) -> StoreRows:
@@ -389,16 +282,7 @@ class PgStore(ProgressStore):
             heard = True
             try:
                 data = json.loads(notice.payload)
-                changes.append(
-                    RemoteChange(
-                        str(data["profile"]),
-                        str(data["role"]),
-                        str(data["item"]),
-                        str(data["field"]),
-                        str(data["new"]),
-                        str(data["by"]),
-                    )
-                )
+                changes.append(RemoteChange(*(str(data[k]) for k in ("profile", "role", "item", "field", "new", "by"))))
             except (ValueError, KeyError, TypeError):
                 continue  # a copy, or a NOTIFY someone sent by hand: reload without naming it
         return changes if heard else None
@@ -467,13 +351,13 @@ class _PgTx(SqlTx):
                 cur.executemany(statement.replace("?", "%s"), rows)
 
     def now(self) -> str:
-        return str(_one(self.conn.execute(f"SELECT {STAMP_SQL}")))
+        return str(one(self.conn.execute(f"SELECT {STAMP_SQL}")))
 
     def lock_item(self, profile: str, role: str, item_id: str) -> str:
         """A transaction-scoped advisory lock on the item; the time read once it is granted (the
         FROM clause runs first), so a change that waited comes after the one it waited for."""
         return str(
-            _one(
+            one(
                 self.conn.execute(
                     f"SELECT {STAMP_SQL} FROM pg_advisory_xact_lock(hashtextextended(%s, 16))",
                     (_item_key(profile, role, item_id),),
@@ -546,13 +430,6 @@ class _PgTx(SqlTx):
     def mark_removed(self, row_id: int, at: str, by: str) -> None:
         # When and by whom: the trigger's (the database's clock and user), whatever is given.
         self._q("UPDATE evidence SET removed = 'removed', removed_by = '' WHERE id = ?", (row_id,))
-
-
-def _one(cursor: psycopg.Cursor[Any]) -> Any:
-    """The single value a query returns."""
-    row = cursor.fetchone()
-    assert row is not None
-    return row[0]
 
 
 def _item_key(profile: str, role: str, item_id: str) -> str:

@@ -9,8 +9,8 @@
   again, backing off), rather than one of them giving up.
 - Each item has a revision (1, 2, 3, ... per change) and its times are kept to the
   microsecond, and never go backwards for an item: an import compares them (importer.py).
-- PRAGMA user_version holds the schema version; MIGRATIONS bring any older store up,
-  under the write lock, so that two first runs at once cannot both create the tables.
+- PRAGMA user_version holds the schema version; sqlite_schema.MIGRATIONS bring any older
+  store up, under the write lock, so that two first runs at once cannot both create the tables.
 - A damaged store is moved aside (never deleted) and a fresh one used; an unwritable
   folder, a full disk or a path that is not a file gives a read-only session that says why
   on every attempted change. A failed write (a full disk) raises StoreError and leaves the
@@ -48,87 +48,13 @@ from tui.core.store.model import (
     now,
 )
 from tui.core.store.sql import SqlTx
+from tui.core.store.sqlite_schema import SCHEMA_VERSION, migrate, user_version
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
 # A first open that finds the file locked (many first runs at once, a busy machine) tries again,
 # waiting a little longer each time, for at most this long.
 OPEN_RETRY_SECONDS = 30.0
-
-MIGRATIONS: list[str] = [
-    # 1: the first release.
-    """
-    CREATE TABLE profiles (
-        name        TEXT PRIMARY KEY,
-        institution TEXT NOT NULL DEFAULT '',
-        department  TEXT NOT NULL DEFAULT '',
-        created     TEXT NOT NULL
-    );
-    CREATE TABLE progress (
-        profile     TEXT NOT NULL,
-        role        TEXT NOT NULL,
-        item_id     TEXT NOT NULL,
-        status      TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'doing', 'done', 'na')),
-        note        TEXT NOT NULL DEFAULT '',
-        owner       TEXT NOT NULL DEFAULT '',
-        due         TEXT NOT NULL DEFAULT '',
-        fingerprint TEXT NOT NULL DEFAULT '',
-        changed     TEXT NOT NULL,
-        completed   TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (profile, role, item_id)
-    );
-    CREATE TABLE history (
-        id      INTEGER PRIMARY KEY AUTOINCREMENT,
-        profile TEXT NOT NULL,
-        role    TEXT NOT NULL,
-        item_id TEXT NOT NULL,
-        field   TEXT NOT NULL,
-        old     TEXT NOT NULL,
-        new     TEXT NOT NULL,
-        at      TEXT NOT NULL
-    );
-    CREATE INDEX history_by_checklist ON history (profile, role, id);
-    """,
-    # 2: a revision per item; times to the microsecond (issue 12: imports compare them, and
-    # one-second times made a change and an export in the same second look simultaneous);
-    # a random id per store, so that an export knows which store it came from.
-    """
-    ALTER TABLE progress ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
-    UPDATE progress SET changed = substr(changed, 1, 19) || '.000000Z' WHERE length(changed) = 20;
-    UPDATE progress SET completed = substr(completed, 1, 19) || '.000000Z' WHERE length(completed) = 20;
-    UPDATE history SET at = substr(at, 1, 19) || '.000000Z' WHERE length(at) = 20;
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-    INSERT INTO meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))));
-    """,
-    # 3: who did what (issue 13): each history entry names who made the change; evidence per
-    # item (a file with its size, SHA-256 and modification time, a URL, a reference). Evidence
-    # removed is marked removed, never deleted: the history and an audit still find it.
-    """
-    ALTER TABLE history ADD COLUMN who TEXT NOT NULL DEFAULT '';
-    CREATE TABLE evidence (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        profile    TEXT NOT NULL,
-        role       TEXT NOT NULL,
-        item_id    TEXT NOT NULL,
-        kind       TEXT NOT NULL CHECK (kind IN ('file', 'url', 'reference')),
-        target     TEXT NOT NULL,
-        note       TEXT NOT NULL DEFAULT '',
-        size       INTEGER NOT NULL DEFAULT -1,
-        sha256     TEXT NOT NULL DEFAULT '',
-        mtime      TEXT NOT NULL DEFAULT '',
-        added      TEXT NOT NULL,
-        added_by   TEXT NOT NULL DEFAULT '',
-        removed    TEXT NOT NULL DEFAULT '',
-        removed_by TEXT NOT NULL DEFAULT ''
-    );
-    CREATE INDEX evidence_by_item ON evidence (profile, role, item_id, id);
-    """,
-    # 4: one name for who made a change, in both schemas (issue 20): `by`, as the team store has it.
-    """
-    ALTER TABLE history RENAME COLUMN who TO "by";
-    """,
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class Store(ProgressStore):
@@ -140,6 +66,7 @@ class Store(ProgressStore):
         self.path = path
         self._reason = read_only_reason
         self.full = False  # read-only because the disk was full when it opened
+        self._closed = False
         self._seen_version: int | None = None  # changes_elsewhere(): what was seen last
         self._seen_id = 0
         self._own_history: set[int] = set()  # ids of history rows this session wrote
@@ -231,7 +158,7 @@ class Store(ProgressStore):
         conn, how = _open_for_reading(path)
         hidden: str | None = None
         if conn is not None:
-            version = _user_version(conn)
+            version = user_version(conn)
             if version > SCHEMA_VERSION:
                 hidden = (
                     f"the progress store {path} was made by a newer bj30 (schema {version}); "
@@ -260,6 +187,11 @@ class Store(ProgressStore):
 
     def close(self) -> None:
         self._conn.close()
+        self._closed = True
+
+    @property
+    def connected(self) -> bool:
+        return not self._closed
 
     @property
     def read_only_reason(self) -> str | None:
@@ -354,51 +286,18 @@ class _Damaged(Exception):
     pass
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to SCHEMA_VERSION in one transaction that holds the write lock.
-
-    The version is read again after the lock is taken: two first runs at once would
-    otherwise both see version 0 and both create the tables ("table profiles already exists").
-    """
-    if _user_version(conn) == len(MIGRATIONS):
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = _user_version(conn)
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"the progress store has schema version {version}, newer than this bj30 "
-                f"understands ({len(MIGRATIONS)}); upgrade bj30"
-            )
-        for target in range(version + 1, len(MIGRATIONS) + 1):
-            for statement in MIGRATIONS[target - 1].split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-def _user_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
 SQLITE_FULL = 13
 SQLITE_IOERR = 10
 SQLITE_IOERR_SHMSIZE = 10 | (19 << 8)  # the WAL index (-shm) cannot grow: what a full disk gives at open
 
 
-def _extended_code(exc: sqlite3.Error) -> int | None:
+def _extended_code(exc: sqlite3.Error) -> int:
     code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; before, the message is all there is
-    return code if isinstance(code, int) else None
+    return code if isinstance(code, int) else -1
 
 
-def _errorcode(exc: sqlite3.Error) -> int | None:
-    code = _extended_code(exc)
-    return code & 0xFF if code is not None else None
+def _errorcode(exc: sqlite3.Error) -> int:
+    return _extended_code(exc) & 0xFF
 
 
 def _is_full(exc: sqlite3.Error) -> bool:
@@ -433,12 +332,12 @@ def _kind(path: Path) -> str:
 def _in_memory(conn: sqlite3.Connection) -> sqlite3.Connection:
     """`conn` (an in-memory database, empty or a copy) migrated, with the default profile."""
     migrate(conn)
-    _with_default_profile(conn)
-    return conn
+    return _with_default_profile(conn)
 
 
-def _with_default_profile(conn: sqlite3.Connection) -> None:
+def _with_default_profile(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("INSERT OR IGNORE INTO profiles (name, created) VALUES (?, ?)", (DEFAULT_PROFILE, now()))
+    return conn
 
 
 def _open_for_reading(path: Path) -> tuple[sqlite3.Connection | None, str]:
