@@ -1,62 +1,35 @@
-"""The `bj30` command line: the reference CLI (core only) and the TUI when no command is given."""
+"""The `bj30` command line: the reference CLI (core only) and the TUI when no command is given.
+
+tui/cli/parser.py is the table of commands (cheap: `bj30 --help` imports nothing of the core);
+tui/cli/common.py what the commands share; tui/cli/<group>.py each group's handlers, imported
+only when one of its commands runs.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from tui import __version__
-from tui.core.errors import Bj30Error
-from tui.core.text.textout import fail, warn
+from tui.cli.parser import build_parser
 
+__all__ = ["build_parser", "main"]
+
+# A command's handler, named "module:function" in the parser's table: imported when it runs.
 Handler = Callable[[argparse.Namespace], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from tui.cli import (
-        actions,
-        checklists,
-        evidence,
-        export,
-        profiles,
-        provisions,
-        reference,
-        serve,
-        store,
-    )
-
-    parser = argparse.ArgumentParser(
-        prog="bj30",
-        description=(
-            "Beijing's 30 Measures on science and technology reform (16 October 2019): "
-            "read, search and check compliance in the terminal. "
-            "With no command, starts the full-screen app."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"bj30 {__version__}")
-    parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
-    parser.add_argument(
-        "--store",
-        default=None,
-        metavar="URL",
-        help="where progress is kept: a file, or postgresql://user@host:5432/db for a team store "
-        "(default: BJ30_STORE, then `bj30 config get store`, then the file in the data folder)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    reference.register(commands)
-    checklists.register(commands)
-    actions.register(commands)
-    evidence.register(commands)
-    profiles.register(commands)
-    export.register(commands)
-    provisions.register(commands)
-    serve.register(commands)
-    store.register(commands)
-    return parser
+def handler_of(args: argparse.Namespace) -> Handler | None:
+    name: str | None = getattr(args, "handler", None)
+    if name is None:
+        return None
+    module, function = name.split(":")
+    found: Handler = getattr(importlib.import_module(f"tui.cli.{module}"), function)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit:  # --help, --version, a usage error: said; make sure saying it cannot fail at exit
         _flush_or_discard()
         raise
-    handler: Handler | None = getattr(args, "handler", None)
+    from tui.core.errors import Bj30Error  # the core, once a command runs
+    from tui.core.text.textout import fail
+
     try:
+        handler = handler_of(args)
         code = _run_tui(args) if handler is None else handler(args)
         sys.stdout.flush()
     except Bj30Error as exc:
@@ -150,6 +126,8 @@ def _discard(stream: object) -> None:
 def _output_failed(args: argparse.Namespace, reason: str | None) -> int:
     """The output could not be written. A committed change (`mark`) is still a success: a script
     must not believe it failed and do it again; anything else is a failure."""
+    from tui.core.text.textout import fail, warn
+
     committed: str | None = getattr(args, "committed", None)
     if committed:
         warn(f"{committed} was saved, but it could not be said: {reason or 'standard output is closed'}")

@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
-from tui.cli.checklists import profile_heading, profile_option, workbench
-from tui.cli.reference import FORMATS, print_json
+from tui.cli.common import print_json, profile_heading, workbench
 from tui.core.export.localtime import today
-from tui.core.progress.actions import SORTS, Action
+from tui.core.progress.actions import Action
 from tui.core.progress.status import STATUS_WORD
 from tui.core.text.textout import emit, width_for, wrap
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    actions = commands.add_parser(
-        "actions", parents=[profile_option()], help="every open item (to do, doing) of the profile, by due date, with owner"
-    )
-    actions.add_argument("--owner", default=None, metavar="NAME", help="only this owner's (case aside)")
-    actions.add_argument(
-        "--due-before", type=_date, default=None, metavar="DATE", help="only items due before DATE (e.g. 2026-12-31)"
-    )
-    actions.add_argument("--overdue", action="store_true", help="only items due before today")
-    actions.add_argument(
-        "--role", action="append", default=None, metavar="ROLE", help="only this role's checklist (repeat for several)"
-    )
-    actions.add_argument("--sort", choices=SORTS, default="due", help="by due date (default) or by owner")
-    actions.add_argument("--format", choices=FORMATS, default="text")
-    actions.set_defaults(handler=cmd_actions)
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a date like 2026-12-31") from None
 
 
 def action_json(a: Action) -> dict[str, object]:

@@ -1,17 +1,13 @@
-"""Checklist commands: checklists, checklist, mark, profiles, profile, validate. Core only: no Textual import."""
+"""Checklist commands: checklists, checklist, mark, validate. Core only: no Textual import."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
-from tui.cli.reference import FORMATS, print_json
+from tui.cli.common import print_json, profile_heading, workbench
 from tui.core.content.checklist_loader import loader_verdict, validate_file
-from tui.core.content.policy_loader import load_policy
 from tui.core.content.provisions import load_register
 from tui.core.content.readings import user_reading_warnings
 from tui.core.errors import Bj30Error
@@ -19,103 +15,10 @@ from tui.core.export import localtime
 from tui.core.export.rows import item_facts, item_json
 from tui.core.progress.actions import is_overdue
 from tui.core.progress.state import ChecklistState, ItemState
-from tui.core.progress.status import STATUS_BOX, STATUS_WORD, STATUSES
-from tui.core.store.model import DEFAULT_PROFILE, READ_ONLY, Profile, ProgressHidden, ReadOnlyStore
+from tui.core.progress.status import STATUS_BOX, STATUS_WORD
+from tui.core.store.model import DEFAULT_PROFILE, ProgressHidden
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import bold, emit, warn, width_for, wrap
-from tui.core.workbench import Workbench
-
-
-def profile_option() -> argparse.ArgumentParser:
-    """--profile after the command too (`bj30 mark ... --profile pku`), not only before it."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--profile", default=argparse.SUPPRESS, help="institution profile (default: 'default')")
-    parent.add_argument(
-        "--store",
-        default=argparse.SUPPRESS,
-        metavar="URL",
-        help="the store: a file or postgresql://user@host:5432/db (see bj30 --help)",
-    )
-    return parent
-
-
-def by_option() -> argparse.ArgumentParser:
-    """--by NAME: who makes the change, when it is not the configured name (bj30 config set name)."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument(
-        "--by", default=None, metavar="NAME", help="who makes the change (default: bj30 config set name, else the login name)"
-    )
-    return parent
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    with_profile = [profile_option()]
-    lists = commands.add_parser("checklists", parents=with_profile, help="list the role checklists with your progress")
-    lists.add_argument("--format", choices=FORMATS, default="text")
-    lists.set_defaults(handler=cmd_checklists)
-
-    one = commands.add_parser("checklist", parents=with_profile, help="print one role's checklist items with status and notes")
-    one.add_argument("role", metavar="ROLE", help="a role id, e.g. university (see: bj30 checklists)")
-    one.add_argument("--format", choices=FORMATS, default="text")
-    one.set_defaults(handler=cmd_checklist)
-
-    mark = commands.add_parser(
-        "mark", parents=[*with_profile, by_option()], help="set an item's status (and note); exits 0 once the change is committed"
-    )
-    mark.add_argument("role", metavar="ROLE")
-    mark.add_argument("item", metavar="ITEM_ID")
-    mark.add_argument("status", metavar="STATUS", help=f"one of: {', '.join(STATUSES)} (na needs --note)")
-    mark.add_argument("--note", default=None, help="the note (for na: why the item does not apply)")
-    mark.add_argument("--owner", default=None, help="who is responsible")
-    mark.add_argument("--due", default=None, help="due date, e.g. 2026-12-31")
-    mark.set_defaults(handler=cmd_mark)
-
-    profiles = commands.add_parser("profiles", help="list institution profiles")
-    profiles.add_argument("--format", choices=FORMATS, default="text")
-    profiles.set_defaults(handler=cmd_profiles)
-
-    profile = commands.add_parser("profile", help="create or edit an institution profile")
-    actions = profile.add_subparsers(dest="profile_action", metavar="ACTION", required=True)
-    for name, helptext in (("create", "create a profile"), ("set", "change a profile's institution")):
-        action = actions.add_parser(name, help=helptext)
-        action.add_argument("name", metavar="NAME")
-        action.add_argument("--institution", required=name == "create", default=None)
-        action.add_argument("--department", default="")
-        action.set_defaults(handler=cmd_profile)
-    from tui.cli import profiles as cli_profiles
-
-    cli_profiles.register_profile_actions(actions)
-
-    validate = commands.add_parser("validate", help="check checklist files; exit 1 with one line per problem")
-    validate.add_argument("files", nargs="+", metavar="FILE", type=Path)
-    validate.set_defaults(handler=cmd_validate)
-
-
-def profile_heading(profile: Profile) -> str:
-    """How CLI text names the profile in its heading: the institution, and the profile's id."""
-    if not profile.institution:
-        return f"Profile {profile.name} (no institution set)"
-    return f"{profile.label()} (profile {profile.name})"
-
-
-@contextmanager
-def workbench(args: argparse.Namespace) -> Iterator[Workbench]:
-    """The same workbench the app drives, for --profile. Problems with user checklist files and
-    the store (damaged, read-only) go to stderr, even when the command fails; nothing stops."""
-    wb = Workbench.at_default_locations(
-        load_policy(), profile=getattr(args, "profile", None), by=getattr(args, "by", None), store=getattr(args, "store", None)
-    )
-    refused = False
-    try:
-        yield wb
-    except ReadOnlyStore:
-        refused = True  # the error says why (a full disk, a read-only folder): once is enough
-        raise
-    finally:
-        for warning in wb.take_warnings():
-            if not (refused and warning.startswith(READ_ONLY)):
-                warn(warning)
-        wb.close()
 
 
 def cmd_checklists(args: argparse.Namespace) -> int:
@@ -270,35 +173,6 @@ def cmd_mark(args: argparse.Namespace) -> int:
             one_line=True,
         )
     )
-    return 0
-
-
-def cmd_profiles(args: argparse.Namespace) -> int:
-    with workbench(args) as wb:
-        profiles = wb.profiles()
-        active = wb.profile_name
-    if args.format == "json":
-        print_json(
-            [
-                {"name": p.name, "institution": p.institution, "department": p.department, "active": p.name == active}
-                for p in profiles
-            ]
-        )
-        return 0
-    emit("\n".join(visible(f"{'*' if p.name == active else ' '} {p.name:<20} {p.label()}", one_line=True) for p in profiles))
-    return 0
-
-
-def cmd_profile(args: argparse.Namespace) -> int:
-    with workbench(args) as wb:
-        if args.profile_action == "create":
-            p = wb.create_profile(args.name, args.institution, args.department)
-            args.committed = f"profile {p.name}"
-            print(visible(f"created profile {p.name!r} ({p.institution})", one_line=True))
-        else:
-            p = wb.update_profile(args.name, args.institution, args.department or None)
-            args.committed = f"profile {p.name}"
-            print(visible(f"profile {p.name!r}: {p.label()}", one_line=True))
     return 0
 
 

@@ -5,61 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tui.cli.checklists import by_option, profile_heading, profile_option, workbench
-from tui.cli.reference import FORMATS, print_json
+from tui.cli.common import print_json, profile_heading, workbench
 from tui.core.export.localtime import format_stamp
 from tui.core.export.rows import evidence_json as export_evidence_json
 from tui.core.progress.evidence import Evidence
 from tui.core.text.textout import emit, width_for, wrap
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    evidence = commands.add_parser("evidence", help="evidence per item: files, URLs, references")
-    actions = evidence.add_subparsers(dest="evidence_action", metavar="ACTION", required=True)
-
-    add = actions.add_parser(
-        "add",
-        parents=[profile_option(), by_option()],
-        help="attach a file (path, size, SHA-256, time recorded), a URL or a reference",
-    )
-    add.add_argument("role", metavar="ROLE")
-    add.add_argument("item", metavar="ITEM_ID")
-    add.add_argument("target", metavar="TARGET", help="a file, a URL (https://...) or a reference (a document number)")
-    add.add_argument("--note", default="", help="what it shows, e.g. 'signed by the vice-president'")
-    kind = add.add_mutually_exclusive_group()
-    kind.add_argument("--file", dest="kind", action="store_const", const="file", help="TARGET is a file")
-    kind.add_argument("--url", dest="kind", action="store_const", const="url", help="TARGET is a URL")
-    kind.add_argument(
-        "--ref",
-        dest="kind",
-        action="store_const",
-        const="reference",
-        help="TARGET is a reference, even if it looks like a file name",
-    )
-    add.set_defaults(handler=cmd_evidence_add, kind=None)
-
-    listing = actions.add_parser("list", parents=[profile_option()], help="the evidence of a role's items (or one)")
-    listing.add_argument("role", metavar="ROLE")
-    listing.add_argument("item", metavar="ITEM_ID", nargs="?", default=None)
-    listing.add_argument("--format", choices=FORMATS, default="text")
-    listing.set_defaults(handler=cmd_evidence_list)
-
-    remove = actions.add_parser(
-        "remove",
-        parents=[profile_option(), by_option()],
-        help="remove an item's evidence number N (as `evidence list` numbers it)",
-    )
-    remove.add_argument("role", metavar="ROLE")
-    remove.add_argument("item", metavar="ITEM_ID")
-    remove.add_argument("number", metavar="N", type=int)
-    remove.set_defaults(handler=cmd_evidence_remove)
-
-    check = actions.add_parser(
-        "check", parents=[profile_option()], help="read attached files again: which changed or went missing since attached"
-    )
-    check.add_argument("role", metavar="ROLE", nargs="?", default=None)
-    check.add_argument("--format", choices=FORMATS, default="text")
-    check.set_defaults(handler=cmd_evidence_check)
 
 
 def evidence_json(e: Evidence, number: int | None = None) -> dict[str, object]:

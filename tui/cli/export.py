@@ -4,50 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from tui.cli.checklists import by_option, profile_option, workbench
+from tui.cli.common import workbench
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import BINARY_FORMATS, FORMATS, export_target_problem, format_for, write_export
+from tui.core.export.rows import BINARY_FORMATS, export_target_problem, format_for, write_export
 from tui.core.store.importer import ImportRefused, read_export
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import ascii_json, can_encode, emit, fail, is_tty
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    export = commands.add_parser(
-        "export", parents=[profile_option()], help="checklists with progress as a Markdown report, JSON, CSV or xlsx"
-    )
-    export.add_argument(
-        "roles",
-        nargs="+",
-        metavar="ROLE",
-        help="one role, or several for one report across them (university medical-institution)",
-    )
-    export.add_argument(
-        "--format",
-        choices=FORMATS,
-        default=None,
-        help="md (default), json, csv or xlsx; with -o and no --format, the file's extension "
-        "decides, and one that is not a format bj30 writes is refused",
-    )
-    export.add_argument(
-        "-o", "--output", type=Path, default=None, metavar="FILE", help="write to FILE (atomically) instead of standard output"
-    )
-    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    export.set_defaults(handler=cmd_export)
-
-    imp = commands.add_parser(
-        "import", parents=[profile_option(), by_option()], help="restore progress from a JSON export (newer changes are kept)"
-    )
-    imp.add_argument("file", metavar="FILE.json", type=Path)
-    imp.add_argument(
-        "--into",
-        default=None,
-        metavar="PROFILE",
-        help="import into this profile, when it is not the profile the file was exported from",
-    )
-    imp.set_defaults(handler=cmd_import)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -1,37 +1,43 @@
-"""Profiles that stay put, and the user's settings: `bj30 profile use`, `bj30 config`. Core only: no Textual."""
+"""Profiles and settings: `bj30 profiles`, `bj30 profile create|set|use|rename|delete`, `bj30 config`. Core only: no Textual."""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from tui.cli.checklists import workbench
+from tui.cli.common import print_json, workbench
 from tui.core.config import KEYS
 from tui.core.store.location import redact
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import emit
 
 
-def register_profile_actions(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    use = actions.add_parser("use", help="work in this profile from now on (remembered until changed)")
-    use.add_argument("name", metavar="NAME")
-    use.set_defaults(handler=cmd_profile_use)
-    register_more(actions)
+def cmd_profiles(args: argparse.Namespace) -> int:
+    with workbench(args) as wb:
+        profiles = wb.profiles()
+        active = wb.profile_name
+    if args.format == "json":
+        print_json(
+            [
+                {"name": p.name, "institution": p.institution, "department": p.department, "active": p.name == active}
+                for p in profiles
+            ]
+        )
+        return 0
+    emit("\n".join(visible(f"{'*' if p.name == active else ' '} {p.name:<20} {p.label()}", one_line=True) for p in profiles))
+    return 0
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    config = commands.add_parser("config", help="your settings: name (who makes changes), profile (the one in use)")
-    actions = config.add_subparsers(dest="config_action", metavar="ACTION", required=True)
-    set_ = actions.add_parser("set", help='set a setting, e.g. bj30 config set name "Wang Li"')
-    set_.add_argument("key", metavar="KEY", choices=list(KEYS), help=f"one of: {', '.join(KEYS)}")
-    set_.add_argument("value", metavar="VALUE")
-    set_.set_defaults(handler=cmd_config)
-    get = actions.add_parser("get", help="print the settings (or one)")
-    get.add_argument("key", metavar="KEY", nargs="?", choices=list(KEYS), default=None)
-    get.set_defaults(handler=cmd_config)
-    unset = actions.add_parser("unset", help="clear a setting (name: the login name is used again)")
-    unset.add_argument("key", metavar="KEY", choices=list(KEYS))
-    unset.set_defaults(handler=cmd_config)
+def cmd_profile(args: argparse.Namespace) -> int:
+    with workbench(args) as wb:
+        if args.profile_action == "create":
+            p = wb.create_profile(args.name, args.institution, args.department)
+            args.committed = f"profile {p.name}"
+            print(visible(f"created profile {p.name!r} ({p.institution})", one_line=True))
+        else:
+            p = wb.update_profile(args.name, args.institution, args.department or None)
+            args.committed = f"profile {p.name}"
+            print(visible(f"profile {p.name!r}: {p.label()}", one_line=True))
+    return 0
 
 
 def cmd_profile_use(args: argparse.Namespace) -> int:
@@ -67,24 +73,6 @@ def cmd_config(args: argparse.Namespace) -> int:
                 )
             )
     return 0
-
-
-def register_more(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    rename = actions.add_parser("rename", help="give a profile a new name (an id), with all it holds")
-    rename.add_argument("old", metavar="OLD")
-    rename.add_argument("new", metavar="NEW")
-    rename.set_defaults(handler=cmd_profile_rename)
-    delete = actions.add_parser("delete", help="delete a profile; one that holds progress needs --archive FILE.json")
-    delete.add_argument("name", metavar="NAME")
-    delete.add_argument(
-        "--archive",
-        type=Path,
-        default=None,
-        metavar="FILE.json",
-        help="write the profile's JSON export here first (bj30 import restores it)",
-    )
-    delete.add_argument("--force", action="store_true", help="overwrite the archive file if it exists")
-    delete.set_defaults(handler=cmd_profile_delete)
 
 
 def cmd_profile_rename(args: argparse.Namespace) -> int:

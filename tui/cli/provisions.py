@@ -6,29 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from tui.cli.checklists import workbench
-from tui.cli.reference import FORMATS, print_json
+from tui.cli.common import print_json, workbench
 from tui.core.content.coverage import ProvisionCoverage, coverage
 from tui.core.content.policy_loader import load_policy
 from tui.core.content.provisions import STATUS_WORD, Provision, load_register
 from tui.core.errors import Bj30Error
 from tui.core.text.textout import bold, emit, width_for, wrap
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    cmd = commands.add_parser(
-        "provisions",
-        help="the provision register: every clause, who acts, what kind; with --role, which checklist items cover each",
-    )
-    cmd.add_argument(
-        "--role",
-        default=None,
-        metavar="ROLE",
-        help="only the provisions concerning ROLE, with the items of its checklist that cover each, or why it is excluded",
-    )
-    cmd.add_argument("--measure", type=int, default=None, metavar="N", help="only measure N")
-    cmd.add_argument("--format", choices=FORMATS, default="text")
-    cmd.set_defaults(handler=cmd_provisions)
 
 
 def provision_json(p: Provision, cover: ProvisionCoverage | None) -> dict[str, Any]:

@@ -6,60 +6,19 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from tui.cli.common import print_json, workbench
+from tui.cli.parser import SEARCH_GROUPS
 from tui.core import locations
 from tui.core.content.places import read_place
 from tui.core.content.policy import Measure, Policy
 from tui.core.content.policy_loader import load_policy
 from tui.core.export.markdown import escape_inline
-from tui.core.text.safe_text import json_text, visible
-from tui.core.text.textout import ascii_json, bold, can_encode, emit, warn, width_for, wrap
-from tui.core.workbench import SEARCH_GROUPS
+from tui.core.text.safe_text import visible
+from tui.core.text.textout import bold, emit, warn, width_for, wrap
 
 if TYPE_CHECKING:
     from tui.core.content.checklist import Checklist, ChecklistItem
     from tui.core.search.index import Found, SearchHit
-
-FORMATS = ("text", "json")
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    toc = commands.add_parser("toc", help="list the parts and their measures")
-    toc.add_argument("--format", choices=FORMATS, default="text")
-    toc.set_defaults(handler=cmd_toc)
-
-    show = commands.add_parser("show", help="print one measure, the notice or preamble, or a checklist item")
-    show.add_argument(
-        "what",
-        metavar="N",
-        help="a measure number 1-30, a part numeral I-V (its first measure), 'notice', 'preamble', or an item id (uni-089)",
-    )
-    show.add_argument("--format", choices=("text", "json", "md"), default="text")
-    show.set_defaults(handler=cmd_show)
-
-    search = commands.add_parser("search", help="search the policy, the checklist items and your notes")
-    search.add_argument("query", nargs="+", metavar="QUERY", help="words to look for, in your own words; typos are forgiven")
-    search.add_argument(
-        "--in",
-        dest="groups",
-        action="append",
-        choices=SEARCH_GROUPS,
-        metavar="GROUP",
-        help="where to look: policy, items or notes (repeat for more; default: all three)",
-    )
-    search.add_argument("--limit", type=_positive, default=10, metavar="K", help="at most K hits per group (default 10)")
-    search.add_argument("--format", choices=FORMATS, default="text")
-    search.add_argument("--profile", default=argparse.SUPPRESS, help="whose notes to search (default: 'default')")
-    search.set_defaults(handler=cmd_search)
-
-    paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")
-    paths.add_argument("--format", choices=FORMATS, default="text")
-    paths.add_argument("--store", default=argparse.SUPPRESS, metavar="URL", help="show where this store is")
-    paths.set_defaults(handler=cmd_paths)
-
-
-def print_json(value: Any) -> None:
-    text = json_text(value)
-    emit(text if can_encode(text, sys.stdout) else ascii_json(text))
 
 
 def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:
@@ -134,8 +93,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def _show_item(args: argparse.Namespace) -> bool:
     """Print the checklist item(s) that `args.what` names by id; False when none does."""
-    from tui.cli.checklists import workbench
-
     with workbench(args) as wb:
         found = [(wb.checklist(doc.split("/", 1)[0]), doc.split("/", 1)[1]) for _, doc in wb.item_ids_in(args.what)]
         items = [(c, it) for c, item_id in found if (it := c.item(item_id)) is not None]
@@ -207,16 +164,6 @@ def _show_front_matter(policy: Policy, what: str, fmt: str) -> int:
     return 0
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
-    return number
-
-
 def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     """Matched words in bold on a colour terminal; unchanged when piped."""
     out, last = [], 0
@@ -266,8 +213,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         answer = index.answer(query, limit=args.limit)
         found = Found(query, answer.hits, answer.never, answer.addressed if answer.key or answer.hits else None)
     else:
-        from tui.cli.checklists import workbench
-
         with workbench(args) as wb:
             found = wb.answer(query, groups, limit=args.limit)
     hits = found.hits

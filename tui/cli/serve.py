@@ -18,48 +18,9 @@ import shlex
 import socket
 import sys
 
-from tui.cli.checklists import profile_option, workbench
+from tui.cli.common import workbench
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8030
 INSTALL_HINT = "pip install 'bj30[web]'"
-
-
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = commands.add_parser(
-        "serve",
-        parents=[profile_option()],
-        help="serve the full app to a web browser (needs bj30[web]); loopback only unless --public",
-    )
-    serve.add_argument(
-        "--host",
-        default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}); any other than loopback needs --public",
-    )
-    serve.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    serve.add_argument(
-        "--public",
-        action="store_true",
-        help="allow a non-loopback --host: anyone who reaches the port uses bj30 as you; "
-        "put a reverse proxy with authentication in front",
-    )
-    serve.add_argument(
-        "--public-url",
-        default=None,
-        metavar="URL",
-        help="the address browsers use to reach bj30 (behind a reverse proxy, the proxy's); default http://HOST:PORT",
-    )
-    serve.set_defaults(handler=cmd_serve)
-
-
-def port_number(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port {text!r} is not a number") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port {port} is not between 1 and 65535")
-    return port
 
 
 def is_loopback(host: str) -> bool:

@@ -1,16 +1,17 @@
 """The compliance workbench the UI drives: catalog, store and profile, opened on first need.
 
 Core (no Textual): the app and the CLI each hold one Workbench and reach the store only through
-it. Warnings (a damaged store moved aside, a broken user checklist) go through one channel,
-`warn()`: the app sets `on_warning` to show each as a notification; the CLI takes them at the
-end and prints them on stderr. Tests drive it directly against a temporary store.
+it (every command too, `bj30 store` included). Beside it: profiles.py (create, rename, archive,
+delete), evidence.py, stores.py (the store itself: info, copy, grant). Warnings (a damaged store
+moved aside, a broken user checklist) go through one channel, `warn()`: the app sets
+`on_warning` to show each as a notification; the CLI takes them at the end and prints them on
+stderr. Tests drive it directly against a temporary store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,20 +20,20 @@ from tui.core.config import KEYS as CONFIG_KEYS
 from tui.core.config import Config, ConfigError, check_person, load_config, save_config, store_choice, who
 from tui.core.content.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.content.checklist_loader import Catalog, load_catalog
-from tui.core.content.ids import MAX_PROFILE_NAME, name_problem
 from tui.core.content.policy import Policy
 from tui.core.errors import Bj30Error
 from tui.core.export.localtime import today
-from tui.core.export.rows import build_export, render, write_export
-from tui.core.progress.actions import Action, in_app_order, open_actions
-from tui.core.progress.evidence import Check, Evidence
-from tui.core.progress.evidence import check as check_file
-from tui.core.progress.evidence import make as make_evidence
+from tui.core.export.rows import build_export, render
+from tui.core.progress.actions import Action, open_actions
+from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, ItemState, checklist_state
 from tui.core.store.api import ProgressStore
+from tui.core.store.copy import CopyReport
 from tui.core.store.importer import ImportReport, import_progress
 from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
-from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange, check_text
+from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange
+from tui.core.workbench import profiles, stores
+from tui.core.workbench.evidence import EvidenceCheck, add_evidence, check_evidence, evidence_by_item
 
 if TYPE_CHECKING:
     from tui.core.search.index import Found, SearchHit, SearchIndex
@@ -40,14 +41,6 @@ if TYPE_CHECKING:
 # The search groups, as tui.core.search.index.GROUPS says (that module, with its stemmer, is
 # imported on the first search, not with the workbench).
 SEARCH_GROUPS = ("policy", "items", "notes")
-
-
-@dataclass(frozen=True)
-class EvidenceCheck:
-    role: str
-    item_id: str
-    number: int
-    check: Check
 
 
 class Workbench:
@@ -201,7 +194,7 @@ class Workbench:
         """Who makes the changes: --by, else `bj30 config set name`, else the login name. In a
         team store the database decides: its user ("" until connected)."""
         if self.location.is_team:
-            return str(getattr(self._store, "user", "")) if self._store is not None else ""
+            return self._store.user if self._store is not None else ""
         return who(self.by, self.config)
 
     @property
@@ -249,20 +242,19 @@ class Workbench:
 
     def create_profile(self, name: str, institution: str, department: str = "") -> Profile:
         """A new profile. Its name is an id (`pku-hospital`); the institution is what people read."""
-        check_text(name, "profile name")  # a NUL or a lone surrogate says so first
-        problem = name_problem(name.strip(), MAX_PROFILE_NAME)
-        if problem:
-            raise Bj30Error(
-                f"profile name {name.strip()[:60]!r}: {problem}; the institution (--institution) is the name people read"
-            )
-        return self.store.create_profile(name.strip(), institution, department)
+        return profiles.create(self, name, institution, department)
 
     def update_profile(self, name: str, institution: str | None = None, department: str | None = None) -> Profile:
         """Change a profile's institution or department; None keeps what it has."""
-        old = self.store.profile(name)
-        return self.store.update_profile(
-            name, old.institution if institution is None else institution, old.department if department is None else department
-        )
+        return profiles.update(self, name, institution, department)
+
+    def rename_profile(self, old: str, new: str) -> Profile:
+        """A new name for a profile, with everything recorded under it; the one in use follows."""
+        return profiles.rename(self, old, new)
+
+    def delete_profile(self, name: str, archive: Path | None = None, force: bool = False) -> Path | None:
+        """Delete a profile; one holding anything only with `archive`, its export written first."""
+        return profiles.delete(self, name, archive, force)
 
     @property
     def read_only(self) -> bool:
@@ -292,51 +284,36 @@ class Workbench:
     ) -> ItemProgress:
         """Commit a change to an item (status, note, owner, due), recorded as made by `who`;
         raises StoreError with the reason. With `expect` (what an editor started from), a field
-        changed elsewhere since is refused with Conflict (tui.core.store.model) instead of being overwritten."""
+        changed elsewhere since is refused with Conflict instead of being overwritten."""
+        values = {"status": status, "note": note, "owner": owner, "due": due}
         return self.store.update(
-            self.profile_name,
-            role,
-            item.id,
-            fingerprint=item.fingerprint,
-            status=status,
-            note=note,
-            owner=owner,
-            due=due,
-            by=self.who,
-            expect=expect,
+            self.profile_name, role, item.id, fingerprint=item.fingerprint, by=self.who, expect=expect, **values
         )
 
     def item(self, role: str, item_id: str) -> ChecklistItem:
         """A role's item, or an error listing the ids there are."""
         checklist = self.checklist(role)
-        item = checklist.item(item_id)
-        if item is None:
-            ids = sorted(it.id for it in checklist.items)
-            raise Bj30Error(f"no item {item_id!r} in {checklist.role}; items are: {', '.join(ids)}")
+        if (item := checklist.item(item_id)) is None:
+            raise Bj30Error(
+                f"no item {item_id!r} in {checklist.role}; items are: {', '.join(sorted(it.id for it in checklist.items))}"
+            )
         return item
 
     def history(self, role: str, item_id: str | None = None) -> list[HistoryEntry]:
         """A role's history in the current profile (one item's when given), oldest first."""
         return self.store.history(self.profile_name, self.checklist(role).role, item_id)
 
-    # Evidence -----------------------------------------------------------------------
+    # Evidence (tui/core/workbench/evidence.py) --------------------------------------------
 
     def evidence(self, role: str, item_id: str | None = None) -> dict[str, list[Evidence]]:
         """Each item's evidence (those with any), in the app's order of the items."""
-        state = self.state(role)
-        found: dict[str, list[Evidence]] = {}
-        for _, iid, e in self.store.evidence(self.profile_name, state.checklist.role, item_id):
-            found.setdefault(iid, []).append(e)
-        order = {s.item.id: i for i, s in enumerate(in_app_order(state))}
-        return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+        return evidence_by_item(self, role, item_id)
 
     def add_evidence(
         self, role: str, item: ChecklistItem, target: str, *, note: str = "", kind: str | None = None
     ) -> tuple[Evidence, int]:
-        """Attach a file, a URL or a reference to an item (see core/evidence.py); its number among the item's."""
-        e = make_evidence(target, note=note, kind=kind)
-        stored = self.store.add_evidence(self.profile_name, role, item.id, e, by=self.who)
-        return stored, len(self.store.evidence(self.profile_name, role, item.id))
+        """Attach a file, a URL or a reference to an item; its number among the item's."""
+        return add_evidence(self, role, item, target, note, kind)
 
     def item_evidence(self, role: str, item_id: str) -> list[Evidence]:
         """One item's evidence, in the order attached (numbered from 1 as `remove_evidence` takes it)."""
@@ -347,12 +324,7 @@ class Workbench:
 
     def check_evidence(self, role: str | None = None) -> list[EvidenceCheck]:
         """Every attached file read again: changed, missing or unreadable since it was attached."""
-        roles = [self.checklist(role).role] if role else [c.role for c in self.catalog.checklists]
-        out: list[EvidenceCheck] = []
-        for r in roles:
-            for item_id, items in self.evidence(r).items():
-                out += [EvidenceCheck(r, item_id, n, check_file(e)) for n, e in enumerate(items, start=1)]
-        return out
+        return check_evidence(self, role)
 
     def items_citing(self, role: str, measure: int) -> list[ItemState]:
         return [s for s in self.state(role).items if measure in s.item.measures]
@@ -487,57 +459,16 @@ class Workbench:
         """Restore progress for `role` from a parsed JSON export (see importer.read_export)."""
         return import_progress(self.store, self.profile_name, self.checklist(role), data, source=source, by=self.who)
 
-    # Profiles: rename and delete ------------------------------------------------------
+    # The store itself (bj30 store info|copy|grant): stores.py ------------------------------
 
-    def rename_profile(self, old: str, new: str) -> Profile:
-        """A new name for a profile, with everything recorded under it; the one in use follows."""
-        check_text(new, "profile name")
-        problem = name_problem(new.strip(), MAX_PROFILE_NAME)
-        if problem:
-            raise Bj30Error(f"profile name {new.strip()[:60]!r}: {problem}")
-        profile = self.store.rename_profile(old, new.strip())
-        if self.config.get("profile") == old:
-            self.set_config("profile", profile.name)
-        if self.profile_name == old:
-            self.profile_name = profile.name
-        return profile
+    def store_facts(self) -> dict[str, str]:
+        return stores.facts(self)
 
-    def archive_profile(self, name: str) -> bytes:
-        """Everything a profile holds, as one JSON export of each checklist it has anything in."""
-        self.store.profile(name)
-        roles = self.store.roles_of(name)
-        known = [c for c in self.catalog.checklists if c.role in roles]
-        if len(known) < len(roles):
-            missing = ", ".join(sorted(roles - {c.role for c in known}))
-            raise Bj30Error(
-                f"profile {name!r} holds progress for roles with no checklist here ({missing}); "
-                f"load their checklists before archiving it, or nothing of theirs would be in the archive"
-            )
-        data = build_export(self.policy, self.store, name, known)
-        return render(data, "json")
+    def copy_store(self, source: str | None, target: str) -> tuple[CopyReport, StoreLocation, StoreLocation]:
+        return stores.copy(self, source, target)
 
-    def delete_profile(self, name: str, archive: Path | None = None, force: bool = False) -> Path | None:
-        """Delete a profile. One that holds anything is refused, unless `archive` names a file to
-        write its JSON export to first: written (and synced) before anything is deleted."""
-        if name == DEFAULT_PROFILE:
-            raise Bj30Error(
-                f"the {DEFAULT_PROFILE!r} profile cannot be deleted; rename it first "
-                f"(bj30 profile rename default NEW) to keep its progress under another name"
-            )
-        self.store.profile(name)
-        if self.store.holds_progress(name):
-            if archive is None:
-                raise Bj30Error(
-                    f"profile {name!r} holds progress; nothing is deleted without its archive: add "
-                    f"--archive FILE.json to write its export first (bj30 import restores it)"
-                )
-            write_export(archive, self.archive_profile(name), force)
-        self.store.delete_profile(name)
-        if self.config.get("profile") == name:
-            self.set_config("profile", "")
-        if self.profile_name == name:
-            self.profile_name = DEFAULT_PROFILE
-        return archive if archive is not None and archive.exists() else None
+    def grant(self, role: str, kind: str) -> None:
+        stores.grant(self, role, kind)
 
     def close(self) -> None:
         if self._store is not None:
