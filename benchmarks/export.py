@@ -18,7 +18,8 @@ from pathlib import Path
 
 from tui.core.content.checklist_loader import load_default_catalog
 from tui.core.content.policy_loader import load_policy
-from tui.core.export.rows import FORMATS, build_export, render
+from tui.core.export.render import render
+from tui.core.export.rows import FORMATS, build_export
 from tui.core.progress.status import STATUSES
 from tui.core.store.model import DEFAULT_PROFILE
 from tui.core.store.sqlite import Store

@@ -67,4 +67,4 @@ def test_the_tables_values_are_the_cores() -> None:
     assert table.SORTS == SORTS
     assert table.EXPORT_FORMATS == FORMATS
     assert table.SEARCH_GROUPS == SEARCH_GROUPS
-    assert table.CONFIG_KEYS == tuple(KEYS)
+    assert tuple(KEYS) == table.CONFIG_KEYS

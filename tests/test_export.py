@@ -17,7 +17,8 @@ from tui.core.content.checklist import Checklist
 from tui.core.content.checklist_loader import load_default_catalog
 from tui.core.content.policy import Policy
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import CSV_COLUMNS, ExportInput, build_export, format_for, policy_fingerprint, render, to_json
+from tui.core.export.render import render
+from tui.core.export.rows import CSV_COLUMNS, ExportInput, build_export, format_for, policy_fingerprint, to_json
 from tui.core.progress.state import checklist_state
 from tui.core.store.importer import import_progress
 from tui.core.store.sqlite import Store

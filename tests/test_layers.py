@@ -1,5 +1,8 @@
-"""The layering holds: the core and the command line never load Textual or rich (harlequin keeps
-the same kind of test). The CLI starts fast and a core change can never need the UI."""
+"""The layering holds at run time: the core and the command line never load Textual or rich
+(harlequin keeps the same kind of test). The CLI starts fast and a core change can never need the
+UI. What the code may import is checked by import-linter's contracts (pyproject.toml, run by
+.ci/run); these tests check what is loaded when, which the contracts cannot: lazy imports, and
+what third-party packages bring in."""
 
 from __future__ import annotations
 
@@ -15,14 +18,21 @@ CORE_AND_CLI = [
     "tui.core.store.importer",
     "tui.core.content.checklist_loader",
     "tui.core.content.policy_loader",
+    "tui.core.store.model",
+    "tui.core.store.rules",
+    "tui.core.store.sql",
     "tui.core.store.sqlite",
     "tui.core.store.api",
+    "tui.core.store.location",
     "tui.core.store.postgres",
     "tui.core.store.copy",
     "tui.core.config",
     "tui.core.locations",
     "tui.cli.store",
     "tui.cli",
+    "tui.cli.parser",
+    "tui.cli.common",
+    "tui.cli.profiles",
     "tui.cli.reference",
     "tui.cli.checklists",
     "tui.cli.export",

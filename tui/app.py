@@ -20,6 +20,8 @@ from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
 from tui.core.text.safe_text import visible
 from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+from tui.screens.base import Bj30Base
+from tui.widgets.header_line import HeaderLine
 
 if TYPE_CHECKING:
     from textual.app import SystemCommand
@@ -54,7 +56,7 @@ def _workbench_provider() -> type:
     return WorkbenchProvider
 
 
-class Bj30App(App[None]):
+class Bj30App(Bj30Base):
     TITLE = "bj30"
     SUB_TITLE = "the 30 Measures"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
@@ -377,12 +379,20 @@ class Bj30App(App[None]):
         if not self._profile_learned:
             self.learn_profile()
 
+    def on_header_line_shown(self, message: HeaderLine.Shown) -> None:
+        """A header line came on screen: its words now; the institution read once, after this
+        screen's first frame (never delaying it). Every header asks, not only the reader's, in
+        case another screen covers the reader first."""
+        message.header.right = self.header_right()
+        self.call_after_refresh(self.learn_profile_once)
+
     def refresh_headers(self) -> None:
         if not self.is_running:
-            return  # drawn with the right words when the screens first show
+            return  # given the right words when the screens first show (on_header_line_shown)
+        words = self.header_right()
         for screen in self.screen_stack:
-            for header in screen.query("HeaderLine"):
-                header.refresh()
+            for header in screen.query(HeaderLine):
+                header.right = words
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpDialog, describe_bindings

@@ -20,9 +20,10 @@ from tests.hostile.common import control_chars, user_checklist
 from tui.core.content.checklist_loader import load_default_catalog, validate_file
 from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import SCHEMA, build_export, render, to_json
+from tui.core.export.render import render
+from tui.core.export.rows import build_export, to_json
 from tui.core.store.importer import import_progress, read_export
-from tui.core.store.model import DEFAULT_PROFILE
+from tui.core.store.model import DEFAULT_PROFILE, SCHEMA
 from tui.core.store.sqlite import Store
 
 POLICY = load_policy()

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from tui.cli.common import print_json, profile_heading, workbench
-from tui.core.export.localtime import today
 from tui.core.progress.actions import Action
 from tui.core.progress.status import STATUS_WORD
+from tui.core.text.localtime import today
 from tui.core.text.textout import emit, width_for, wrap
 
 

@@ -11,12 +11,12 @@ from tui.core.content.checklist_loader import loader_verdict, validate_file
 from tui.core.content.provisions import load_register
 from tui.core.content.readings import user_reading_warnings
 from tui.core.errors import Bj30Error
-from tui.core.export import localtime
 from tui.core.export.rows import item_facts, item_json
 from tui.core.progress.actions import is_overdue
 from tui.core.progress.state import ChecklistState, ItemState
 from tui.core.progress.status import STATUS_BOX, STATUS_WORD
 from tui.core.store.model import DEFAULT_PROFILE, ProgressHidden
+from tui.core.text import localtime
 from tui.core.text.safe_text import visible
 from tui.core.text.textout import bold, emit, warn, width_for, wrap
 

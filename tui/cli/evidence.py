@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from tui.cli.common import print_json, profile_heading, workbench
-from tui.core.export.localtime import format_stamp
 from tui.core.export.rows import evidence_json as export_evidence_json
 from tui.core.progress.evidence import Evidence
+from tui.core.text.localtime import format_stamp
 from tui.core.text.textout import emit, width_for, wrap
 
 

@@ -12,10 +12,10 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.export_path import ExportPathDialog
 
 if TYPE_CHECKING:
-    from tui.app import Bj30App
+    from tui.screens.base import Bj30Base
 
 
-def export_folder(app: Bj30App) -> Path:
+def export_folder(app: Bj30Base) -> Path:
     """The folder the last export went to (remembered across runs), else the working folder."""
     last = app.ui_state.export_dir
     if last and Path(last).is_dir():
@@ -23,7 +23,7 @@ def export_folder(app: Bj30App) -> Path:
     return Path.cwd()
 
 
-def _write(app: Bj30App, roles: Sequence[str], path: Path) -> None:
+def _write(app: Bj30Base, roles: Sequence[str], path: Path) -> None:
     workbench = app.workbench
 
     def write(force: bool) -> None:
@@ -49,7 +49,7 @@ def _write(app: Bj30App, roles: Sequence[str], path: Path) -> None:
         write(False)
 
 
-def export_checklist(app: Bj30App, role: str) -> None:
+def export_checklist(app: Bj30Base, role: str) -> None:
     default = export_folder(app) / default_export_name([role], app.workbench.profile_name, "md", dt.date.today())
 
     def chosen(path: Path | None) -> None:
@@ -59,7 +59,7 @@ def export_checklist(app: Bj30App, role: str) -> None:
     app.push_screen(ExportPathDialog(role, default), chosen)
 
 
-def export_report(app: Bj30App, roles: Sequence[str]) -> None:
+def export_report(app: Bj30Base, roles: Sequence[str]) -> None:
     """One report across the roles ticked (those given start ticked)."""
     from tui.dialogs.report import ReportChoice, ReportDialog
 

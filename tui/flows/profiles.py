@@ -9,13 +9,13 @@ from tui.dialogs.choice import ChoiceDialog
 from tui.dialogs.profile import ProfileDialog, ProfileForm
 
 if TYPE_CHECKING:
-    from tui.app import Bj30App
+    from tui.screens.base import Bj30Base
 
 NEW = "\x00new"
 EDIT = "\x00edit"
 
 
-def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
+def choose_profile(app: Bj30Base, on_done: Callable[[], None]) -> None:
     """Switch to another profile, create one, or edit the current one's institution."""
     workbench = app.workbench
     profiles = app.attempt(workbench.profiles)
@@ -63,7 +63,7 @@ def choose_profile(app: Bj30App, on_done: Callable[[], None]) -> None:
     app.push_screen(ChoiceDialog(f"Profile (now: {current})", choices, current), chosen)
 
 
-def choose_role_lens(app: Bj30App, on_done: Callable[[], None]) -> None:
+def choose_role_lens(app: Bj30Base, on_done: Callable[[], None]) -> None:
     """Choose the role whose duties the reader highlights; remembered across runs."""
     checklists = app.attempt(lambda: app.workbench.catalog.checklists)
     if checklists is None:

@@ -1,26 +1,79 @@
-"""What every bj30 screen shares: typed access to the running Bj30App."""
+"""What every bj30 screen shares: typed access to the running app, without importing it.
+
+`Bj30Base` says what the screens, dialogs, flows and the command palette use of the app;
+tui.app.Bj30App is its one implementation. They reach the app as a Bj30Base (`app_of`,
+`Bj30Screen.bj30`), so that nothing below tui/app.py imports it (the layers in pyproject.toml).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from tui.app import Bj30App
+    from tui.core.content.places import Place
+    from tui.core.content.policy import Policy
+    from tui.core.search.index import SearchIndex
+    from tui.core.ui_state import UiState
+    from tui.core.workbench import Workbench
 
-
-def app_of(node: DOMNode) -> Bj30App:
-    """The app `node` belongs to, as a Bj30App: its workbench, policy and state are typed."""
-    from tui.app import Bj30App
-
-    app = node.app
-    assert isinstance(app, Bj30App), f"{node!r} is not in a bj30 app"
-    return app
-
-
+T = TypeVar("T")
 R = TypeVar("R")
+
+
+class Bj30Base(App[None]):
+    """The app as the rest of the UI sees it (see the module's docstring)."""
+
+    policy: Policy
+    ui_state: UiState
+    last_role: str | None
+
+    @property
+    def workbench(self) -> Workbench:
+        """Store and checklists, opened on first need."""
+        raise NotImplementedError
+
+    @property
+    def search_index(self) -> SearchIndex:
+        raise NotImplementedError
+
+    def attempt(self, action: Callable[[], T]) -> T | None:
+        """Run `action`; a Bj30Error is shown and gives None."""
+        raise NotImplementedError
+
+    def open_place(self, place: Place, highlights: list[tuple[int, int]] | None = None, scroll_to: int | None = None) -> None:
+        raise NotImplementedError
+
+    def remember_place(self, place: Place) -> None:
+        raise NotImplementedError
+
+    def remember_export_dir(self, folder: Path) -> None:
+        raise NotImplementedError
+
+    def set_role_lens(self, role: str | None) -> None:
+        raise NotImplementedError
+
+    def learn_profile(self) -> None:
+        """Find again what the header lines say about the profile (switched or edited)."""
+        raise NotImplementedError
+
+    def action_checklists(self) -> None:
+        raise NotImplementedError
+
+    def action_open_actions(self) -> None:
+        raise NotImplementedError
+
+
+def app_of(node: DOMNode) -> Bj30Base:
+    """The app `node` belongs to, as a Bj30Base: its workbench, policy and state are typed."""
+    app = node.app
+    assert isinstance(app, Bj30Base), f"{node!r} is not in a bj30 app"
+    return app
 
 
 class Bj30Screen(Screen[R]):
@@ -29,5 +82,5 @@ class Bj30Screen(Screen[R]):
     help_title = ""
 
     @property
-    def bj30(self) -> Bj30App:
+    def bj30(self) -> Bj30Base:
         return app_of(self)

@@ -12,13 +12,13 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.errors import Bj30Error
-from tui.core.export.localtime import format_stamp, local_date, today
 from tui.core.export.rows import item_facts
 from tui.core.progress.changes import sentence
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, ItemState
 from tui.core.progress.status import FILTERS, STATUS_WORD, is_overdue
 from tui.core.store.model import Conflict, HistoryEntry, ItemProgress, summarise
+from tui.core.text.localtime import format_stamp, local_date, today
 from tui.dialogs.note import NoteDialog, NoteEdit
 from tui.dialogs.reason import ReasonDialog
 from tui.screens.base import Bj30Screen

@@ -3,7 +3,8 @@
     bj30 · Measure 17 · Part IV                  Peking University · lens: university
 
 Where you are is the screen's to say (`show_where`); the institution and the lens are the
-app's, read from it whenever the line is drawn (the app redraws every header when they change).
+app's: it sets `right` on every header line, when one is shown (the line asks with a `Shown`
+message, bubbling up to the app) and whenever they change. The widget never imports the app.
 Too narrow for both, the right side is cut at a word and then dropped; where you are stays.
 """
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.core.text.fit import ellipsize
 from tui.core.text.safe_text import visible
-from tui.screens.base import app_of
 
 APP = "bj30"
 MIN_RIGHT = 12  # narrower than this, the institution and lens are dropped rather than cut to nothing
@@ -53,14 +55,21 @@ class HeaderLine(Widget):
     }
     """
 
+    right: reactive[str] = reactive("", layout=False)  # the institution, the lens, who: the app's words
+
+    class Shown(Message):
+        """A header line is on screen: the app answers by setting its `right`."""
+
+        def __init__(self, header: HeaderLine) -> None:
+            super().__init__()
+            self.header = header
+
     def __init__(self, where: str = "") -> None:
         super().__init__()
         self.where = where
 
     def on_mount(self) -> None:
-        # The institution: read once, after this screen's first frame (never delaying it). Asked
-        # by every header, not only the reader's, in case another screen covers the reader first.
-        self.call_after_refresh(app_of(self).learn_profile_once)
+        self.post_message(self.Shown(self))
 
     def show_where(self, where: str) -> None:
         if where != self.where:
@@ -68,4 +77,4 @@ class HeaderLine(Widget):
             self.refresh()
 
     def render(self) -> Content:
-        return header_text(self.where, app_of(self).header_right(), self.size.width)
+        return header_text(self.where, self.right, self.size.width)

@@ -24,7 +24,6 @@ import datetime as dt
 from itertools import groupby
 
 from tui import __version__
-from tui.core.export.localtime import format_stamp, format_time, local, local_date, offset, parse
 from tui.core.export.markdown import escape_block, escape_inline
 from tui.core.export.rows import ExportInput, Section, item_facts, policy_fingerprint
 from tui.core.progress.actions import in_app_order, open_actions
@@ -32,6 +31,7 @@ from tui.core.progress.changes import sentence
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import Counts, ItemState
 from tui.core.progress.status import STATUS_WORD
+from tui.core.text.localtime import format_stamp, format_time, local, local_date, offset, parse
 
 # The appendix keeps this many of each item's latest changes; the JSON export keeps them all.
 HISTORY_PER_ITEM = 3

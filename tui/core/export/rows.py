@@ -8,6 +8,10 @@ so that `-o report.pdf` never quietly holds Markdown.
 Everything a person typed (notes, owners, profile names) is escaped in Markdown so it can never
 create a list item, heading, table cell, link or raw HTML (report.py); CSV and xlsx cells that a
 spreadsheet would run as a formula are defused.
+
+The rooms of an export: rows.py (what goes in: sections, JSON, CSV, the file written),
+report.py (Markdown), xlsx.py (the workbook), render.py (the bytes of a file in a format: the
+one module that knows all three, so that none of them imports another's user).
 """
 
 from __future__ import annotations
@@ -28,28 +32,20 @@ from tui.core.content.checklist import Checklist, ChecklistItem
 from tui.core.content.policy import Policy
 from tui.core.content.provisions import scope_text
 from tui.core.errors import Bj30Error
-from tui.core.export.localtime import iso_local
 from tui.core.files.atomic import write_atomic
 from tui.core.files.read import kind
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, Counts, ItemState, checklist_state
 from tui.core.store.api import ProgressStore
-from tui.core.store.model import TIMESTAMP_FORMAT, HistoryEntry, Profile
-from tui.core.text.safe_text import json_text, visible
+from tui.core.store.model import BUNDLE_SCHEMA, SCHEMA, SCHEMA_VERSION, TIMESTAMP_FORMAT, HistoryEntry, Profile
+from tui.core.text.localtime import iso_local
+from tui.core.text.safe_text import visible
 
 FORMATS = ("md", "json", "csv", "xlsx")
 # What each format is for, in the words the refusal of an unknown extension uses.
 FORMAT_USES = {"md": "a report", "json": "for bj30 import", "csv": "spreadsheets", "xlsx": "Excel"}
 EXTENSIONS = {".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 BINARY_FORMATS = frozenset({"xlsx"})
-SCHEMA = "bj30-checklist-export"
-# 2: items carry their evidence, history entries who made them (`by`). A bj30 that reads only
-# version 1 refuses a version-2 file rather than import it without its evidence.
-# 3: items carry `scope`, the policy's words saying who an item's provisions are for or when they
-# apply (from the register); import does not read it.
-SCHEMA_VERSION = 3
-# Several roles in one JSON file: one export per role, as bj30 import reads them.
-BUNDLE_SCHEMA = "bj30-checklist-exports"
 
 
 @dataclass(frozen=True)
@@ -186,24 +182,6 @@ def write_export(path: Path, data: bytes, force: bool = False) -> None:
 def default_export_name(roles: Sequence[str], profile: str, fmt: str, when: dt.date) -> str:
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in profile)[:40] or "profile"
     return f"bj30-{'+'.join(roles)}-{safe}-{when.isoformat()}.{fmt}"
-
-
-def render(data: ExportInput, fmt: str) -> bytes:
-    """The export as the bytes of a file: UTF-8 text, CSV with a byte order mark, or an xlsx workbook."""
-    if fmt == "md":
-        from tui.core.export.report import to_markdown
-
-        return to_markdown(data).encode("utf-8")
-    if fmt == "json":
-        return (json_text(to_json(data)) + "\n").encode("utf-8")
-    if fmt == "csv":
-        # The BOM makes Excel (a Chinese Windows desktop too) read the file as UTF-8, not GBK.
-        return to_csv(data).encode("utf-8-sig")
-    if fmt == "xlsx":
-        from tui.core.export.xlsx import to_xlsx
-
-        return to_xlsx(data)
-    raise Bj30Error(f"unknown format {fmt!r}; bj30 writes: {', '.join(FORMATS)}")
 
 
 # JSON -------------------------------------------------------------------------------

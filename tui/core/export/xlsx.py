@@ -17,9 +17,9 @@ import re
 from typing import Any
 
 from tui.core.errors import Bj30Error
-from tui.core.export.localtime import local
 from tui.core.export.rows import CSV_COLUMNS, ExportInput, rows
 from tui.core.progress.status import STATUS_WORD
+from tui.core.text.localtime import local
 
 INSTALL_HINT = "pip install 'bj30[xlsx]'"
 # What openpyxl refuses in a cell (C0 controls but tab and newlines): shown as \x1b-style escapes.

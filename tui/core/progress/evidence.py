@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.core.errors import Bj30Error
-from tui.core.export.localtime import format_stamp
+from tui.core.text.localtime import format_stamp
 
 KINDS = ("file", "url", "reference")
 MAX_TARGET = 2000

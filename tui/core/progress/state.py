@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tui.core.content.checklist import Checklist, ChecklistItem
-from tui.core.store.api import ProgressStore
-from tui.core.store.model import ItemProgress
+from tui.core.progress.item import ItemProgress
+
+if TYPE_CHECKING:
+    from tui.core.store.api import ProgressStore
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,15 +27,17 @@ from typing import Any
 from tui.core.content.checklist import Checklist
 from tui.core.content.ids import item_id_problem
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import BUNDLE_SCHEMA, SCHEMA, SCHEMA_VERSION
 from tui.core.files.read import parse_json, read_text
 from tui.core.progress.evidence import KINDS as EVIDENCE_KINDS
 from tui.core.progress.evidence import MAX_EVIDENCE_NOTE, MAX_TARGET, Evidence
 from tui.core.progress.status import STATUSES
 from tui.core.store.api import ProgressStore
 from tui.core.store.model import (
+    BUNDLE_SCHEMA,
     MAX_FIELD_CHARS,
     MAX_NOTE_CHARS,
+    SCHEMA,
+    SCHEMA_VERSION,
     STAMP,
     HistoryEntry,
     ItemProgress,

@@ -12,13 +12,16 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from tui.core.errors import Bj30Error
+from tui.core.progress.item import HistoryEntry, ItemProgress
 from tui.core.progress.profile import DEFAULT_PROFILE, Profile
 from tui.core.text.safe_text import text_problem
 
 if TYPE_CHECKING:
     from tui.core.store.api import ProgressStore
 
-__all__ = ["DEFAULT_PROFILE", "Profile"]  # with the names below: callers import them from here
+# The progress data the store keeps (defined in tui/core/progress/ with the rest of it): callers
+# of the store import them from here.
+__all__ = ["DEFAULT_PROFILE", "HistoryEntry", "ItemProgress", "Profile"]
 
 MAX_NOTE_CHARS = 20_000
 MAX_FIELD_CHARS = 200  # owner, institution, department, who
@@ -29,6 +32,16 @@ FIELDS = ("status", "note", "owner", "due")
 # completed) are to the microsecond: STAMP.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+# The JSON export's schema: what the store's data looks like outside it (written by
+# tui/core/export/rows.py, read back by importer.py). 2: items carry their evidence, history
+# entries who made them (`by`); a bj30 that reads only version 1 refuses a version-2 file rather
+# than import it without its evidence. 3: items carry `scope`, the policy's words saying who an
+# item's provisions are for or when they apply (from the register); import does not read it.
+# Several roles in one file: BUNDLE_SCHEMA.
+SCHEMA = "bj30-checklist-export"
+SCHEMA_VERSION = 3
+BUNDLE_SCHEMA = "bj30-checklist-exports"
 
 FULL = "the disk is full: the change was not saved"
 READ_ONLY = "read-only session"
@@ -70,31 +83,8 @@ class Conflict(StoreError):
 # Data ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ItemProgress:
-    item_id: str
-    status: str = "todo"
-    note: str = ""
-    owner: str = ""
-    due: str = ""
-    fingerprint: str = ""
-    changed: str = ""
-    completed: str = ""
-    revision: int = 0  # 0: never changed; +1 with every change
-
-
 # The one list of an item's columns, in ItemProgress's order (both schemas name them so).
 ITEM_COLUMNS = tuple(f.name for f in fields(ItemProgress))
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    item_id: str
-    field: str
-    old: str
-    new: str
-    at: str
-    by: str = ""  # who made the change ("" before bj30 recorded it); a team store: its database user
 
 
 STATUS_WORDS = {"todo": "to do", "doing": "doing", "done": "done", "na": "N/A"}

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import errors, sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tui.core.store.location import StoreLocation
 from tui.core.store.model import DEFAULT_PROFILE
 from tui.core.store.pg_schema import PG_SCHEMA_VERSION, STAMP_SQL, NewerSchema, migrate, schema_version
+
+if TYPE_CHECKING:
+    from tui.core.store.location import StoreLocation
 
 # Added to the URL's parameters unless it sets them: fail fast when the server is away, and
 # notice a dead connection (a pulled cable, a server that vanished) within seconds.

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 from psycopg import errors, sql
@@ -36,11 +36,13 @@ from tui.core.progress.evidence import Evidence
 from tui.core.store import rules
 from tui.core.store.api import ProgressStore
 from tui.core.store.copy import CopyReport, HistoryRow, StoreRows
-from tui.core.store.location import StoreLocation
 from tui.core.store.model import ItemProgress, Opened, Profile, ReadOnlyStore, RemoteChange, StoreError
 from tui.core.store.pg_link import Link, Unreachable, connect, one, says
 from tui.core.store.pg_schema import GRANTS, STAMP_SQL
 from tui.core.store.sql import ITEMS, UPSERT, SqlTx, item_row
+
+if TYPE_CHECKING:
+    from tui.core.store.location import StoreLocation
 
 # psycopg logs a few warnings (a failed rollback on a broken connection); with no handler
 # Python would print them on stderr, over the full-screen app. bj30 reports faults itself.

@@ -124,7 +124,7 @@ class SqlTx:
     def history_keys(self, profile: str | None = None, role: str | None = None) -> set[HistoryKey]:
         where = " WHERE profile = ? AND role = ?" if profile is not None else ""
         args = (profile, role) if profile is not None else ()
-        return {tuple(r) for r in self._q(f"SELECT profile, role, item_id, field, old, new, at FROM history{where}", args)}  # type: ignore[misc]
+        return {tuple(r) for r in self._q(f"SELECT profile, role, item_id, field, old, new, at FROM history{where}", args)}
 
     def evidence(self, profile: str, role: str | None, item_id: str | None) -> list[tuple[str, str, Evidence]]:
         where, args = "profile = ? AND removed = ''", [profile]
@@ -153,7 +153,7 @@ class SqlTx:
 
     def evidence_index(self) -> dict[EvidenceKey, tuple[int, str]]:
         rows = self._q("SELECT profile, role, item_id, kind, target, sha256, added, id, removed FROM evidence")
-        return {tuple(r[:7]): (int(r[7]), str(r[8])) for r in rows}  # type: ignore[misc]
+        return {tuple(r[:7]): (int(r[7]), str(r[8])) for r in rows}
 
     def holds_progress(self, name: str) -> bool:
         return any(self._q(f"SELECT 1 FROM {table} WHERE profile = ? LIMIT 1", (name,)).fetchone() for table in TABLES)

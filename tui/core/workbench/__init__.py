@@ -22,8 +22,8 @@ from tui.core.content.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.content.checklist_loader import Catalog, load_catalog
 from tui.core.content.policy import Policy
 from tui.core.errors import Bj30Error
-from tui.core.export.localtime import today
-from tui.core.export.rows import build_export, render
+from tui.core.export.render import render
+from tui.core.export.rows import build_export
 from tui.core.progress.actions import Action, open_actions
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, ItemState, checklist_state
@@ -32,6 +32,7 @@ from tui.core.store.copy import CopyReport
 from tui.core.store.importer import ImportReport, import_progress
 from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
 from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange
+from tui.core.text.localtime import today
 from tui.core.workbench import profiles, stores
 from tui.core.workbench.evidence import EvidenceCheck, add_evidence, check_evidence, evidence_by_item
 

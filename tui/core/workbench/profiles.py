@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from tui.core.content.ids import MAX_PROFILE_NAME, name_problem
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import build_export, render, write_export
+from tui.core.export.render import render
+from tui.core.export.rows import build_export, write_export
 from tui.core.store.model import DEFAULT_PROFILE, Profile, check_text
 
 if TYPE_CHECKING:
