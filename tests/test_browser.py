@@ -23,6 +23,9 @@ import pytest
 
 from tests.serving import Served, assert_stopped_cleanly, bj30, require, require_web_extra, serving, wait_for_exit
 
+# Slow (a real browser, a real server): left out of the quick loop, `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--headless",

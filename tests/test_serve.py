@@ -174,6 +174,7 @@ async def _open_session(url: str, answers: bool = True) -> Any:
     return http, asyncio.create_task(keep_reading())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "to_group, answers",
     [(False, True), (True, True), (False, False)],

@@ -293,6 +293,7 @@ def _writer(location: str, profile: str, count: int, *extra: str) -> subprocess.
     )
 
 
+@pytest.mark.slow
 def test_sigkill_mid_burst_loses_no_acknowledged_change(backend: Backend, store: ProgressStore) -> None:
     proc = _writer(backend.text, DEFAULT_PROFILE, 100_000)
     acked = -1
@@ -311,6 +312,7 @@ def test_sigkill_mid_burst_loses_no_acknowledged_change(backend: Backend, store:
     assert len(got) >= acked + 1
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(backend: Backend, store: ProgressStore) -> None:
     store.ensure_profile("a")
     store.ensure_profile("b")
@@ -324,6 +326,7 @@ def test_two_processes_writing_at_once_lose_nothing(backend: Backend, store: Pro
         assert len(store.history(name, "burst")) == 300  # status and note for each item
 
 
+@pytest.mark.slow
 def test_writers_changing_one_item_at_once_are_applied_one_after_another(backend: Backend, store: ProgressStore) -> None:
     procs = [_writer(backend.text, name, 60, "shared") for name in ("a", "b", "c")]
     for p in procs:

@@ -19,10 +19,14 @@ import psutil
 from aiohttp import web
 from textual_serve.server import Server
 
-# How long the apps get to quit on their own once the server stops (a normal quit takes well
-# under a second), and how long a terminated one gets before it is killed.
-QUIT_GRACE_S = 3.0
-TERMINATE_GRACE_S = 3.0
+# How long a tab's websocket gets to close once the server stops (a hung tab is not waited for
+# longer); how long the apps get to quit on their own (a normal quit takes well under a second,
+# and the wait ends as soon as they have: the grace is for a machine under load, where starting
+# Python and Textual's shutdown can take seconds); how long a terminated one gets before it is
+# killed.
+SESSION_GRACE_S = 3.0
+QUIT_GRACE_S = 15.0
+TERMINATE_GRACE_S = 5.0
 
 
 class Bj30Server(Server):
@@ -53,7 +57,7 @@ class Bj30Server(Server):
         for task in sessions:
             task.cancel()
         if sessions:
-            _, pending = await asyncio.wait(sessions, timeout=QUIT_GRACE_S)
+            _, pending = await asyncio.wait(sessions, timeout=SESSION_GRACE_S)
             # Still pending: a tab that does not answer the websocket's close (aiohttp waits 10 s
             # for it) or an app slow to quit (terminated once the server stops). Wait for neither.
             for task in pending:

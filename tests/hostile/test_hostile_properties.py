@@ -11,6 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -25,6 +26,9 @@ from tui.core.export.rows import build_export, to_json
 from tui.core.store.importer import import_progress, read_export
 from tui.core.store.model import DEFAULT_PROFILE, SCHEMA
 from tui.core.store.sqlite import Store
+
+# Slow (many generated inputs each): left out of the quick loop, `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
 
 POLICY = load_policy()
 SOE = load_default_catalog(POLICY).require("soe")

@@ -22,6 +22,7 @@ from tui.core.store.sqlite import Store
 from tui.core.store.sqlite_schema import SCHEMA_VERSION
 
 
+@pytest.mark.slow
 def test_sixteen_parallel_first_runs_all_commit(tmp_path: Path, policy) -> None:
     ids = [it.id for it in load_default_catalog(policy).get("university").items][:16]
     data = tmp_path / "empty"
@@ -182,3 +183,34 @@ def test_a_newer_store_never_shows_a_misleading_zero(capsys) -> None:
     for argv in (("checklist", "soe"), ("export", "soe")):
         code, out, err = run_cli(capsys, *argv)
         assert code == 1 and out == "" and "cannot show its progress" in err and control_chars(err) == []
+
+
+def test_a_first_open_that_finds_the_file_locked_waits_and_tries_again(tmp_path: Path, monkeypatch) -> None:
+    """Many first runs on a busy machine: one that finds the file locked (another creating or
+    migrating it; SQLite gives up at once on some of those locks, whatever the busy timeout)
+    tries again, waiting longer each time, rather than opening read-only."""
+    import tui.core.store.sqlite as sqlite_module
+
+    real, refusals, waits = sqlite_module.Store._open_writable, [], []
+
+    def busy_twice(path: Path) -> Store:
+        if len(refusals) < 2:
+            refusals.append(path)
+            raise sqlite3.OperationalError("database is locked")
+        return real(path)
+
+    monkeypatch.setattr(sqlite_module.Store, "_open_writable", staticmethod(busy_twice))
+    monkeypatch.setattr(sqlite_module.time, "sleep", waits.append)
+    opened = Store.open(tmp_path / "progress.sqlite3")
+    assert opened.warnings == [] and not opened.store.read_only
+    assert len(refusals) == 2 and waits == [0.05, 0.1]
+    opened.store.update(DEFAULT_PROFILE, "soe", "soe-001", fingerprint="f", status="done")
+    opened.store.close()
+    # Locked for longer than bj30 waits: a read-only session that says so (nothing is lost).
+    refusals.clear()
+    monkeypatch.setattr(sqlite_module, "OPEN_RETRY_SECONDS", 0.0)
+    monkeypatch.setattr(sqlite_module.Store, "_open_writable", staticmethod(lambda path: busy_twice(path) or real(path)))
+    opened = Store.open(tmp_path / "progress.sqlite3")
+    assert opened.store.read_only and "the progress store is locked" in opened.warnings[0]
+    assert opened.store.item(DEFAULT_PROFILE, "soe", "soe-001").status == "done"  # still shown
+    opened.store.close()
