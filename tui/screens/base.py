@@ -49,6 +49,10 @@ class Bj30Base(App[None]):
     def open_place(self, place: Place, highlights: list[tuple[int, int]] | None = None, scroll_to: int | None = None) -> None:
         raise NotImplementedError
 
+    def open_item(self, role: str, item_id: str) -> None:
+        """Show an item in its checklist."""
+        raise NotImplementedError
+
     def remember_place(self, place: Place) -> None:
         raise NotImplementedError
 

@@ -2,7 +2,7 @@
 
 Core (no Textual): the app and the CLI each hold one Workbench and reach the store only through
 it (every command too, `bj30 store` included). Beside it: profiles.py (create, rename, archive,
-delete), evidence.py, stores.py (the store itself: info, copy, grant). Warnings (a damaged store
+delete), evidence.py, search.py (one answer over the groups), stores.py (info, copy, grant). Warnings (a damaged store
 moved aside, a broken user checklist) go through one channel, `warn()`: the app sets
 `on_warning` to show each as a notification; the CLI takes them at the end and prints them on
 stderr. Tests drive it directly against a temporary store.
@@ -33,15 +33,12 @@ from tui.core.store.importer import ImportReport, import_progress
 from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
 from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange
 from tui.core.text.localtime import today
-from tui.core.workbench import profiles, stores
+from tui.core.workbench import profiles, search, stores
 from tui.core.workbench.evidence import EvidenceCheck, add_evidence, check_evidence, evidence_by_item
+from tui.core.workbench.search import SEARCH_GROUPS
 
 if TYPE_CHECKING:
     from tui.core.search.index import Found, SearchHit, SearchIndex
-
-# The search groups, as tui.core.search.index.GROUPS says (that module, with its stemmer, is
-# imported on the first search, not with the workbench).
-SEARCH_GROUPS = ("policy", "items", "notes")
 
 
 class Workbench:
@@ -343,40 +340,13 @@ class Workbench:
 
     def answer(self, query: str, groups: Sequence[str] = SEARCH_GROUPS, limit: int = 10) -> Found:
         """Hits for `query` in each of `groups`, in that order, at most `limit` per group; the
-        words the policy never uses; whether the policy addresses the query. An item id in the
-        query (`uni-089`) finds that item first, and is not searched for as words."""
-        from tui.core.search.index import Found
-
-        ids = self.item_ids_in(query)
-        words = " ".join(t for t in query.split() if _id_token(t) not in {i for i, _ in ids}) if ids else query
-        hits: list[SearchHit] = []
-        never: tuple[str, ...] = ()
-        addressed: bool | None = None
-        for group in SEARCH_GROUPS:
-            if group not in groups:
-                continue
-            index = self.search_index(group)
-            if group == "items" and ids:
-                named = [h for i, doc in ids if (h := index.doc_hit(doc, i)) is not None]
-                rest = [h for h in index.search(words, limit) if (h.role, h.item) not in {(n.role, n.item) for n in named}]
-                hits += (named + rest)[: max(limit, len(named))]
-                continue
-            found = index.answer(words, limit)
-            hits += found.hits
-            if group == "policy":
-                never, addressed = found.never, (found.addressed if found.key or found.hits else None)
-        return Found(query, hits, never, addressed, tuple(dict.fromkeys(i for i, _ in ids)))
+        words the policy never uses; whether the policy addresses the query (search.py)."""
+        return search.answer(self, query, groups, limit)
 
     def item_ids_in(self, query: str) -> list[tuple[str, str]]:
         """The item ids typed in `query` that name items of the catalog, each with its
         document ("role/item-id"), in the order typed (an id two checklists share: both)."""
-        if len(query) > 400:
-            return []
-        known: dict[str, list[str]] = {}
-        for c in self.catalog.checklists:
-            for it in c.items:
-                known.setdefault(it.id.lower(), []).append(f"{c.role}/{it.id}")
-        return [(token, doc) for t in query.split() if (token := _id_token(t)) in known for doc in known[token]]
+        return search.item_ids_in(self, query)
 
     def search_index(self, group: str) -> SearchIndex:
         """The index of one group, built on first need: the policy's once per process, the
@@ -475,9 +445,3 @@ class Workbench:
         if self._store is not None:
             self._store.close()
             self._store = None
-
-
-def _id_token(token: str) -> str:
-    """A word of a query as an item id would be typed: lower-cased, without the punctuation
-    around it ("uni-089," or "(uni-089)")."""
-    return token.strip(".,;:!?()[]{}\"'").lower()
