@@ -38,8 +38,10 @@ from tui.core.content.places import Place
 from tui.core.content.policy_loader import load_policy
 from tui.core.files import toml
 from tui.core.search import english
-from tui.core.search.index import SearchIndex, Unit, policy_units, words_with_spans
+from tui.core.search.analysis import words_with_spans
+from tui.core.search.index import SearchIndex
 from tui.core.search.thesaurus import checked_thesaurus
+from tui.core.search.units import Unit, policy_units
 
 RELEVANCE = Path(__file__).resolve().parent.parent / "tests" / "data" / "relevance.toml"
 KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic", "everyday", "acronym")

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from tui.core.content.places import NOTICE, PREAMBLE
-from tui.core.content.policy import Policy
+from tui.core.content.policy import Policy, split_sentences
 from tui.core.files import toml
-from tui.core.search.index import SearchIndex, index_for, split_sentences, words_with_spans
+from tui.core.search.analysis import words_with_spans
+from tui.core.search.index import SearchIndex, index_for
 
 RELEVANCE = toml.loads((Path(__file__).parent / "data" / "relevance.toml").read_text(encoding="utf-8"))["queries"]
 KINDS = ("exact", "keyword", "typo", "paraphrase", "question", "role-topic", "everyday", "acronym", "negative")
@@ -175,7 +176,7 @@ def test_a_real_word_is_not_taken_for_a_typo(index: SearchIndex, policy: Policy)
 
 
 def test_short_words_allow_few_edits() -> None:
-    from tui.core.search.index import _max_edits
+    from tui.core.search.vocabulary import max_edits as _max_edits
 
     assert [_max_edits(w) for w in ("r&d", "fund", "refund", "foriegn", "postdoctorl", "intellectuals")] == [0, 1, 1, 1, 2, 3]
 
@@ -275,7 +276,7 @@ def test_thesaurus_validation_names_each_problem(policy: Policy, tmp_path: Path)
 
 
 def test_search_groups_match_the_workbench() -> None:
-    from tui.core.search.index import GROUPS
+    from tui.core.search.units import GROUPS
     from tui.core.workbench import SEARCH_GROUPS
 
     assert GROUPS == SEARCH_GROUPS
@@ -375,7 +376,7 @@ def test_words_the_policy_never_uses_are_said(index: SearchIndex) -> None:
 
 
 def test_key_words_leave_out_question_stop_generic_and_qualifying_words() -> None:
-    from tui.core.search.index import key_words
+    from tui.core.search.units import key_words
 
     words = [w for w, _, _ in words_with_spans("Does the Beijing policy say anything about maternity leave rules?")]
     assert key_words(words) == ["maternity", "leave"]

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from textual.app import SystemCommand
 
     from tui.core.config import Config
-    from tui.core.search.index import Found, SearchIndex
+    from tui.core.search.index import SearchIndex
+    from tui.core.search.units import Found
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
 

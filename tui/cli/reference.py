@@ -18,7 +18,7 @@ from tui.core.text.textout import bold, emit, warn, width_for, wrap
 
 if TYPE_CHECKING:
     from tui.core.content.checklist import Checklist, ChecklistItem
-    from tui.core.search.index import Found, SearchHit
+    from tui.core.search.units import Found, SearchHit
 
 
 def measure_json(policy: Policy, m: Measure) -> dict[str, Any]:
@@ -205,7 +205,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     groups = list(dict.fromkeys(args.groups or SEARCH_GROUPS))
     if groups == ["policy"]:
-        from tui.core.search.index import Found, index_for
+        from tui.core.search.index import index_for
+        from tui.core.search.units import Found
 
         index = index_for(load_policy())
         for problem in index.take_warnings():

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from tui.core.search.index import MAX_QUERY_CHARS, Found, SearchHit
+from tui.core.search.units import MAX_QUERY_CHARS, Found, SearchHit
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
 from tui.widgets.hit_list import HitList

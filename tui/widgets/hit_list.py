@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.search.index import SearchHit
+from tui.core.search.units import SearchHit
 from tui.widgets.literal import literal
 
 MARK = "bold reverse"

@@ -38,7 +38,8 @@ from tui.core.workbench.evidence import EvidenceCheck, add_evidence, check_evide
 from tui.core.workbench.search import SEARCH_GROUPS
 
 if TYPE_CHECKING:
-    from tui.core.search.index import Found, SearchHit, SearchIndex
+    from tui.core.search.index import SearchIndex
+    from tui.core.search.units import Found, SearchHit
 
 
 class Workbench:
@@ -351,7 +352,8 @@ class Workbench:
     def search_index(self, group: str) -> SearchIndex:
         """The index of one group, built on first need: the policy's once per process, the
         items' once per catalog, the notes' again whenever a note changed (here or elsewhere)."""
-        from tui.core.search.index import SearchIndex, index_for, item_units, note_units
+        from tui.core.search.index import SearchIndex, index_for
+        from tui.core.search.units import item_units, note_units
 
         policy_index = index_for(self.policy)
         for problem in policy_index.take_warnings():  # a broken thesaurus: said once, search goes on

@@ -8,16 +8,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.core.search.index import Found, SearchHit
+    from tui.core.search.units import Found, SearchHit
     from tui.core.workbench import Workbench
 
-# The search groups, as tui.core.search.index.GROUPS says (that module, with its stemmer, is
+# The search groups, as tui.core.search.units.GROUPS says (that module, with its stemmer, is
 # imported on the first search, not with the workbench).
 SEARCH_GROUPS = ("policy", "items", "notes")
 
 
 def answer(wb: Workbench, query: str, groups: Sequence[str], limit: int) -> Found:
-    from tui.core.search.index import Found
+    from tui.core.search.units import Found
 
     """Hits for `query` in each of `groups`, in that order, at most `limit` per group; the
     words the policy never uses; whether the policy addresses the query. An item id in the
