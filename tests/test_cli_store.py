@@ -279,3 +279,14 @@ def test_grant_with_a_hostile_role_name_is_refused_and_changes_nothing(capsys, u
     store = open_store(parse_location(url)).store
     assert len(store.history(DEFAULT_PROFILE, "soe")) == 1
     store.close()
+
+
+def test_grant_on_a_file_or_an_unreachable_server_says_why_in_one_line(capsys, url: str, tmp_path: Path) -> None:
+    file = tmp_path / "progress.sqlite3"
+    code, out, err = run_cli(capsys, "store", "grant", "wangli", "--officer", "--store", str(file))
+    assert (code, out) == (1, "") and err == f"bj30: {file} is a file: grant is for a team store (postgresql://...)\n"
+    assert not file.exists()  # no store made for a command that cannot use one
+    down = pg.with_port(pg.with_user(url, "owner", "pw-4321"), pg.Proxy(url).port)  # nothing listens there
+    code, out, err = run_cli(capsys, "store", "grant", "wangli", "--officer", "--store", down)
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "pw-4321" not in err
+    assert err.startswith("bj30: not granted: the team store postgresql://owner:***@") and "cannot be reached" in err

@@ -50,9 +50,9 @@ def _open(wb: Workbench, location: StoreLocation, label: str) -> ProgressStore:
 
 def grant(wb: Workbench, role: str, kind: str) -> None:
     """Let a database role use the team store as an officer or a reader (as the store's owner)."""
-    store = wb.store  # a location that cannot be a store, or no driver: said here
-    if not wb.location.is_team:
+    if not wb.location.is_team and not wb._location_problem:  # said before a file is made for nothing
         raise Bj30Error(f"{wb.location} is a file: grant is for a team store (postgresql://...)")
+    store = wb.store  # a location that cannot be a store, or no driver: said here
     if not store.connected:
         raise ReadOnlyStore(f"not granted: {store.read_only_reason or f'{wb.location} cannot be reached'}")
     store.grant(role, kind)
