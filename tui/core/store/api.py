@@ -84,7 +84,9 @@ class ProgressStore(ABC):
     def close(self) -> None: ...
 
     @abstractmethod
-    def changes_elsewhere(self) -> list[RemoteChange] | None: ...
+    def changes_elsewhere(self) -> list[RemoteChange] | None:
+        """None while nothing changed; else what other sessions committed since the last call
+        (possibly nothing it can name: then reload all the same). The first call sets the start."""
 
     @property
     def user(self) -> str:
@@ -98,6 +100,7 @@ class ProgressStore(ABC):
         """The store answers: the file is open; a team store's server is reached."""
 
     def grant(self, role: str, kind: str) -> None:
+        """Let a database role use a team store as an officer or a reader (as its owner)."""
         raise StoreError("a store file has no database roles: grant is for a team store (postgresql://...)")
 
     # The interface -----------------------------------------------------------------------
@@ -122,6 +125,8 @@ class ProgressStore(ABC):
 
     @contextmanager
     def batch(self) -> Iterator[None]:
+        """Many changes in one transaction, all committed or none (an import). An item read inside
+        it stays as read until the end: no other session's change comes between."""
         with self._write() as tx:
             self._batch = tx
             try:
@@ -135,6 +140,7 @@ class ProgressStore(ABC):
 
     @property
     def store_id(self) -> str:
+        """A random id the store got when it was made (exports carry it)."""
         return self._read(lambda tx: tx.store_id())
 
     # Profiles
@@ -174,11 +180,14 @@ class ProgressStore(ABC):
         return self._read(lambda tx: tx.roles_of(name))
 
     def rename_profile(self, old: str, new: str) -> Profile:
+        """A new name for a profile, with everything recorded under it, in one transaction."""
         check_text(new, "profile name")
         with self._write() as tx:
             return rules.rename_profile(tx, old, new)
 
     def delete_profile(self, name: str) -> None:
+        """Delete a profile and what is recorded under it; the caller has made sure nothing is lost
+        (`bj30 profile delete --archive`). A team store keeps history: one holding any is refused."""
         rules.check_deletable(name)
         with self._write() as tx:
             rules.delete_profile(tx, name, self.keeps_history)
@@ -209,52 +218,66 @@ class ProgressStore(ABC):
         by: str = "",
         expect: Mapping[str, str] | None = None,
     ) -> ItemProgress:
+        """Commit a change and return the new state. `by`: who made it (the file records it; a team
+        store its database user, whatever is given). With `expect` (field -> the value the editor
+        started from), a field someone else changed since is refused with Conflict, not overwritten."""
         owner, due = rules.check_values(status, note, owner, due)
         values = {"status": status, "note": note, "owner": owner, "due": due}
         with self._write() as tx:
             return rules.update(tx, profile, role, item_id, fingerprint=fingerprint, values=values, by=by, expect=expect)
 
     def notes(self, profile: str) -> list[tuple[str, str, str]]:
+        """(role, item id, note) for every item of the profile that has a note, in a stable order."""
         return self._read(lambda tx: tx.notes(profile))
 
     def history(self, profile: str, role: str, item_id: str | None = None) -> list[HistoryEntry]:
+        """In time order (entries an import restored come in among the others), then as written."""
         self._shown()
         return self._read(lambda tx: tx.history(profile, role, item_id))
 
     def restore(self, profile: str, role: str, theirs: ItemProgress, by: str = "") -> ItemProgress:
+        """Write an imported state over the stored one (the importer decided it is newer)."""
         with self._write() as tx:
             return rules.restore(tx, profile, role, theirs, by)
 
     def add_history(self, profile: str, role: str, entries: list[HistoryEntry]) -> tuple[int, int]:
+        """Add imported history entries the store lacks: (added, already there)."""
         with self._write() as tx:
             return rules.add_history(tx, profile, role, entries)
 
     # Evidence
 
     def evidence(self, profile: str, role: str | None = None, item_id: str | None = None) -> list[tuple[str, str, Evidence]]:
+        """(role, item id, evidence) attached and not removed, in the order attached."""
         self._shown()
         return self._read(lambda tx: tx.evidence(profile, role, item_id))
 
     def add_evidence(
         self, profile: str, role: str, item_id: str, e: Evidence, by: str = "", at: str | None = None, record: bool = True
     ) -> Evidence:
+        """Attach `e`; the history records it (unless not `record`: an import brings that entry).
+        `at`: when it was attached (an import keeps the original)."""
         for value, name in ((e.target, "evidence"), (e.note, "evidence note"), (by, "name")):
             check_text(value, name)
         with self._write() as tx:
             return rules.add_evidence(tx, profile, role, item_id, e, by, at, record)
 
     def has_evidence(self, profile: str, role: str, item_id: str, e: Evidence) -> bool:
+        """Whether this evidence (same kind, target, digest, time attached) is or was attached here."""
         return self._read(lambda tx: tx.has_evidence(profile, role, item_id, e))
 
     def remove_evidence(self, profile: str, role: str, item_id: str, number: int, by: str = "") -> Evidence:
+        """Mark an item's evidence number `number` (1: the first still attached) removed; never deleted."""
         with self._write() as tx:
             return rules.remove_evidence(tx, profile, role, item_id, number, by)
 
     # Copies
 
     def rows(self) -> StoreRows:
+        """Everything the store holds, for `bj30 store copy`."""
         return self._read(lambda tx: tx.rows())
 
     def merge(self, rows: StoreRows, source: str) -> CopyReport:
+        """Add what `rows` has and this store lacks, in one transaction; never overwrite newer."""
         with self._write() as tx:
             return rules.merge(tx, rows, source)
