@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import socket
 import sys
+import threading
 from typing import Any
 
 import psutil
@@ -68,10 +69,17 @@ class Bj30Server(Server):
         # exited (and on Ctrl+C in a terminal the apps get the signal too and quit on their own).
         # Wait until asyncio has reaped them (not merely seen them exit), while its event loop
         # still runs to hear of it and close their pipes; what is left then is ended in serve().
+        loop = asyncio.get_running_loop()
         apps = psutil.Process().children()
-        while any(process.is_running() for process in apps) and asyncio.get_running_loop().time() < deadline:
+        while any(process.is_running() for process in apps) and loop.time() < deadline:
             await asyncio.sleep(0.05)
-        await asyncio.sleep(0.05)  # the reaping thread's word to the loop comes just after
+        # The reaping threads' word to the loop comes just after (asyncio's child watcher: one
+        # "waitpid-N" thread per app, ending once it has told the loop). On a busy machine that
+        # can take a while: wait for them, or a closed loop would be told of an exit later.
+        told = loop.time() + 2.0
+        while any(t.name.startswith("waitpid-") and t.is_alive() for t in threading.enumerate()) and loop.time() < told:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
 
 
 def _running(process: psutil.Process) -> bool:
