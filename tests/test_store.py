@@ -662,3 +662,23 @@ def test_grant_is_for_a_team_store(backend: Backend, store: ProgressStore) -> No
         with open_store(parse_location(pg.with_user(backend.text, someone))).store as reader:
             assert reader.read_only and reader.user == someone
             assert "may read the team store but not change it" in (reader.read_only_reason or "")
+
+
+def test_our_own_evidence_and_restores_are_not_news_to_us(backend: Backend, store: ProgressStore) -> None:
+    """Every change this session writes is its own, not only a status or a note: evidence attached
+    or removed, a restore, imported history. Only the other session's change is named."""
+    from tui.core.progress.evidence import make
+    from tui.core.store.model import HistoryEntry, ItemProgress
+
+    assert store.changes_elsewhere() is None  # the starting point
+    store.add_evidence(DEFAULT_PROFILE, "soe", "soe-001", make("Minute 14", kind="reference"), by="Li Wei")
+    store.remove_evidence(DEFAULT_PROFILE, "soe", "soe-001", 1, by="Li Wei")
+    store.restore(DEFAULT_PROFILE, "soe", ItemProgress("soe-003", "done", changed="2026-01-01T00:00:00.000000Z"))
+    store.add_history(DEFAULT_PROFILE, "soe", [HistoryEntry("soe-004", "status", "todo", "done", "2025-01-01T00:00:00Z")])
+    other = backend.open()
+    other.update(DEFAULT_PROFILE, "soe", "soe-002", fingerprint="f", status="done")
+    deadline, seen = time.monotonic() + 1.0, []
+    while time.monotonic() < deadline and not seen:
+        seen += store.changes_elsewhere() or []
+        time.sleep(0.02)
+    assert [(c.item_id, c.field) for c in seen] == [("soe-002", "status")]
