@@ -275,3 +275,61 @@ def test_the_issue_23_items_are_retired_never_reused(role: str) -> None:
     for it in data["items"]:
         if "m17-indirect-30" in it.get("provisions", []):
             assert "mathematical" in it["text"] and "60%" in it["guidance"], it["id"]
+
+
+# ---------------------------------------------------------------------------- what is still to be set, said so
+
+RAPID_IP = """
+[[items]]
+id = "x-1"
+text = "{text}"
+measures = [24]
+quote = "establish a rapid and coordinated intellectual property protection mechanism for the new-generation technologies"
+provisions = ["m24-rapid-ip-protection"]
+category = "opportunity"
+"""
+
+
+def test_an_item_showing_a_pending_mechanism_as_available(policy: Policy) -> None:
+    # Review 23, defect 1: m24-rapid-ip-protection became pending-rules, and items kept asking
+    # whether to use the mechanism as if it were there.
+    bare = RAPID_IP.format(
+        text="We have assessed whether to use the rapid and coordinated intellectual property protection mechanism "
+        "for our new-generation technologies, and recorded the decision."
+    )
+    expected = (
+        "university.toml: item x-1: cites m24-rapid-ip-protection, which depends on rules still to be issued, "
+        "but neither its statement nor its guidance says so"
+    )
+    shipped = validate_text(header("university") + bare, "university.toml", policy, origin=BUILTIN)
+    problems = [str(p) for p in shipped.problems]
+    assert not shipped.ok and any(p.startswith(expected) for p in problems), problems
+    user = validate_text(header("my-lab") + bare, "university.toml", policy)
+    assert user.ok and [str(w) for w in user.warnings if "depends on rules" in str(w)] == [
+        f"{expected} (say when it applies: 'once ... is established', 'still to be', 'yet to be' or 'not yet')"
+    ]
+    # Said in the statement, or in the guidance: no warning.
+    said = RAPID_IP.format(
+        text="Once the rapid and coordinated intellectual property protection mechanism for new-generation technologies "
+        "is established, we have assessed whether to use it, and recorded the decision."
+    )
+    assert not validate_text(header("my-lab") + said, "m.toml", policy).warnings
+    in_guidance = bare + 'guidance = "The mechanism is still to be established."\n'
+    assert not validate_text(header("my-lab") + in_guidance, "m.toml", policy).warnings
+    # A word that merely contains one of the phrases is not one ("onces", "not yeti").
+    near_miss = bare + 'guidance = "Nonce, not yeti."\n'
+    assert validate_text(header("my-lab") + near_miss, "m.toml", policy).warnings
+
+
+def test_every_shipped_item_on_a_pending_provision_says_so(policy: Policy, register: Register) -> None:
+    from tui.core.content.checklist_loader import says_pending
+
+    catalog = load_default_catalog(policy)
+    assert catalog.problems == []
+    cited = 0
+    for c in catalog.checklists:
+        for it in c.items:
+            if any(register.get(pid).status == "pending-rules" for pid in it.provisions):  # type: ignore[union-attr]
+                cited += 1
+                assert says_pending(f"{it.text} {it.guidance}"), it.id
+    assert cited > 80  # the rule has something to check
