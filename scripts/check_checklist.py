@@ -1,7 +1,8 @@
 """Check checklist files as built-ins are checked: verbatim quotes, provisions that exist and that
 the quote overlaps, every provision of the role covered by an item or excluded with a reason, no
-item citing a provision the register does not give to its role, every scope condition kept, and
-one reading of each clause across roles (the files together with the shipped built-ins of the
+item citing a provision the register does not give to its role, every scope condition kept, every
+item on a provision that depends on rules still to be issued saying so, and one reading of each
+clause across roles (the files together with the shipped built-ins of the
 roles they do not replace).
 
 usage: python scripts/check_checklist.py FILE...   (exit 0 when all are ok)

@@ -337,13 +337,51 @@ def test_the_register_defects_of_issue_23_stay_fixed(register: Register) -> None
 
 def test_what_the_text_announces_without_setting_it_is_pending(register: Register) -> None:
     # "establish a mechanism", "promote the mutual recognition", "expand the scope": until set, pending.
+    # So is a power still to be delegated, granted or further expanded (review 23: m21-new-rd-autonomy
+    # was in force while the same powers, m06-title-review-power and m07-hiring-autonomy, were pending),
+    # and an exemption whose content the text does not state (m15-failure-exemption).
+    announced = (
+        "establish a mechanism",
+        "promote the mutual recognition",
+        "promote mutual recognition",
+        "expand the scope",
+        "delegate power",
+        "grant them",
+        "further expand",
+    )
     for p in register.provisions:
         words = p.anchor.lower()
-        if p.kind != "government" and any(
-            w in words
-            for w in ("establish a mechanism", "promote the mutual recognition", "promote mutual recognition", "expand the scope")
-        ):
+        if p.kind != "government" and any(w in words for w in announced):
             assert p.status == "pending-rules", p.id
+        if p.kind != "government" and "exempt" in words and "exempted from is not stated" in p.note:
+            assert p.status == "pending-rules", p.id
+    for pid in ("m21-new-rd-autonomy", "m15-failure-exemption", "m06-title-review-power", "m07-hiring-autonomy"):
+        assert register.get(pid).status == "pending-rules", pid  # type: ignore[union-attr]
+
+
+def test_an_encouragement_is_a_permission_of_the_encouraged_unless_the_note_says_why(register: Register) -> None:
+    # Review 23, defect 9: m04-basic-research-investment was the one encouragement recorded as support
+    # with no word on why; it names instruments of the municipality's own (guidance and tax leverage).
+    for p in register.provisions:
+        if "encourage" in p.anchor.lower() and p.kind not in ("permission", "government"):  # government: areas, not institutions
+            assert "unlike the bare encouragements" in p.note, p.id
+    assert register.get("m04-basic-research-investment").kind == "support"  # type: ignore[union-attr]
+
+
+def test_the_review_23_register_defects_stay_fixed(register: Register) -> None:
+    def get(pid: str):
+        p = register.get(pid)
+        assert p is not None, pid
+        return p
+
+    # Defect 11: the research fund names no applicants, so no role is singled out.
+    assert set(get("m01-research-fund").roles) == set(register.roles)
+    # Defect 4: "municipal" read one way, and said to be a reading.
+    for pid in ("m07-flexible-pay", "m07-pay-cap-exemption"):
+        assert "leaves ambiguous" in get(pid).note and "the text says municipal" not in get(pid).note, pid
+    # Defect 8: an open question is not turned into a yes.
+    assert "is concerned too" not in get("m30-rd-center-hq-treatment").note
+    assert "either way" in get("m30-rd-center-hq-treatment").note
 
 
 def test_cli_provisions_shows_the_scope(capsys) -> None:

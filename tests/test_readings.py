@@ -14,7 +14,7 @@ import tomllib
 from tests.helpers import run_cli
 from tui.core import locations
 from tui.core.content.checklist import BUILTIN, Checklist
-from tui.core.content.checklist_loader import load_catalog, load_default_catalog, validate_text
+from tui.core.content.checklist_loader import load_catalog, load_default_catalog, says_pending, validate_text
 from tui.core.content.policy import Policy
 from tui.core.content.provisions import Register, load_register
 from tui.core.content.readings import builtin_reading_problems, user_reading_warnings
@@ -275,3 +275,103 @@ def test_the_issue_23_items_are_retired_never_reused(role: str) -> None:
     for it in data["items"]:
         if "m17-indirect-30" in it.get("provisions", []):
             assert "mathematical" in it["text"] and "60%" in it["guidance"], it["id"]
+
+
+# ---------------------------------------------------------------------------- what is still to be set, said so
+
+RAPID_IP = """
+[[items]]
+id = "x-1"
+text = "{text}"
+measures = [24]
+quote = "establish a rapid and coordinated intellectual property protection mechanism for the new-generation technologies"
+provisions = ["m24-rapid-ip-protection"]
+category = "opportunity"
+"""
+
+
+def test_an_item_showing_a_pending_mechanism_as_available(policy: Policy) -> None:
+    # Review 23, defect 1: m24-rapid-ip-protection became pending-rules, and items kept asking
+    # whether to use the mechanism as if it were there.
+    bare = RAPID_IP.format(
+        text="We have assessed whether to use the rapid and coordinated intellectual property protection mechanism "
+        "for our new-generation technologies, and recorded the decision."
+    )
+    expected = (
+        "university.toml: item x-1: cites m24-rapid-ip-protection, which depends on rules still to be issued, "
+        "but neither its statement nor its guidance says so"
+    )
+    shipped = validate_text(header("university") + bare, "university.toml", policy, origin=BUILTIN)
+    problems = [str(p) for p in shipped.problems]
+    assert not shipped.ok and any(p.startswith(expected) for p in problems), problems
+    user = validate_text(header("my-lab") + bare, "university.toml", policy)
+    assert user.ok and [str(w) for w in user.warnings if "depends on rules" in str(w)] == [
+        f"{expected} (say when it applies: 'once ... is established', 'still to be', 'yet to be' or 'not yet')"
+    ]
+    # Said in the statement, or in the guidance: no warning.
+    said = RAPID_IP.format(
+        text="Once the rapid and coordinated intellectual property protection mechanism for new-generation technologies "
+        "is established, we have assessed whether to use it, and recorded the decision."
+    )
+    assert not validate_text(header("my-lab") + said, "m.toml", policy).warnings
+    in_guidance = bare + 'guidance = "The mechanism is still to be established."\n'
+    assert not validate_text(header("my-lab") + in_guidance, "m.toml", policy).warnings
+    # A word that merely contains one of the phrases is not one ("onces", "not yeti").
+    near_miss = bare + 'guidance = "Nonce, not yeti."\n'
+    assert validate_text(header("my-lab") + near_miss, "m.toml", policy).warnings
+
+
+def test_every_shipped_item_on_a_pending_provision_says_so(policy: Policy, register: Register) -> None:
+    catalog = load_default_catalog(policy)
+    assert catalog.problems == []
+    cited = 0
+    for c in catalog.checklists:
+        for it in c.items:
+            if any(register.get(pid).status == "pending-rules" for pid in it.provisions):  # type: ignore[union-attr]
+                cited += 1
+                assert says_pending(f"{it.text} {it.guidance}"), it.id
+    assert cited > 80  # the rule has something to check
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_review_23_items_are_retired_and_their_successors_say_what_is_still_to_be_set(
+    policy: Policy, register: Register, role: str
+) -> None:
+    # Review 23: items whose meaning changed got new ids; the old ids are retired, never reused.
+    successors = {
+        "university": {"uni-041": "uni-094", "uni-069": "uni-095", "uni-077": "uni-096"},
+        "research-institution": {
+            "ri-068": "ri-105",
+            "ri-005": "ri-106",
+            "ri-006": "ri-107",
+            "ri-072": "ri-108",
+            "ri-043": "ri-109",
+        },
+        "medical-institution": {
+            "med-021": "med-080",
+            "med-055": "med-081",
+            "med-061": "med-082",
+            "med-054": "med-083",
+            "med-041": "med-084",
+        },
+        "soe": {"soe-062": "soe-093", "soe-033": "soe-094", "soe-030": "soe-095", "soe-016": "soe-096"},
+        "tech-enterprise": {"ent-060": "ent-094"},
+    }[role]
+    checklist = load_default_catalog(policy).require(role)
+    for old, new in successors.items():
+        assert old in checklist.retired and checklist.item(old) is None, old
+        item = checklist.item(new)
+        assert item is not None and f"Replaces {old}" in item.guidance, new
+        # Defect 1: the statement itself, not only the guidance, makes the item wait for what is still to be set.
+        if any(register.get(pid).status == "pending-rules" for pid in item.provisions):  # type: ignore[union-attr]
+            assert says_pending(item.text) or any(w in item.text for w in ("where it is in operation", "as far as")), new
+    # Every role reads measure 23's platforms as support for building them (defect 3), ri reads
+    # measure 27 as the others do (defect 6), and no permission is read as "or has recorded why not"
+    # (defect 5).
+    for it in checklist.items:
+        if "m23-service-platforms" in it.provisions:
+            assert "build" in it.text and "join or use" not in it.text, it.id
+        if "m27-approval-basis" in it.provisions:
+            assert "using the simplified customs clearance" in it.text or "whether to use the simplified" in it.text, it.id
+        if any(register.get(pid).kind == "permission" for pid in it.provisions):  # type: ignore[union-attr]
+            assert "or has recorded why" not in it.text, it.id

@@ -6,6 +6,7 @@ naming the file, the item id and the field.
 
 from __future__ import annotations
 
+import re
 import reprlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,14 @@ ITEM_KEYS = {
     "differs",
     "scope_omitted",
 }
+# An item citing a provision that depends on rules still to be issued (status pending-rules) says
+# so in its statement or guidance with one of these phrases ("once the channel is open", "still to
+# be established", "yet to be set", "not yet recognized"): a word list, as for the scope's keys, so
+# that the rule is checkable; it caught items asking whether to use a mechanism not yet there.
+PENDING_PHRASES = ("once", "still to be", "yet to be", "not yet")
+_PENDING_SAID = re.compile(
+    r"\b(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in PENDING_PHRASES) + r")\b", re.IGNORECASE
+)
 # A quote must identify its place in the measure: one word or a comma would match anywhere.
 MIN_QUOTE_WORDS = 4
 _SHORT = reprlib.Repr()  # a value quoted in a problem: short, and never deep
@@ -72,7 +81,8 @@ def validate_text(
     item covers and no [[excluded]] entry explains is a problem, and so is an item citing a
     provision the register does not give to the role, or an item whose statement and guidance
     leave out the key words of a provision's scope (who qualifies, under what condition) without
-    saying why (`scope_omitted`). A user checklist may declare `follows = "ROLE"`; these are then
+    saying why (`scope_omitted`), or an item citing a provision that depends on rules still to be
+    issued without saying so (`says_pending`). A user checklist may declare `follows = "ROLE"`; these are then
     warnings (the scope's words for every role are checked without it too).
     """
     try:
@@ -135,13 +145,32 @@ def _validate(data: dict[str, Any], source: str, policy: Policy, origin: str | N
     return Validation(checklist, warnings=gaps)
 
 
+def says_pending(text: str) -> bool:
+    """Whether a statement (with its guidance) says that what it rests on is still to be set."""
+    return _PENDING_SAID.search(text) is not None
+
+
 def role_problems(checklist: Checklist, register: Register, source: str, role: str | None) -> list[ContentError]:
     """What an item of `role` must not do with the register: cite a provision the register does not
-    give to the role, or drop the words of a provision's scope (who qualifies, under what condition)
-    without saying why. With no role (a user file that follows none) only the scope's words for
-    every role are checked."""
+    give to the role, drop the words of a provision's scope (who qualifies, under what condition)
+    without saying why, or rest on a provision that depends on rules still to be issued without
+    saying so. With no role (a user file that follows none) the role's own provisions and scope
+    words are not checked, the rest is."""
     out: list[ContentError] = []
     for it in checklist.items:
+        said = f"{it.text} {it.guidance}"
+        pending = [pid for pid in it.provisions if (p := register.get(pid)) is not None and p.status == "pending-rules"]
+        if pending and not says_pending(said):
+            out.append(
+                ContentError(
+                    source,
+                    f"item {it.id}",
+                    f"cites {', '.join(pending)}, which {'depends' if len(pending) == 1 else 'depend'} on rules "
+                    "still to be issued, but neither its "
+                    "statement nor its guidance says so (say when it applies: 'once ... is established', "
+                    "'still to be', 'yet to be' or 'not yet')",
+                )
+            )
         for pid in it.provisions:
             p = register.get(pid)
             if p is None:
@@ -151,7 +180,7 @@ def role_problems(checklist: Checklist, register: Register, source: str, role: s
                 out.append(
                     ContentError(source, f"item {it.id}", f"cites {pid}, which the register does not give to {role} ({given})")
                 )
-            missing = missing_keys(p.keys_for(role), f"{it.text} {it.guidance}")
+            missing = missing_keys(p.keys_for(role), said)
             if missing and not it.scope_omitted:
                 out.append(
                     ContentError(
