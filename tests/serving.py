@@ -116,3 +116,96 @@ def wait_for_exit(process: subprocess.Popen[bytes], timeout: float = 60.0) -> in
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         pytest.fail(f"bj30 serve still running {timeout:.0f} s after the signal", pytrace=False)
+
+
+class HeaderProxy:
+    """A reverse proxy in front of `bj30 serve` that names its user in a header, as an
+    authenticating proxy (nginx with auth_request, Caddy with forward_auth) does once the user
+    has signed in. It passes every request and websocket on, with `header: user` added and the
+    browser's Host and Origin kept. Runs its own event loop in a thread; `url` is where to browse."""
+
+    HOP = {"connection", "upgrade", "keep-alive", "transfer-encoding", "content-length", "host"}
+
+    def __init__(self, upstream: str, user: str, header: str = "Remote-User") -> None:
+        import asyncio
+        import threading
+
+        self.upstream, self.user, self.header = upstream, user, header
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"proxy-{user}", daemon=True)
+
+    def __enter__(self) -> HeaderProxy:
+        self._thread.start()
+        assert self._ready.wait(30), "the test proxy did not start"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(30)
+
+    def _run(self) -> None:
+        import asyncio
+
+        from aiohttp import web
+
+        asyncio.set_event_loop(self._loop)
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None)
+        self._loop.run_until_complete(runner.setup())
+        self._loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", self.port).start())
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(runner.cleanup())
+
+    def _headers(self, request) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        headers = {
+            k: v for k, v in request.headers.items() if k.lower() not in self.HOP and not k.lower().startswith("sec-websocket")
+        }
+        headers["Host"] = request.host  # the browser's, so bj30 sends it back here
+        headers[self.header] = self.user
+        return headers
+
+    async def _handle(self, request):  # type: ignore[no-untyped-def]
+        import asyncio
+
+        import aiohttp
+        from aiohttp import web
+
+        target = self.upstream + str(request.rel_url)
+        headers = self._headers(request)
+        async with aiohttp.ClientSession(auto_decompress=False) as http:
+            if request.headers.get("Upgrade", "").lower() == "websocket":
+                browser = web.WebSocketResponse()
+                await browser.prepare(request)
+                async with http.ws_connect(target, headers=headers, max_msg_size=0) as server:
+
+                    async def down() -> None:
+                        async for message in server:
+                            if message.type == aiohttp.WSMsgType.BINARY:
+                                await browser.send_bytes(message.data)
+                            elif message.type == aiohttp.WSMsgType.TEXT:
+                                await browser.send_str(message.data)
+                        await browser.close()
+
+                    relay = asyncio.create_task(down())
+                    async for message in browser:
+                        if message.type == aiohttp.WSMsgType.TEXT:
+                            await server.send_str(message.data)
+                    relay.cancel()
+                return browser
+            async with http.request(
+                request.method, target, headers=headers, data=await request.read(), allow_redirects=False
+            ) as answer:
+                response = web.StreamResponse(status=answer.status)
+                for key, value in answer.headers.items():
+                    if key.lower() not in self.HOP:
+                        response.headers[key] = value
+                await response.prepare(request)
+                async for chunk in answer.content.iter_chunked(65536):
+                    await response.write(chunk)
+                await response.write_eof()
+                return response

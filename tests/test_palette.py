@@ -87,11 +87,20 @@ async def test_in_a_browser_the_screenshot_is_handed_to_the_browser(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app = make_app()
-    delivered: list[bool] = []
+    delivered: list[tuple[str, bytes, str]] = []
+
+    def deliver_binary(binary, *, save_filename: str, mime_type: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+        delivered.append((save_filename, binary.read(), mime_type))
+        return "key"
+
     async with app.run_test(size=(80, 24)):
         monkeypatch.setattr(Bj30App, "is_web", property(lambda self: True))
-        monkeypatch.setattr(app, "deliver_screenshot", lambda *a, **k: delivered.append(True))
+        monkeypatch.setattr(app, "deliver_binary", deliver_binary)
         app.take_screenshot()
-        assert delivered == [True] and not list(tmp_path.glob("*.svg"))
+        # A download (as the palette says), not a page the browser opens in a new tab.
+        [(name, svg, mime)] = delivered
+        assert name.startswith("bj30-screenshot-") and name.endswith(".svg") and mime == "image/svg+xml"
+        assert svg.startswith(b"<svg") and not list(tmp_path.glob("*.svg"))
+        assert app.notices[-1].message == f"Your browser downloads it as {name}"
         screenshot = [c for c in app.get_system_commands(app.screen) if c.title == "Screenshot"][0]
         assert "browser downloads it" in screenshot.help

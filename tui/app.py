@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from tui.core.search.units import Found
     from tui.core.workbench import Workbench
     from tui.screens.search import SearchOutcome
+    from tui.served import Served
 
 
 T = TypeVar("T")
@@ -80,12 +83,16 @@ class Bj30App(Bj30Base):
         store_path: Path | None = None,
         profile: str | None = None,
         store: str | None = None,
+        served_as: Served | None = None,
     ) -> None:
         super().__init__()
         self.policy = policy or load_policy()
         self._store_path = store_path
         self._store = store  # a path or URL (--store); None: BJ30_STORE, the config, the default file
         self._profile = profile
+        # In a browser tab of `bj30 serve`: who the tab's user is (tui/served.py); None in a terminal.
+        self.served_as = served_as
+        self._by = served_as.user if served_as else None  # named by the server's trusted proxy
         self._workbench: Workbench | None = None
         self.last_role: str | None = None
         self._state_path = state_path or locations.ui_state_path()
@@ -101,7 +108,14 @@ class Bj30App(Bj30Base):
         self.who_words = ""
         self._profile_learned = False
 
+    @property
+    def signing_in(self) -> bool:
+        """A tab of `bj30 serve --login` whose user has not signed in yet: nothing touches the store."""
+        return bool(self.served_as and self.served_as.login) and self._workbench is None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.signing_in:  # no checklists, search or palette before the user has signed in
+            return action in ("quit", "help_quit", "focus_next", "focus_previous", "bell")
         # On the search screen `/` would only search again: not offered there (nor in its footer).
         return not (action == "search" and not getattr(self.screen, "offers_search", True))
 
@@ -128,7 +142,17 @@ class Bj30App(Bj30Base):
         start: Place = parse_place(self.policy, self.ui_state.last_place) or PREAMBLE
         return ReaderScreen(self.policy, start)
 
+    def signed_in(self, workbench: Workbench) -> None:
+        """The tab's user signed in (tui/screens/sign_in.py): work on their own session from now on."""
+        self._adopt(workbench)
+        self.pop_screen()  # the sign-in screen, over the reader
+        self.learn_profile()
+
     def on_mount(self) -> None:
+        if self.signing_in:  # a tab of `bj30 serve --login`: its user signs in before anything else
+            from tui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen())
         if self.ui_state.theme and self.ui_state.theme in self.available_themes:
             self.theme = self.ui_state.theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -152,14 +176,20 @@ class Bj30App(Bj30Base):
         yield SystemCommand("Keys", "Every key of this screen (? or f1)", self.action_help)
         where = "your browser downloads it" if self.is_web else "in the current folder"
         yield SystemCommand(
-            "Screenshot", f"Save a picture of the screen (SVG): {where}", lambda: self.set_timer(0.1, self.take_screenshot)
+            "Screenshot", f"A picture of the screen (SVG): {where}", lambda: self.set_timer(0.1, self.take_screenshot)
         )  # after the palette closes
         yield SystemCommand("Quit", "Quit bj30 (q)", self.action_quit)
 
     def take_screenshot(self) -> None:
         if self.is_web:
-            # In a browser (bj30 serve) Textual hands the file to the browser, which downloads it.
-            self.deliver_screenshot()
+            # In a browser (bj30 serve) the file goes to the browser as a download (Textual's own
+            # deliver_screenshot would have the browser open it in a new tab instead).
+            import datetime as dt
+
+            from tui.flows.export import deliver
+
+            name = f"bj30-screenshot-{dt.datetime.now():%Y-%m-%d-%H%M%S}.svg"
+            deliver(self, name, self.export_screenshot().encode("utf-8"), "image/svg+xml", what="Screenshot")
         else:
             self.save_screenshot_here()
 
@@ -181,13 +211,21 @@ class Bj30App(Bj30Base):
         if self._workbench is None:
             from tui.core.workbench import Workbench
 
-            self._workbench = Workbench.at_default_locations(
-                self.policy, profile=self._profile, store_path=self._store_path, store=self._store
+            if self.signing_in:
+                raise Bj30Error("Sign in first: the store opens as you once you have signed in.")
+            self._adopt(
+                Workbench.at_default_locations(
+                    self.policy, profile=self._profile, store_path=self._store_path, store=self._store, by=self._by
+                )
             )
-            self._workbench.on_warning = self.warn
-            for warning in self._workbench.take_warnings():  # a damaged config, read on creation
-                self.warn(warning)
+        assert self._workbench is not None
         return self._workbench
+
+    def _adopt(self, workbench: Workbench) -> None:
+        self._workbench = workbench
+        workbench.on_warning = self.warn
+        for warning in workbench.take_warnings():  # a damaged config, read on creation
+            self.warn(warning)
 
     # The one channel for problems -----------------------------------------------------
 
@@ -332,8 +370,8 @@ class Bj30App(Bj30Base):
 
     def header_right(self) -> str:
         """The right side of every header line: the institution, the role lens, and who makes the
-        changes once a name is set (`bj30 config set name`; the history records the login name
-        otherwise)."""
+        changes: in a terminal once a name is set (`bj30 config set name`; the history records
+        the login name otherwise); in a browser always (see who_words_for)."""
         lens = f"lens: {self.ui_state.role}" if self.ui_state.role else ""
         return " · ".join(w for w in (self.profile_words, lens, self.who_words) if w)
 
@@ -341,7 +379,7 @@ class Bj30App(Bj30Base):
         """Find what the headers say about the profile: from the workbench once it is open (the
         profile may have just been switched or edited), else by a read-only peek at the store.
         The reader's start never opens the store for this (see tui/core/progress/profile.py)."""
-        from tui.core.config import load_config
+        from tui.core.config import load_config, who
         from tui.core.progress.profile import DEFAULT_PROFILE, Profile, peek_profile
 
         config = load_config(locations.config_file())  # the profile chosen last, the user's name
@@ -352,15 +390,55 @@ class Bj30App(Bj30Base):
             name = workbench.profile_name
             profile = self.attempt(workbench.check_profile)
             # A team store records its database user, whatever name is configured.
-            configured = workbench.who if workbench.location.is_team else (workbench.config.get("name") or (workbench.by or ""))
+            configured = workbench.who if workbench.location.is_team else (workbench.by or workbench.config.get("name"))
+            recorded = workbench.who
         else:
             local = self._local_store(config)
             profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked
-            configured = "" if local is None else config.get("name")
-        self.who_words = f"you: {configured}" if configured else ""
+            configured = "" if local is None else (self._by or config.get("name"))
+            recorded = who(self._by, config) if local is not None else self._team_user_expected(config)
+        self.who_words = self.who_words_for(configured, recorded)
         self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
         self._profile_learned = True
         self.refresh_headers()
+
+    def who_words_for(self, configured: str, recorded: str) -> str:
+        """What the header says about who makes the changes. In a terminal: "you: NAME" once a name
+        is set. In a browser tab the server's user is not the tab's: "you: NAME" only when the tab's
+        user was named (--user-header) or signed in (--login); otherwise, so that no colleague is
+        surprised, whose name their changes go under."""
+        if self.served_as is None:
+            return f"you: {configured}" if configured else ""
+        if not recorded or self.signing_in:
+            return ""
+        return f"you: {recorded}" if self.served_as.identified else f"changes recorded as {recorded}"
+
+    @property
+    def profile_asked(self) -> str | None:
+        """The profile given with --profile, if any."""
+        return self._profile
+
+    def store_text(self) -> str:
+        """Where the store is, as given (--store, BJ30_STORE, the config, the default): may hold a password."""
+        from tui.core.config import load_config, store_choice
+
+        return store_choice(self._store, load_config(locations.config_file()), locations.store_path()).text
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        """A download (bj30 serve) that did not reach the browser: said, as a download that did is."""
+        self.notify(f"{event.name or 'The file'} did not reach your browser: {event.exception}", severity="error", timeout=10)
+
+    def _team_user_expected(self, config: Config) -> str:
+        """The database user a team store not opened yet will record: the URL's, else libpq's default."""
+        from urllib.parse import unquote, urlsplit
+
+        from tui.core.config import login_name, store_choice
+
+        try:
+            user = urlsplit(store_choice(self._store, config, locations.store_path()).text).username
+        except ValueError:
+            user = None
+        return unquote(user) if user else (os.environ.get("PGUSER") or login_name())
 
     def _local_store(self, config: Config) -> Path | None:
         """The SQLite file the workbench will open, or None for a team store (or a bad location)."""
@@ -408,15 +486,21 @@ class Bj30App(Bj30Base):
 
 def run_app(profile: str | None = None, store: str | None = None) -> int:
     from tui.core.store.location import team_driver_missing
+    from tui.served import served
 
     try:
-        app = Bj30App(profile=profile, store=store)
-        missing = team_driver_missing() if app.workbench.location.is_team else None
-        if missing:
-            raise Bj30Error(missing)  # said before the screen opens, not on the first checklist
-        if profile:
-            app.workbench.use_profile(profile)  # an unknown profile is refused before the screen opens
-            app.learn_profile()  # the store is open now: the header names the institution at once
+        app = Bj30App(profile=profile, store=store, served_as=served())
+        if app.signing_in:
+            missing = team_driver_missing()
+            if missing:
+                raise Bj30Error(missing)
+        else:
+            missing = team_driver_missing() if app.workbench.location.is_team else None
+            if missing:
+                raise Bj30Error(missing)  # said before the screen opens, not on the first checklist
+            if profile:
+                app.workbench.use_profile(profile)  # an unknown profile is refused before the screen opens
+                app.learn_profile()  # the store is open now: the header names the institution at once
     except Bj30Error as exc:
         print(f"bj30: {exc}", file=sys.stderr)
         return 1

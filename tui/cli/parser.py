@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import ipaddress
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from tui import __version__
 from tui.cli.common import FORMATS, by_option, profile_option
@@ -25,6 +28,8 @@ EXPORT_FORMATS = ("md", "json", "csv", "xlsx")  # tui.core.export.rows.FORMATS
 CONFIG_KEYS = ("name", "profile", "store")  # tui.core.config.KEYS
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8030
+DEFAULT_MAX_SESSIONS = 8  # tui.web.DEFAULT_MAX_SESSIONS
+_HEADER = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")  # an HTTP header name (an RFC 9110 token)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +84,49 @@ def port_number(text: str) -> int:
     if not 1 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"port {port} is not between 1 and 65535")
     return port
+
+
+def _shown(text: str) -> str:
+    """An argument quoted in an error: repr() shows control and bidi characters as escapes."""
+    return repr(text[:80])
+
+
+def public_url(text: str) -> str:
+    """An http(s) address with a host (and perhaps a path), without its trailing slash."""
+    parts = urlsplit(text.strip())
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not (parts.query or parts.fragment)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise argparse.ArgumentTypeError(
+            f"{_shown(text)} is not an address such as https://bj30.example.edu or http://192.0.2.2:8030"
+        )
+    return parts.geturl().rstrip("/")
+
+
+def session_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a number") from None
+    if not 1 <= count <= 1000:
+        raise argparse.ArgumentTypeError(f"{count} is not between 1 and 1000")
+    return count
+
+
+def header_name(text: str) -> str:
+    if not _HEADER.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not a header name (e.g. Remote-User)")
+    return text
+
+
+def network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    try:
+        return ipaddress.ip_network(text.strip("[]"), strict=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not an address or network (e.g. 10.0.0.5 or 10.0.0.0/24)") from None
 
 
 # The commands, by group (each group's handlers in tui/cli/<group>.py) ---------------------------
@@ -326,20 +374,51 @@ def _serve(commands: Commands) -> None:
     serve.add_argument(
         "--host",
         default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}); any other than loopback needs --public",
+        help=f"address to listen on (default {DEFAULT_HOST}); one other machines can reach needs --public",
     )
     serve.add_argument("--port", type=port_number, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     serve.add_argument(
         "--public",
         action="store_true",
-        help="allow a non-loopback --host: anyone who reaches the port uses bj30 as you; "
+        help="allow a --host other machines reach: anyone who reaches the port uses bj30; "
         "put a reverse proxy with authentication in front",
     )
     serve.add_argument(
         "--public-url",
         default=None,
         metavar="URL",
-        help="the address browsers use to reach bj30 (behind a reverse proxy, the proxy's); default http://HOST:PORT",
+        type=public_url,
+        help="the address browsers use to reach bj30 when it is not the one they connect to "
+        "(behind a reverse proxy, the proxy's); default: the address each browser used",
+    )
+    serve.add_argument(
+        "--user-header",
+        default=None,
+        metavar="NAME",
+        type=header_name,
+        help="the request header in which the reverse proxy names the user (e.g. Remote-User); "
+        "each tab records that user as who makes its changes",
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=None,
+        metavar="ADDRESS",
+        type=network,
+        help="an address (or network, e.g. 10.0.0.0/24) whose --user-header and X-Forwarded-* "
+        "headers are believed; may be repeated (default: loopback)",
+    )
+    serve.add_argument(
+        "--login",
+        action="store_true",
+        help="with a team store: each browser user signs in with their own database login",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=session_count,
+        default=DEFAULT_MAX_SESSIONS,
+        metavar="N",
+        help=f"at most N browser tabs at once, each its own app process (default {DEFAULT_MAX_SESSIONS})",
     )
     serve.set_defaults(handler="serve:cmd_serve")
 

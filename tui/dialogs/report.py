@@ -8,12 +8,13 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui.core.errors import Bj30Error
 from tui.dialogs.base import Dialog
-from tui.dialogs.export_path import FORMATS_HINT, check_export_path
+from tui.dialogs.export_path import FORMATS_HINT, check_target
+from tui.widgets.export_where import ExportWhere, hint, shown_for
 from tui.widgets.literal import literal
 
 
@@ -21,6 +22,7 @@ from tui.widgets.literal import literal
 class ReportChoice:
     roles: list[str]
     path: Path
+    download: bool = False  # in a browser: offered as a download named path.name
 
 
 class ReportDialog(Dialog):
@@ -56,9 +58,28 @@ class ReportDialog(Dialog):
                 id="report-roles",
             )
             yield Label(FORMATS_HINT + ":")
-            yield Input(value=str(self._suggested), id="report-path")
+            yield Input(value=shown_for(self._suggested, self.app.is_web), id="report-path")
+            if self.app.is_web:
+                yield ExportWhere()
             yield Static("", classes="dialog-error", markup=False)
-            yield Label("space ticks a role · tab moves · enter writes · escape cancels", classes="dialog-hint")
+            yield Label(self._hint(), classes="dialog-hint", id="report-hint")
+
+    @property
+    def download(self) -> bool:
+        where = self.query(ExportWhere)
+        return bool(where) and where.first().download
+
+    def _hint(self) -> str:
+        web = self.app.is_web
+        return "space ticks a role · tab moves · " + hint(web and self.download, "escape cancels")
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        event.stop()
+        box = self.query_one("#report-path", Input)
+        typed = Path(box.value.strip() or self._suggested.name)
+        folder = self._suggested.parent if not typed.is_absolute() else typed.parent
+        box.value = shown_for(folder / typed.name, self.download)
+        self.query_one("#report-hint", Label).update(self._hint())
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
@@ -70,9 +91,9 @@ class ReportDialog(Dialog):
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         path = self.query_one(Input)
-        if path.value == str(self._suggested) and self.selected:
+        if path.value == shown_for(self._suggested, self.download) and self.selected:
             self._suggested = self.name_for(self.selected)
-            path.value = str(self._suggested)
+            path.value = shown_for(self._suggested, self.download)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -80,8 +101,8 @@ class ReportDialog(Dialog):
             self.show_error("Tick at least one role (space).")
             return
         try:
-            path = check_export_path(event.value)
+            target = check_target(event.value, self.download)
         except Bj30Error as exc:
             self.show_error(str(exc))
             return
-        self.dismiss(ReportChoice(self.selected, path))
+        self.dismiss(ReportChoice(self.selected, target.path, target.download))

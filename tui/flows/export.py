@@ -1,15 +1,19 @@
-"""The export flows: ask for a file (in the folder last used), confirm before overwriting, say where."""
+"""The export flows: ask for a file (in the folder last used), confirm before overwriting, say where.
+
+In a browser tab (`bj30 serve`) an export is a download by default (Textual's deliver_binary, which
+textual-serve hands to the browser), or written on the serving machine if chosen."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.export.rows import default_export_name, export_target_exists, format_for, write_export
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.export_path import ExportPathDialog
+from tui.dialogs.export_path import ExportPathDialog, ExportTarget
 
 if TYPE_CHECKING:
     from tui.screens.base import Bj30Base
@@ -23,7 +27,42 @@ def export_folder(app: Bj30Base) -> Path:
     return Path.cwd()
 
 
-def _write(app: Bj30Base, roles: Sequence[str], path: Path) -> None:
+# What the browser is told each format is (the file's name says it too).
+MIME_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def deliver(app: Bj30Base, name: str, data: bytes, mime_type: str, *, what: str, said: str = "") -> None:
+    """Send `data` to the tab's browser as a download named `name`, and say so (`said` first)."""
+    key = app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=mime_type, name=name)
+    if key is None:
+        app.notify(f"{name} could not be sent to your browser", title=what, severity="error", timeout=10)
+        return
+    app.notify(f"{said}Your browser downloads it as {name}", title=what, timeout=10)
+
+
+def _download(app: Bj30Base, roles: Sequence[str], name: str) -> None:
+    def export() -> tuple[bytes, str, int]:
+        fmt = format_for(Path(name))
+        data, count = app.workbench.export(roles, fmt)
+        return data, fmt, count
+
+    done = app.attempt(export)
+    if done is not None:
+        data, fmt, count = done
+        deliver(
+            app, name, data, MIME_TYPES.get(fmt, "application/octet-stream"), what="Exported", said=f"{count} items ({fmt}). "
+        )
+
+
+def _write(app: Bj30Base, roles: Sequence[str], path: Path, download: bool = False) -> None:
+    if download:
+        _download(app, roles, path.name)
+        return
     workbench = app.workbench
 
     def write(force: bool) -> None:
@@ -52,9 +91,9 @@ def _write(app: Bj30Base, roles: Sequence[str], path: Path) -> None:
 def export_checklist(app: Bj30Base, role: str) -> None:
     default = export_folder(app) / default_export_name([role], app.workbench.profile_name, "md", dt.date.today())
 
-    def chosen(path: Path | None) -> None:
-        if path is not None:
-            _write(app, [role], path)
+    def chosen(target: ExportTarget | None) -> None:
+        if target is not None:
+            _write(app, [role], target.path, target.download)
 
     app.push_screen(ExportPathDialog(role, default), chosen)
 
@@ -73,6 +112,6 @@ def export_report(app: Bj30Base, roles: Sequence[str]) -> None:
 
     def chosen(choice: ReportChoice | None) -> None:
         if choice is not None:
-            _write(app, choice.roles, choice.path)
+            _write(app, choice.roles, choice.path, choice.download)
 
     app.push_screen(ReportDialog([(c.role, c.title) for c in checklists], list(roles), name_for), chosen)

@@ -72,6 +72,26 @@ class Bj30Base(App[None]):
     def action_open_actions(self) -> None:
         raise NotImplementedError
 
+    # A browser tab of `bj30 serve --login` (tui/screens/sign_in.py) ---------------------
+
+    @property
+    def signing_in(self) -> bool:
+        """Whether the tab's user has still to sign in: nothing may open the store before."""
+        raise NotImplementedError
+
+    @property
+    def profile_asked(self) -> str | None:
+        """The profile given with --profile, if any."""
+        raise NotImplementedError
+
+    def store_text(self) -> str:
+        """Where the store is, as given (it may hold a password: parse it, never show it)."""
+        raise NotImplementedError
+
+    def signed_in(self, workbench: Workbench) -> None:
+        """The tab's user signed in: work on their own session from now on."""
+        raise NotImplementedError
+
 
 def app_of(node: DOMNode) -> Bj30Base:
     """The app `node` belongs to, as a Bj30Base: its workbench, policy and state are typed."""

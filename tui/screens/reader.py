@@ -32,8 +32,9 @@ class ReaderScreen(Bj30Screen[None]):
         Binding("n", "next", "Next", id="reader.next"),
         Binding("p", "previous", "Prev", id="reader.previous"),
         Binding("g", "goto", "Go to", tooltip="Go to a measure, a part, the notice or the preamble", id="reader.goto"),
-        Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="reader.back"),
-        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="reader.forward"),
+        # ctrl+←/→ too: in a browser xterm.js sends alt+← as ctrl+← (bj30 serve).
+        Binding("left_square_bracket,alt+left,ctrl+left", "back", "Back", show=False, id="reader.back"),
+        Binding("right_square_bracket,alt+right,ctrl+right", "forward", "Forward", show=False, id="reader.forward"),
         # The reader's, not the text panel's: space pages the text from the contents too.
         Binding("space", "page_down", "Page down", tooltip="Page down the text", show=False, id="reader.page_down"),
         Binding("t", "toggle_contents", "TOC", tooltip="Show or hide the contents", id="reader.toggle_contents"),
@@ -138,8 +139,8 @@ class ReaderScreen(Bj30Screen[None]):
     def _lens(self, place: Place) -> Lens | None:
         """The role lens for a measure: the role's provisions in it, and the items citing it."""
         role = self.bj30.ui_state.role
-        if not role or not isinstance(place, int):
-            return None
+        if not role or not isinstance(place, int) or self.bj30.signing_in:
+            return None  # (signing in: the store opens as the tab's user, once signed in)
         from tui.core.content.coverage import provisions_of
         from tui.core.content.provisions import load_register
         from tui.widgets.lens import build_lens

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from tui.core.errors import Bj30Error
 from tui.core.store.model import Opened
@@ -92,6 +92,27 @@ def _pg_location(url: str) -> StoreLocation:
     # Longest first, so that a password containing another secret is hidden whole.
     ordered = tuple(sorted({s for s in secrets if s}, key=len, reverse=True))
     return StoreLocation("postgresql", url, None, display, ordered)
+
+
+def with_login(url: str, user: str | None, password: str | None = None) -> str:
+    """The team store `url` as `user` with `password`, whatever login it named (none when `user` is
+    None: the URL without any login, for handing on). A password in the query goes too.
+
+    For `bj30 serve --login`: each browser user signs in as themselves. The result may hold a
+    password: keep it in memory, open it with parse_location (whose display hides it)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in PG_SCHEMES:
+        raise Bj30Error("signing in is for a team store (postgresql://host:5432/db)")
+    hostinfo = parts.netloc.rpartition("@")[2]
+    login = ""
+    if user is not None:
+        login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "") + "@"
+    query = "&".join(
+        f"{quote(key, safe='')}={quote(value, safe='')}"
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in ("password", "user")
+    )
+    return parts._replace(netloc=login + hostinfo, query=query).geturl()
 
 
 def redact(url: str) -> str:

@@ -126,6 +126,28 @@ class Workbench:
         wb.store_source, wb._location_problem = choice.source, problem
         return wb
 
+    @classmethod
+    def signed_in(cls, policy: Policy, store: str, user: str, password: str, *, profile: str | None = None) -> Workbench:
+        """The workbench on the team store at `store` as database `user` (`bj30 serve --login`: each
+        browser user signs in as themselves, so the database records them, not the server's
+        user). Connects now (blocking: call it off the UI thread); a Bj30Error says why it could
+        not, with the password hidden."""
+        from tui.core.store.location import with_login
+
+        if not user.strip():
+            raise Bj30Error("Give your database user name.")
+        wb = cls.at_default_locations(policy, profile=profile, store=with_login(store, user.strip(), password))
+        try:
+            opened = wb.store
+            if not wb.who:  # not connected: the session would be read-only, as nobody
+                raise Bj30Error(opened.read_only_reason or f"cannot sign in to {wb.location}")
+            if profile:
+                wb.use_profile(profile)
+        except BaseException:
+            wb.close()
+            raise
+        return wb
+
     @property
     def store(self) -> ProgressStore:
         if self._store is None:
