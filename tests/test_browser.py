@@ -392,7 +392,7 @@ def test_team_store_each_user_signs_in(browser: Any, tmp_path: Path, isolated_ho
     from psycopg import sql
 
     from tests import pg
-    from tui.core.store.api import open_store, parse_location
+    from tui.core.store.location import open_store, parse_location
 
     password = "Correct-Horse-7301"
     with pg.fresh_schema() as url, pg.roles("officer") as (officer,):

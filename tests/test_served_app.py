@@ -177,7 +177,7 @@ async def test_signing_in_to_a_team_store(tmp_path: Path) -> None:
     from psycopg import sql
 
     from tests import pg
-    from tui.core.store.api import open_store, parse_location
+    from tui.core.store.location import open_store, parse_location
     from tui.screens.sign_in import SignInScreen
 
     with pg.fresh_schema() as url, pg.roles("officer") as (officer,):
