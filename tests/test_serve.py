@@ -637,3 +637,26 @@ def test_a_download_is_always_an_attachment_with_its_name_intact() -> None:
     header = content_disposition('报告 "final";\r\nX: y.md')
     assert "\r" not in header and "\n" not in header and header.count('"') == 2
     assert header.endswith("filename*=UTF-8''%E6%8A%A5%E5%91%8A%20%22final%22%3B%0D%0AX%3A%20y.md")
+
+
+def test_a_signing_in_tab_gets_none_of_the_servers_ways_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --login, libpq in a tab must not log in with the server user's password, password file,
+    service file or client certificate, whatever user name is typed."""
+    require_web_extra()
+    from textual_serve.download_manager import DownloadManager
+
+    from tui.web import Session, Settings
+
+    for name, value in (("PGPASSWORD", "server-secret"), ("PGUSER", "svc"), ("PGSERVICE", "bj30"), ("BJ30_SERVE_USER", "x")):
+        monkeypatch.setenv(name, value)
+    settings = Settings(argv=("python",), addresses=("127.0.0.1",), port=8030, login=True)
+    env = Session(settings, None, DownloadManager(), None)._build_environment(80, 24)  # type: ignore[arg-type]
+    assert {"PGPASSWORD", "PGUSER", "PGSERVICE", "BJ30_SERVE_USER"}.isdisjoint(env)
+    assert env["BJ30_SERVE_LOGIN"] == "1" and env["BJ30_SERVED"] == "1"
+    for name in ("PGPASSFILE", "PGSERVICEFILE", "PGSSLCERT", "PGSSLKEY"):
+        assert not Path(env[name]).exists()
+    # Without --login the server's own login is the point: left as it is.
+    env = Session(
+        Settings(argv=("python",), addresses=("127.0.0.1",), port=8030), None, DownloadManager(), "Wang Li"
+    )._build_environment()  # type: ignore[arg-type]
+    assert env["PGPASSWORD"] == "server-secret" and env["BJ30_SERVE_USER"] == "Wang Li" and "BJ30_SERVE_LOGIN" not in env

@@ -72,6 +72,10 @@ DEFAULT_MAX_SESSIONS = 8
 MAX_COLUMNS = 500
 MAX_ROWS = 200
 DRIVER = "tui.web_driver:Bj30WebDriver"
+# With --login: libpq's variables that would let a tab log in as someone other than who signs in.
+NO_LOGIN_ENV = ("PGUSER", "PGPASSWORD", "PGSERVICE", "PGSSLPASSWORD")
+_NOWHERE = "/nonexistent/bj30-no-server-login"
+NOWHERE_ENV = {"PGPASSFILE": _NOWHERE, "PGSERVICEFILE": _NOWHERE, "PGSSLCERT": _NOWHERE, "PGSSLKEY": _NOWHERE}
 # A Host header: a name or IPv4 address, or a bracketed IPv6 address, and a port.
 _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?")
 PR_SET_PDEATHSIG = 1
@@ -230,6 +234,13 @@ class Session(AppService):
                 environment[name] = value
             else:
                 environment.pop(name, None)
+        if self.settings.login:
+            # Each user signs in with what they type, never with the server user's own ways in
+            # (libpq would use them for any user name typed: a password in the environment,
+            # ~/.pgpass, a service file, ~/.postgresql's client certificate).
+            for name in NO_LOGIN_ENV:
+                environment.pop(name, None)
+            environment.update(NOWHERE_ENV)
         return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:

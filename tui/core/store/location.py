@@ -94,9 +94,16 @@ def _pg_location(url: str) -> StoreLocation:
     return StoreLocation("postgresql", url, None, display, ordered)
 
 
+# The connection parameters that say who connects or carry a secret: a URL handed to a browser
+# user to sign in with keeps none of the server's (its password, password file, service entry,
+# client certificate).
+LOGIN_PARAMETERS = ("user", "password", "passfile", "service", "sslcert", "sslkey", "sslpassword")
+
+
 def with_login(url: str, user: str | None, password: str | None = None) -> str:
     """The team store `url` as `user` with `password`, whatever login it named (none when `user` is
-    None: the URL without any login, for handing on). A password in the query goes too.
+    None: the URL without any login, for handing on). Every other way the URL could log in goes
+    too (LOGIN_PARAMETERS).
 
     For `bj30 serve --login`: each browser user signs in as themselves. The result may hold a
     password: keep it in memory, open it with parse_location (whose display hides it)."""
@@ -110,7 +117,7 @@ def with_login(url: str, user: str | None, password: str | None = None) -> str:
     query = "&".join(
         f"{quote(key, safe='')}={quote(value, safe='')}"
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in ("password", "user")
+        if key.lower() not in LOGIN_PARAMETERS
     )
     return parts._replace(netloc=login + hostinfo, query=query).geturl()
 
