@@ -65,7 +65,7 @@ LOOPBACK_NETWORKS: tuple[IPNetwork, ...] = (ipaddress.ip_network("127.0.0.0/8"),
 SESSION_GRACE_S = 3.0
 QUIT_GRACE_S = 15.0
 TERMINATE_GRACE_S = 5.0
-# Each tab is one app process (about 30 MB); 40 tabs once took 1.2 GB. Enough for an office.
+# Each tab is one app process (57 MB measured once drawn); 40 tabs once took 1.2 GB or more. Enough for an office.
 DEFAULT_MAX_SESSIONS = 8
 # The largest screen a tab may ask for: a 4K display in a small font. 4000 x 4000 cells made an app
 # draw 16 MB per frame, without end.
