@@ -68,3 +68,10 @@ def test_the_tables_values_are_the_cores() -> None:
     assert table.EXPORT_FORMATS == FORMATS
     assert table.SEARCH_GROUPS == SEARCH_GROUPS
     assert tuple(KEYS) == table.CONFIG_KEYS
+
+
+def test_the_session_cap_is_the_servers() -> None:
+    pytest.importorskip("textual_serve")
+    from tui.web import DEFAULT_MAX_SESSIONS
+
+    assert table.DEFAULT_MAX_SESSIONS == DEFAULT_MAX_SESSIONS

@@ -388,7 +388,7 @@ class Bj30Server(Server):
         )
 
     async def on_startup(self, app: web.Application) -> None:
-        where = self.settings.announce or self.public_url
+        where = visible(self.settings.announce or self.public_url, one_line=True)
         print(f"bj30: serving the app on {where} (Ctrl+C stops)", file=sys.stderr, flush=True)
 
     async def on_shutdown(self, app: web.Application) -> None:
