@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -13,20 +13,22 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from tui.app_commands import SystemCommandsApp
 from tui.core import locations
 from tui.core.content.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.content.policy import Policy
 from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
 from tui.core.text.safe_text import visible
-from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+from tui.core.ui_state import ListPlace, UiState, load_ui_state, save_ui_state
+from tui.key_order import KeysInOrderApp
 from tui.screens.base import Bj30Base
+from tui.store_jobs import StoreJobs
 from tui.widgets.header_line import HeaderLine
 
 if TYPE_CHECKING:
-    from textual.app import SystemCommand
-
     from tui.core.config import Config
+    from tui.core.progress.profile import Profile
     from tui.core.search.index import SearchIndex
     from tui.core.search.units import Found
     from tui.core.workbench import Workbench
@@ -57,7 +59,7 @@ def _workbench_provider() -> type:
     return WorkbenchProvider
 
 
-class Bj30App(Bj30Base):
+class Bj30App(KeysInOrderApp[None], SystemCommandsApp[None], Bj30Base):
     TITLE = "bj30"
     SUB_TITLE = "the 30 Measures"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
@@ -80,8 +82,12 @@ class Bj30App(Bj30Base):
         store_path: Path | None = None,
         profile: str | None = None,
         store: str | None = None,
+        ask_first_run: bool = False,
     ) -> None:
+        """`ask_first_run`: ask for the institution and the user's name when neither is set (bj30
+        itself; tests ask for it where they test it)."""
         super().__init__()
+        self.ask_first_run = ask_first_run
         self.policy = policy or load_policy()
         self._store_path = store_path
         self._store = store  # a path or URL (--store); None: BJ30_STORE, the config, the default file
@@ -100,6 +106,11 @@ class Bj30App(Bj30Base):
         self.profile_words = f"profile {profile}" if profile else ""
         self.who_words = ""
         self._profile_learned = False
+        self._configured_profile: str | None = None
+        # Store work off the event loop (tui/store_jobs.py): opening, reading a checklist, saving.
+        self.store_jobs = StoreJobs(self)
+        # Where the officer was in each role's checklist, for coming back to it (issue 21, 6).
+        self.checklist_places: dict[str, ListPlace] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # On the search screen `/` would only search again: not offered there (nor in its footer).
@@ -136,44 +147,6 @@ class Bj30App(Bj30Base):
             self.notify(warning, severity="warning", timeout=8)
         # Off the start-up path: after the first screen is drawn, in a thread.
         self.set_timer(WARM_SEARCH_AFTER_S, lambda: self.run_worker(self._warm_search, thread=True, group="warm"))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's built-in palette entries that make sense in bj30, worded for it.
-
-        Kept: Theme (remembered across runs), Quit. Keys opens bj30's own help (every key of
-        the screen) instead of Textual's widget help panel. Screenshot saves where it can and
-        says where (Textual's saves to ~/Downloads, which fails where there is none). Dropped:
-        Maximize/Minimize: `t` already gives the text the whole width, and a maximized list
-        would change what escape does on the checklist screens.
-        """
-        from textual.app import SystemCommand
-
-        yield SystemCommand("Theme", "Change the colours (remembered next time)", self.action_change_theme)
-        yield SystemCommand("Keys", "Every key of this screen (? or f1)", self.action_help)
-        where = "your browser downloads it" if self.is_web else "in the current folder"
-        yield SystemCommand(
-            "Screenshot", f"Save a picture of the screen (SVG): {where}", lambda: self.set_timer(0.1, self.take_screenshot)
-        )  # after the palette closes
-        yield SystemCommand("Quit", "Quit bj30 (q)", self.action_quit)
-
-    def take_screenshot(self) -> None:
-        if self.is_web:
-            # In a browser (bj30 serve) Textual hands the file to the browser, which downloads it.
-            self.deliver_screenshot()
-        else:
-            self.save_screenshot_here()
-
-    def save_screenshot_here(self) -> Path | None:
-        """Save an SVG of the screen in locations.screenshot_dir() and say where; None if it failed."""
-        folder = locations.screenshot_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = Path(self.save_screenshot(path=str(folder)))
-        except OSError as exc:
-            self.notify(f"Screenshot not saved: cannot write in {folder} ({exc.strerror or exc})", severity="error", timeout=8)
-            return None
-        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=8)
-        return path
 
     @property
     def workbench(self) -> Workbench:
@@ -212,7 +185,7 @@ class Bj30App(Bj30Base):
 
     # State remembered across runs --------------------------------------------------
 
-    def _save_state(self) -> None:
+    def save_state(self) -> None:
         error = save_ui_state(self._state_path, self.ui_state)
         if error and not self._state_error_shown:
             self._state_error_shown = True  # once is enough; the app keeps working
@@ -221,17 +194,17 @@ class Bj30App(Bj30Base):
     def remember_place(self, place: Place) -> None:
         if self.ui_state.last_place != place:
             self.ui_state.last_place = place
-            self._save_state()
+            self.save_state()
 
     def remember_export_dir(self, folder: Path) -> None:
         if self.ui_state.export_dir != str(folder):
             self.ui_state.export_dir = str(folder)
-            self._save_state()
+            self.save_state()
 
     def _theme_changed(self, theme: object) -> None:
         if self.ui_state.theme != self.theme:
             self.ui_state.theme = self.theme
-            self._save_state()
+            self.save_state()
 
     # Actions available everywhere ---------------------------------------------------
 
@@ -323,41 +296,77 @@ class Bj30App(Bj30Base):
             return
         self.push_screen(ActionsScreen())
 
+    @property
+    def profile_name(self) -> str:
+        """The profile in use: the workbench's once open, else the one it will open with."""
+        if self._workbench is not None:
+            return self._workbench.profile_name
+        if self._configured_profile is None:  # read once: the headers ask at every frame
+            from tui.core.config import load_config
+            from tui.core.progress.profile import DEFAULT_PROFILE
+
+            self._configured_profile = self._profile or load_config(locations.config_file()).get("profile") or DEFAULT_PROFILE
+        return self._configured_profile
+
+    @property
+    def role_lens(self) -> str | None:
+        """The role lens of the profile in use (each profile keeps its own)."""
+        return self.ui_state.lens(self.profile_name)
+
     def set_role_lens(self, role: str | None) -> None:
-        self.ui_state.role = role
-        self._save_state()
+        self.ui_state.set_lens(self.profile_name, role)
+        self.save_state()
         self.refresh_headers()
 
     # The header line ----------------------------------------------------------------
 
     def header_right(self) -> str:
-        """The right side of every header line: the institution, the role lens, and who makes the
-        changes once a name is set (`bj30 config set name`; the history records the login name
-        otherwise)."""
-        lens = f"lens: {self.ui_state.role}" if self.ui_state.role else ""
-        return " · ".join(w for w in (self.profile_words, lens, self.who_words) if w)
+        """The right side of every header line: the institution, the role lens, and whose name the
+        history records: the name set (`bj30 config set name`, the first-run dialog, P), or the
+        login name, said as such. Asked at every frame: a name set in another terminal shows at once."""
+        lens = f"lens: {self.role_lens}" if self.role_lens else ""
+        return " · ".join(w for w in (self.profile_words, lens, self.recorder_words()) if w)
+
+    def recorder_words(self) -> str:
+        workbench = self._workbench
+        if workbench is None:
+            return self.who_words  # before the store opens: from the config, read by learn_profile
+        if workbench.location.is_team:  # the database records its user, whatever name is set
+            return f"you: {workbench.who}" if workbench.who else ""
+        named = workbench.by or workbench.config.get("name")
+        return f"you: {named}" if named else f"you: {workbench.who} (login name)"
 
     def learn_profile(self) -> None:
         """Find what the headers say about the profile: from the workbench once it is open (the
-        profile may have just been switched or edited), else by a read-only peek at the store.
+        profile may have just been switched or edited; read in the store thread while the app
+        runs: a team store may be slow or away), else by a read-only peek at the store file.
         The reader's start never opens the store for this (see tui/core/progress/profile.py)."""
-        from tui.core.config import load_config
-        from tui.core.progress.profile import DEFAULT_PROFILE, Profile, peek_profile
+        from tui.core.config import load_config, login_name
+        from tui.core.progress.profile import DEFAULT_PROFILE, peek_profile
 
         config = load_config(locations.config_file())  # the profile chosen last, the user's name
         name = self._profile or config.get("profile") or DEFAULT_PROFILE
-        profile: Profile | None
         if self._workbench is not None:
             workbench = self._workbench
-            name = workbench.profile_name
-            profile = self.attempt(workbench.check_profile)
-            # A team store records its database user, whatever name is configured.
-            configured = workbench.who if workbench.location.is_team else (workbench.config.get("name") or (workbench.by or ""))
+            if self.is_running:
+                self.store_jobs.run(workbench.check_profile, lambda p: self._profile_known(p, workbench.profile_name, config))
+            else:
+                self._profile_known(self.attempt(workbench.check_profile), workbench.profile_name, config)
+            return
+        local = self._local_store(config)
+        profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked
+        if local is None:
+            self.who_words = ""  # a team store: its database user, known once connected
         else:
-            local = self._local_store(config)
-            profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked
-            configured = "" if local is None else config.get("name")
-        self.who_words = f"you: {configured}" if configured else ""
+            self.who_words = f"you: {config.get('name')}" if config.get("name") else f"you: {login_name()} (login name)"
+        self._profile_known(profile, name, config)
+
+    def _profile_known(self, profile: Profile | None, name: str, config: Config) -> None:
+        if self.ask_first_run and not self._profile_learned:
+            from tui.flows.first_run import ask_first_run, first_run_wanted
+
+            if first_run_wanted(self, profile, config):
+                self.call_after_refresh(ask_first_run, self)  # over the first screen, once it is drawn
         self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
         self._profile_learned = True
         self.refresh_headers()
@@ -410,7 +419,7 @@ def run_app(profile: str | None = None, store: str | None = None) -> int:
     from tui.core.store.location import team_driver_missing
 
     try:
-        app = Bj30App(profile=profile, store=store)
+        app = Bj30App(profile=profile, store=store, ask_first_run=True)
         missing = team_driver_missing() if app.workbench.location.is_team else None
         if missing:
             raise Bj30Error(missing)  # said before the screen opens, not on the first checklist
@@ -423,6 +432,7 @@ def run_app(profile: str | None = None, store: str | None = None) -> int:
     try:
         app.run()
     finally:
+        app.store_jobs.close()  # a save under way is finished first
         if app._workbench is not None:
             app._workbench.close()
     return app.return_code or 0

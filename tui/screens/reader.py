@@ -137,7 +137,7 @@ class ReaderScreen(Bj30Screen[None]):
 
     def _lens(self, place: Place) -> Lens | None:
         """The role lens for a measure: the role's provisions in it, and the items citing it."""
-        role = self.bj30.ui_state.role
+        role = self.bj30.role_lens
         if not role or not isinstance(place, int):
             return None
         from tui.core.content.coverage import provisions_of
