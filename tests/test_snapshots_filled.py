@@ -32,7 +32,7 @@ NOTE = (
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """One 'today' for every module that asks, so that 'overdue' does not drift with the calendar."""
-    from tui.core.export import localtime
+    from tui.core.text import localtime
 
     real = localtime.today
     for module in list(sys.modules.values()):
