@@ -97,3 +97,34 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path):
 def store(backend: Backend):
     """A store on each backend (see `backend`)."""
     return backend.open()
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_for_the_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pilot test presses a key and looks, as a person waits for the app to show the result:
+    the store work the app does off the event loop (tui/store_jobs.py: a checklist read, a tick
+    saved) is finished, and shown, before pilot.press and pilot.pause return. Tests of what shows
+    while the store is still working post keys with tests.helpers.burst instead."""
+    from textual.pilot import Pilot
+
+    press, pause = Pilot.press, Pilot.pause
+
+    async def store_done(pilot: Pilot) -> None:
+        jobs = getattr(pilot.app, "store_jobs", None)
+        for _ in range(10):  # a job's result may ask for another (a refused save reloads)
+            if jobs is None or not jobs.busy:
+                return
+            await jobs.wait()
+            await pause(pilot)
+
+    async def press_and_wait(self: Pilot, *keys: str) -> None:
+        await press(self, *keys)
+        await store_done(self)
+
+    async def pause_and_wait(self: Pilot, delay: float | None = None) -> None:
+        await pause(self, delay)
+        await store_done(self)
+
+    monkeypatch.setattr(Pilot, "press", press_and_wait)
+    monkeypatch.setattr(Pilot, "pause", pause_and_wait)
+    monkeypatch.setattr(Pilot, "pause_only", pause, raising=False)  # for tests of what shows while the store works

@@ -106,3 +106,63 @@ def test_cli_actions_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1 and "no checklist for role 'nope'" in err
     code, _, err = run_cli(capsys, "actions", "--due-before", "tomorrow")
     assert code == 2 and "'tomorrow' is not a date like 2026-12-31" in err
+
+
+def _cell_at(line: str, word: str) -> int:
+    """Where `word` starts in `line`, in terminal cells."""
+    from tui.core.text.fit import cell_width
+
+    return cell_width(line[: line.index(word)])
+
+
+def test_cli_actions_columns_line_up_with_a_chinese_owner(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (
+        ("university", "uni-034", "doing", "--owner", "财务处 孙磊", "--due", "2999-01-01"),
+        ("university", "uni-035", "doing", "--owner", "Wang Li", "--due", "2999-01-02"),
+        ("university", "uni-036", "doing", "--owner", "e\u0301cole 👍", "--due", "2999-01-03"),
+    ):
+        assert run_cli(capsys, "mark", *args)[0] == 0
+    code, out, err = run_cli(capsys, "actions", "--role", "university")
+    assert code == 0, err
+    rows = [line for line in out.splitlines() if " doing " in line]
+    assert len(rows) == 3
+    header = out.splitlines()[1]
+    assert {_cell_at(line, " doing ") + 1 for line in rows} == {_cell_at(header, "STATUS")}
+    assert {_cell_at(line, "uni-03") for line in rows} == {_cell_at(header, "ITEM")}
+
+
+async def test_actions_screen_columns_line_up_with_a_chinese_owner(make_app) -> None:
+    from tui.screens.actions import ActionsScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        workbench = app.workbench
+        checklist = workbench.checklist("university")
+        for item_id, owner in (("uni-034", "财务处 孙磊"), ("uni-035", "Wang Li"), ("uni-036", "e\u0301cole 👍")):
+            workbench.update("university", checklist.item(item_id), status="doing", owner=owner, due="2999-01-01")
+        app.action_open_actions()
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        listing = app.screen.query_one("#actions")
+        rows = [listing.get_option_at_index(i).prompt.plain for i in range(3)]
+        assert all(" doing " in row for row in rows)
+        header = app.screen.query_one("#actions-columns").visual.plain
+        assert {_cell_at(row, " doing ") + 1 for row in rows} == {_cell_at(header, "STATUS")}
+        assert {_cell_at(row, "uni-03") for row in rows} == {_cell_at(header, "ITEM")}
+
+
+async def test_checklist_columns_line_up_with_a_chinese_owner(make_app) -> None:
+    from tui.screens.checklist import ChecklistScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        workbench = app.workbench
+        checklist = workbench.checklist("university")
+        owners = {"uni-033": "财务处 孙磊", "uni-034": "Wang Li", "uni-001": "e\u0301cole 👍"}
+        for item_id, owner in owners.items():
+            workbench.update("university", checklist.item(item_id), owner=owner, due="2999-01-01")
+        app.push_screen(ChecklistScreen("university"))
+        await pilot.pause()
+        listing = app.screen.query_one("#items")
+        rows = [listing.get_option(item_id).prompt.plain for item_id in owners]
+        assert len({_cell_at(row, "2999-01-01") for row in rows}) == 1, rows

@@ -267,7 +267,8 @@ def test_each_tab_runs_its_own_app_on_the_same_store(browser: Any, tmp_path: Pat
     require_web_extra()
     soe_items = item_counts(tmp_path)["soe"]
     with serving(tmp_path) as served:
-        first, second = open_app(browser, served), open_app(browser, served)
+        first = open_app(browser, served)
+        second = open_app(browser, served)
         # The mouse: a click on a measure in the contents opens it.
         first.click_line("  17.", column=10)
         first.wait_for(

@@ -221,7 +221,7 @@ async def test_role_lens_marks_duties_and_lists_items_with_status(tmp_path: Path
         scoped = {span for p in mine for span in p.scope_spans}
         assert scoped and scoped <= bold
         assert "bold: who or when it applies" in lens_text
-        assert json.loads((tmp_path / "ui-state.json").read_text())["role"] == "university"
+        assert json.loads((tmp_path / "ui-state.json").read_text())["lenses"] == {"default": "university"}  # per profile
     again = make_app()
     async with again.run_test(size=SIZE) as pilot:
         again.screen.open(17)
@@ -349,7 +349,7 @@ async def test_role_lens_from_the_checklists_screen_and_profile_edit(tmp_path: P
         dialog.query_one(OptionList).highlighted = [v for v, _ in dialog.choices].index("soe")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.ui_state.role == "soe"
+        assert app.role_lens == "soe"
         assert "lens: soe" in plain(app.screen.query_one("#checklists-header"))
         await pilot.press("P")
         dialog = app.screen

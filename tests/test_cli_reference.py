@@ -278,3 +278,13 @@ def test_search_on_a_terminal_shows_missing_and_partial(
     assert code == 1 and "never mention: tuition, fees" in err
     assert out.splitlines()[0] == "21  Encourage System Innovation in Research Institutions (partial)"
     assert out.splitlines()[-1] == "    missing: tuition, fees"
+
+
+def test_profile_help_says_the_default_is_the_profile_in_use(capsys) -> None:
+    from tests.helpers import run_cli
+
+    for argv in (("--help",), ("checklist", "--help"), ("search", "--help")):
+        _, out, _ = run_cli(capsys, *argv)
+        text = " ".join(out.split())
+        assert "profile (default: 'default')" not in text and "to search (default: 'default')" not in text, argv
+        assert "in use" in text, argv

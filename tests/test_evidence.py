@@ -183,3 +183,11 @@ def test_import_refuses_bad_evidence_in_the_file(capsys, tmp_path: Path) -> None
     (tmp_path / "bad.json").write_text(json.dumps(data), encoding="utf-8")
     code, _, err = run_cli(capsys, "import", str(tmp_path / "bad.json"))
     assert code == 1 and "sha256: expected 64 hexadecimal digits" in err and "is not a number of bytes" in err
+
+
+def test_one_attached_file_is_one_file(capsys, tmp_path: Path) -> None:
+    paper = tmp_path / "minutes.pdf"
+    paper.write_bytes(b"%PDF minutes")
+    assert run_cli(capsys, "evidence", "add", "university", "uni-033", str(paper))[0] == 0
+    code, out, _ = run_cli(capsys, "evidence", "check")
+    assert "1 attached file checked: 0 changed or missing" in out.splitlines()[0]

@@ -51,10 +51,10 @@ async def test_a_profile_without_institution_is_named_and_the_lens_is_shown(tmp_
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert header(app).rstrip().endswith("profile default")
+        assert header(app).rstrip().endswith("profile default · you: officer (login name)")
         app.set_role_lens("soe")
         await pilot.pause()
-        assert header(app).rstrip().endswith("profile default · lens: soe")
+        assert header(app).rstrip().endswith("profile default · lens: soe · you: officer (login name)")
 
 
 async def test_every_screen_has_a_header_line(tmp_path: Path, make_app) -> None:
@@ -83,9 +83,9 @@ async def test_switching_profile_updates_every_header(tmp_path: Path, make_app) 
         choices.highlighted = [i for i, (value, _) in enumerate(app.screen.choices) if value == "thu"][0]
         await pilot.press("enter")
         await pilot.pause()
-        assert header(app).rstrip().endswith("Tsinghua University")
+        assert header(app).rstrip().endswith("Tsinghua University · you: officer (login name)")
         await pilot.press("escape")
-        assert header(app).rstrip().endswith("Tsinghua University")  # the reader's too
+        assert header(app).rstrip().endswith("Tsinghua University · you: officer (login name)")  # the reader's too
 
 
 def test_user_text_in_the_header_is_literal_and_on_one_line() -> None:

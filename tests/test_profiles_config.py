@@ -109,7 +109,8 @@ async def test_a_profile_chosen_in_the_app_is_there_after_a_restart(tmp_path: Pa
     async with again.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert again.workbench.profile_name == "pku-hospital"
-        assert again.screen.query_one(HeaderLine).render().plain.rstrip().endswith("Peking University Third Hospital")
+        line = again.screen.query_one(HeaderLine).render().plain.rstrip()
+        assert line.endswith("Peking University Third Hospital · you: officer (login name)")
 
 
 # Who did what ---------------------------------------------------------------------------------

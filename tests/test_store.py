@@ -682,3 +682,21 @@ def test_our_own_evidence_and_restores_are_not_news_to_us(backend: Backend, stor
         seen += store.changes_elsewhere() or []
         time.sleep(0.02)
     assert [(c.item_id, c.field) for c in seen] == [("soe-002", "status")]
+
+
+@pytest.mark.parametrize(
+    "due, says",
+    [
+        ("2027-02-30", "due date '2027-02-30' is a day that does not exist: February 2027 has 28 days"),
+        ("2026-04-31", "due date '2026-04-31' is a day that does not exist: April 2026 has 30 days"),
+        ("2026-13-01", "due date '2026-13-01' is not a date: there is no month 13 (months are 01-12)"),
+        ("30/11/2026", "due date '30/11/2026' is not a date like 2026-12-31"),
+    ],
+)
+def test_a_due_date_that_does_not_exist_is_said_so(due: str, says: str) -> None:
+    from tui.core.store.model import check_due
+
+    with pytest.raises(StoreError) as refused:
+        check_due(due)
+    assert str(refused.value) == says
+    assert check_due("2028-02-29") == "2028-02-29"  # a leap year's day is one

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
-from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from tui.app_commands import SystemCommandsApp
+from tui.app_header import HeaderApp
+from tui.app_served import ServedApp
 from tui.core import locations
 from tui.core.content.places import PREAMBLE, Place, body_text, parse_place
 from tui.core.content.policy import Policy
 from tui.core.content.policy_loader import load_policy
 from tui.core.errors import Bj30Error
 from tui.core.text.safe_text import visible
-from tui.core.ui_state import UiState, load_ui_state, save_ui_state
+from tui.core.ui_state import ListPlace, UiState, load_ui_state, save_ui_state
+from tui.key_order import KeysInOrderApp
 from tui.screens.base import Bj30Base
-from tui.widgets.header_line import HeaderLine
+from tui.store_jobs import StoreJobs
 
 if TYPE_CHECKING:
-    from textual.app import SystemCommand
-
-    from tui.core.config import Config
     from tui.core.search.index import SearchIndex
     from tui.core.search.units import Found
     from tui.core.workbench import Workbench
@@ -60,7 +59,7 @@ def _workbench_provider() -> type:
     return WorkbenchProvider
 
 
-class Bj30App(Bj30Base):
+class Bj30App(KeysInOrderApp[None], SystemCommandsApp[None], HeaderApp[None], ServedApp[None], Bj30Base):
     TITLE = "bj30"
     SUB_TITLE = "the 30 Measures"
     # Absolute, so subclasses defined elsewhere (tests, benchmarks) find it too.
@@ -83,9 +82,13 @@ class Bj30App(Bj30Base):
         store_path: Path | None = None,
         profile: str | None = None,
         store: str | None = None,
+        ask_first_run: bool = False,
         served_as: Served | None = None,
     ) -> None:
+        """`ask_first_run`: ask for the institution and the user's name when neither is set (bj30
+        itself; tests ask for it where they test it)."""
         super().__init__()
+        self.ask_first_run = ask_first_run
         self.policy = policy or load_policy()
         self._store_path = store_path
         self._store = store  # a path or URL (--store); None: BJ30_STORE, the config, the default file
@@ -107,11 +110,11 @@ class Bj30App(Bj30Base):
         self.profile_words = f"profile {profile}" if profile else ""
         self.who_words = ""
         self._profile_learned = False
-
-    @property
-    def signing_in(self) -> bool:
-        """A tab of `bj30 serve --login` whose user has not signed in yet: nothing touches the store."""
-        return bool(self.served_as and self.served_as.login) and self._workbench is None
+        self._configured_profile: str | None = None
+        # Store work off the event loop (tui/store_jobs.py): opening, reading a checklist, saving.
+        self.store_jobs = StoreJobs(self)
+        # Where the officer was in each role's checklist, for coming back to it (issue 21, 6).
+        self.checklist_places: dict[str, ListPlace] = {}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.signing_in:  # no checklists, search or palette before the user has signed in
@@ -161,50 +164,6 @@ class Bj30App(Bj30Base):
         # Off the start-up path: after the first screen is drawn, in a thread.
         self.set_timer(WARM_SEARCH_AFTER_S, lambda: self.run_worker(self._warm_search, thread=True, group="warm"))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's built-in palette entries that make sense in bj30, worded for it.
-
-        Kept: Theme (remembered across runs), Quit. Keys opens bj30's own help (every key of
-        the screen) instead of Textual's widget help panel. Screenshot saves where it can and
-        says where (Textual's saves to ~/Downloads, which fails where there is none). Dropped:
-        Maximize/Minimize: `t` already gives the text the whole width, and a maximized list
-        would change what escape does on the checklist screens.
-        """
-        from textual.app import SystemCommand
-
-        yield SystemCommand("Theme", "Change the colours (remembered next time)", self.action_change_theme)
-        yield SystemCommand("Keys", "Every key of this screen (? or f1)", self.action_help)
-        where = "your browser downloads it" if self.is_web else "in the current folder"
-        yield SystemCommand(
-            "Screenshot", f"A picture of the screen (SVG): {where}", lambda: self.set_timer(0.1, self.take_screenshot)
-        )  # after the palette closes
-        yield SystemCommand("Quit", "Quit bj30 (q)", self.action_quit)
-
-    def take_screenshot(self) -> None:
-        if self.is_web:
-            # In a browser (bj30 serve) the file goes to the browser as a download (Textual's own
-            # deliver_screenshot would have the browser open it in a new tab instead).
-            import datetime as dt
-
-            from tui.flows.export import deliver
-
-            name = f"bj30-screenshot-{dt.datetime.now():%Y-%m-%d-%H%M%S}.svg"
-            deliver(self, name, self.export_screenshot().encode("utf-8"), "image/svg+xml", what="Screenshot")
-        else:
-            self.save_screenshot_here()
-
-    def save_screenshot_here(self) -> Path | None:
-        """Save an SVG of the screen in locations.screenshot_dir() and say where; None if it failed."""
-        folder = locations.screenshot_dir()
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = Path(self.save_screenshot(path=str(folder)))
-        except OSError as exc:
-            self.notify(f"Screenshot not saved: cannot write in {folder} ({exc.strerror or exc})", severity="error", timeout=8)
-            return None
-        self.notify(f"Screenshot saved to {path}", title="Screenshot", timeout=8)
-        return path
-
     @property
     def workbench(self) -> Workbench:
         """Store and checklists, opened on first need: the reader starts without them."""
@@ -250,7 +209,7 @@ class Bj30App(Bj30Base):
 
     # State remembered across runs --------------------------------------------------
 
-    def _save_state(self) -> None:
+    def save_state(self) -> None:
         error = save_ui_state(self._state_path, self.ui_state)
         if error and not self._state_error_shown:
             self._state_error_shown = True  # once is enough; the app keeps working
@@ -259,17 +218,17 @@ class Bj30App(Bj30Base):
     def remember_place(self, place: Place) -> None:
         if self.ui_state.last_place != place:
             self.ui_state.last_place = place
-            self._save_state()
+            self.save_state()
 
     def remember_export_dir(self, folder: Path) -> None:
         if self.ui_state.export_dir != str(folder):
             self.ui_state.export_dir = str(folder)
-            self._save_state()
+            self.save_state()
 
     def _theme_changed(self, theme: object) -> None:
         if self.ui_state.theme != self.theme:
             self.ui_state.theme = self.theme
-            self._save_state()
+            self.save_state()
 
     # Actions available everywhere ---------------------------------------------------
 
@@ -361,118 +320,6 @@ class Bj30App(Bj30Base):
             return
         self.push_screen(ActionsScreen())
 
-    def set_role_lens(self, role: str | None) -> None:
-        self.ui_state.role = role
-        self._save_state()
-        self.refresh_headers()
-
-    # The header line ----------------------------------------------------------------
-
-    def header_right(self) -> str:
-        """The right side of every header line: the institution, the role lens, and who makes the
-        changes: in a terminal once a name is set (`bj30 config set name`; the history records
-        the login name otherwise); in a browser always (see who_words_for)."""
-        lens = f"lens: {self.ui_state.role}" if self.ui_state.role else ""
-        return " · ".join(w for w in (self.profile_words, lens, self.who_words) if w)
-
-    def learn_profile(self) -> None:
-        """Find what the headers say about the profile: from the workbench once it is open (the
-        profile may have just been switched or edited), else by a read-only peek at the store.
-        The reader's start never opens the store for this (see tui/core/progress/profile.py)."""
-        from tui.core.config import load_config, who
-        from tui.core.progress.profile import DEFAULT_PROFILE, Profile, peek_profile
-
-        config = load_config(locations.config_file())  # the profile chosen last, the user's name
-        name = self._profile or config.get("profile") or DEFAULT_PROFILE
-        profile: Profile | None
-        if self._workbench is not None:
-            workbench = self._workbench
-            name = workbench.profile_name
-            profile = self.attempt(workbench.check_profile)
-            # A team store records its database user, whatever name is configured.
-            configured = workbench.who if workbench.location.is_team else (workbench.by or workbench.config.get("name"))
-            recorded = workbench.who
-        else:
-            local = self._local_store(config)
-            profile = peek_profile(local, name) if local is not None else None  # a team store: not peeked
-            configured = "" if local is None else (self._by or config.get("name"))
-            recorded = who(self._by, config) if local is not None else self._team_user_expected(config)
-        self.who_words = self.who_words_for(configured, recorded)
-        self.profile_words = profile.label() if profile and profile.institution else f"profile {name}"
-        self._profile_learned = True
-        self.refresh_headers()
-
-    def who_words_for(self, configured: str, recorded: str) -> str:
-        """What the header says about who makes the changes. In a terminal: "you: NAME" once a name
-        is set. In a browser tab the server's user is not the tab's: "you: NAME" only when the tab's
-        user was named (--user-header) or signed in (--login); otherwise, so that no colleague is
-        surprised, whose name their changes go under."""
-        if self.served_as is None:
-            return f"you: {configured}" if configured else ""
-        if not recorded or self.signing_in:
-            return ""
-        return f"you: {recorded}" if self.served_as.identified else f"changes recorded as {recorded}"
-
-    @property
-    def profile_asked(self) -> str | None:
-        """The profile given with --profile, if any."""
-        return self._profile
-
-    def store_text(self) -> str:
-        """Where the store is, as given (--store, BJ30_STORE, the config, the default): may hold a password."""
-        from tui.core.config import load_config, store_choice
-
-        return store_choice(self._store, load_config(locations.config_file()), locations.store_path()).text
-
-    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
-        """A download (bj30 serve) that did not reach the browser: said, as a download that did is."""
-        self.notify(f"{event.name or 'The file'} did not reach your browser: {event.exception}", severity="error", timeout=10)
-
-    def _team_user_expected(self, config: Config) -> str:
-        """The database user a team store not opened yet will record: the URL's, else libpq's default."""
-        from urllib.parse import unquote, urlsplit
-
-        from tui.core.config import login_name, store_choice
-
-        try:
-            user = urlsplit(store_choice(self._store, config, locations.store_path()).text).username
-        except ValueError:
-            user = None
-        return unquote(user) if user else (os.environ.get("PGUSER") or login_name())
-
-    def _local_store(self, config: Config) -> Path | None:
-        """The SQLite file the workbench will open, or None for a team store (or a bad location)."""
-        from tui.core.config import store_choice
-        from tui.core.store.location import parse_location
-
-        if self._store_path is not None and not self._store:
-            return self._store_path
-        try:
-            location = parse_location(store_choice(self._store, config, locations.store_path()).text)
-        except Bj30Error:
-            return None
-        return location.path
-
-    def learn_profile_once(self) -> None:
-        """learn_profile, unless done already: each header line asks after its screen's first frame."""
-        if not self._profile_learned:
-            self.learn_profile()
-
-    def on_header_line_shown(self, message: HeaderLine.Shown) -> None:
-        """A header line came on screen: its words now; the institution read once, after this
-        screen's first frame (never delaying it). Every header asks, not only the reader's, in
-        case another screen covers the reader first."""
-        message.header.right = self.header_right()
-        self.call_after_refresh(self.learn_profile_once)
-
-    def refresh_headers(self) -> None:
-        if not self.is_running:
-            return  # given the right words when the screens first show (on_header_line_shown)
-        words = self.header_right()
-        for screen in self.screen_stack:
-            for header in screen.query(HeaderLine):
-                header.right = words
-
     def action_help(self) -> None:
         from tui.dialogs.help import HelpDialog, describe_bindings
         from tui.screens.base import Bj30Screen
@@ -489,7 +336,10 @@ def run_app(profile: str | None = None, store: str | None = None) -> int:
     from tui.served import served
 
     try:
-        app = Bj30App(profile=profile, store=store, served_as=served())
+        served_as = served()
+        # Not in a browser tab: the name is the tab user's (--user-header, --login) and the settings
+        # are the serving machine's, which one colleague must not set for all.
+        app = Bj30App(profile=profile, store=store, ask_first_run=served_as is None, served_as=served_as)
         if app.signing_in:
             missing = team_driver_missing()
             if missing:
@@ -507,6 +357,7 @@ def run_app(profile: str | None = None, store: str | None = None) -> int:
     try:
         app.run()
     finally:
+        app.store_jobs.close()  # a save under way is finished first
         if app._workbench is not None:
             app._workbench.close()
     return app.return_code or 0

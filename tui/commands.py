@@ -86,6 +86,7 @@ class WorkbenchProvider(Provider):
 
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
         from tui.flows.export import export_checklist, export_report
+        from tui.flows.first_run import set_name
         from tui.flows.profiles import choose_profile, choose_role_lens
         from tui.screens.checklist import ChecklistScreen
 
@@ -100,6 +101,7 @@ class WorkbenchProvider(Provider):
                 partial(export_report, app, []),
             ),
             ("Switch profile…", "Choose, create or edit the institution profile", partial(choose_profile, app, lambda: None)),
+            ("Your name…", "Whose name the history records with each change", partial(set_name, app)),
             (
                 "Role lens…",
                 "Mark the provisions that concern one role in the reader",
@@ -113,7 +115,11 @@ class WorkbenchProvider(Provider):
         for c in workbench.catalog.checklists:
             commands.append((f"Open checklist: {c.title}", c.role, partial(open_checklist, c.role)))
             commands.append(
-                (f"Export checklist: {c.title}", f"{c.role} as Markdown, JSON or CSV", partial(export_checklist, app, c.role))
+                (
+                    f"Export checklist: {c.title}",
+                    f"{c.role} as Markdown, JSON, CSV or Excel (.xlsx)",
+                    partial(export_checklist, app, c.role),
+                )
             )
         return commands
 

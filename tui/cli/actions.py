@@ -8,7 +8,9 @@ import sys
 from tui.cli.common import print_json, profile_heading, workbench
 from tui.core.progress.actions import Action
 from tui.core.progress.status import STATUS_WORD
+from tui.core.text.fit import cell_width, cut_cells, fit_cells, pad_cells
 from tui.core.text.localtime import today
+from tui.core.text.safe_text import visible
 from tui.core.text.textout import emit, width_for, wrap
 
 
@@ -49,19 +51,29 @@ def cmd_actions(args: argparse.Namespace) -> int:
         lines.append("Nothing open" + (" matches" if args.owner or args.due_before or args.overdue or args.role else "") + ".")
         emit("\n".join(lines))
         return 0
-    owner_w = min(20, max(len("OWNER"), *(len(a.owner) for a in found)))
-    role_w = max(len("ROLE"), *(len(a.role) for a in found))
-    id_w = max(len("ITEM"), *(len(a.item_id) for a in found))
-    lines.append(f"{'DUE':<10}  {'OWNER':<{owner_w}}  {'STATUS':<6}  {'ROLE':<{role_w}}  {'ITEM':<{id_w}}  WHAT")
-    for a in found:
-        owner = a.owner if len(a.owner) <= owner_w else a.owner[: owner_w - 1] + "…"
+
+    # Columns in terminal cells: an owner "财务处 孙磊" is 6 characters but 11 cells (issue 21, 4). User
+    # text is measured as shown, its control characters made visible.
+    def shown(text: str) -> str:
+        return visible(text, one_line=True)
+
+    rows = [
+        (a, shown(a.owner or "-"), shown(a.role), shown(a.item_id), shown(" ".join(a.state.item.text.split()))) for a in found
+    ]
+    owner_w = min(20, max(cell_width("OWNER"), *(cell_width(owner) for _, owner, _, _, _ in rows)))
+    role_w = max(cell_width("ROLE"), *(cell_width(role) for _, _, role, _, _ in rows))
+    id_w = max(cell_width("ITEM"), *(cell_width(item_id) for _, _, _, item_id, _ in rows))
+    lines.append(
+        f"{'DUE':<10}  {pad_cells('OWNER', owner_w)}  {'STATUS':<6}  {pad_cells('ROLE', role_w)}  {pad_cells('ITEM', id_w)}  WHAT"
+    )
+    for a, owner, role, item_id, text in rows:
         flag = "OVERDUE " if a.overdue else ""
         row = (
-            f"{a.due or '-':<10}  {owner or '-':<{owner_w}}  {STATUS_WORD[a.status]:<6}  {a.role:<{role_w}}  "
-            f"{a.item_id:<{id_w}}  {flag}{' '.join(a.state.item.text.split())}"
+            f"{a.due or '-':<10}  {fit_cells(owner, owner_w)}  {STATUS_WORD[a.status]:<6}  "
+            f"{fit_cells(role, role_w)}  {fit_cells(item_id, id_w)}  {flag}{text}"
         )
-        if width is not None and len(row) > width:
-            row = row[: width - 1] + "…"  # one line per action on a terminal; piped, the whole statement
+        if width is not None and cell_width(row) > width:
+            row = cut_cells(row, width - 1) + "…"  # one line per action on a terminal; piped, the whole statement
         lines.append(row)
     emit("\n".join(lines))
     return 0

@@ -23,7 +23,11 @@ FORMATS = ("text", "json")
 def profile_option() -> argparse.ArgumentParser:
     """--profile after the command too (`bj30 mark ... --profile pku`), not only before it."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--profile", default=argparse.SUPPRESS, help="institution profile (default: 'default')")
+    parent.add_argument(
+        "--profile",
+        default=argparse.SUPPRESS,
+        help="institution profile (default: the one in use: chosen last with `bj30 profile use` or P in the app, else 'default')",
+    )
     parent.add_argument(
         "--store",
         default=argparse.SUPPRESS,

@@ -94,7 +94,8 @@ def cmd_evidence_check(args: argparse.Namespace) -> int:
         )
         return 1 if bad else 0
     width = width_for(sys.stdout)
-    lines = [wrap(f"{profile_heading(profile)} · {len(files)} attached files checked: {len(bad)} changed or missing", width)]
+    files_checked = f"{len(files)} attached {'file' if len(files) == 1 else 'files'} checked"
+    lines = [wrap(f"{profile_heading(profile)} · {files_checked}: {len(bad)} changed or missing", width)]
     for r in files:
         if r.check.state == "ok" and not r.check.detail:
             continue

@@ -42,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"bj30 {__version__}")
-    parser.add_argument("--profile", default=None, help="institution profile to use (default: 'default')")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="institution profile to use (default: the one in use: chosen last with `bj30 profile use` or P in the app, "
+        "else 'default')",
+    )
     parser.add_argument(
         "--store",
         default=None,
@@ -73,7 +78,9 @@ def date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value[:40]!r} is not a date like 2026-12-31") from None
+        from tui.core.store.model import date_problem  # only when refusing: the table imports no core
+
+        raise argparse.ArgumentTypeError(f"{value[:40]!r} {date_problem(value)}") from None
 
 
 def port_number(text: str) -> int:
@@ -158,7 +165,7 @@ def _reference(commands: Commands) -> None:
     )
     search.add_argument("--limit", type=positive, default=10, metavar="K", help="at most K hits per group (default 10)")
     search.add_argument("--format", choices=FORMATS, default="text")
-    search.add_argument("--profile", default=argparse.SUPPRESS, help="whose notes to search (default: 'default')")
+    search.add_argument("--profile", default=argparse.SUPPRESS, help="whose notes to search (default: the profile in use)")
     search.set_defaults(handler="reference:cmd_search")
 
     paths = commands.add_parser("paths", help="where bj30 reads content and keeps your data")

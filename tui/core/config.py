@@ -45,12 +45,26 @@ class Config:
     values: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     warning: str | None = None  # a damaged file moved aside, or one that could not be read
+    stamp: tuple[int, int] | None = None  # the file as read (file_stamp): a change since shows
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
 
 
 def load_config(path: Path) -> Config:
+    config = _load_config(path)
+    config.stamp = file_stamp(path)
+    return config
+
+
+def fresh_config(config: Config | None, path: Path | None) -> Config:
+    """`config`, or the file read again when it changed since (or `config` is None)."""
+    if config is not None and (path is None or file_stamp(path) == config.stamp):
+        return config
+    return load_config(path) if path is not None else Config()
+
+
+def _load_config(path: Path) -> Config:
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -71,6 +85,15 @@ def load_config(path: Path) -> Config:
             return Config(path=path, warning=f"{path}: damaged ({exc}); using the defaults")
         return Config(path=path, warning=f"{path}: damaged ({exc}); moved aside to {moved}; using the defaults")
     return Config(values, path)
+
+
+def file_stamp(path: Path | None) -> tuple[int, int] | None:
+    """When and how big `path` was last written (None: no file): a change since a read shows in it."""
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st is not None else None
 
 
 def _toml_string(value: str) -> str:

@@ -6,7 +6,7 @@ with a message saying where the old file went.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,30 @@ from tui.core.text.safe_text import json_text
 class UiState:
     last_place: Any = None
     theme: str | None = None
-    role: str | None = None
+    role: str | None = None  # the role lens of a state file from before lenses were kept per profile
     export_dir: str | None = None  # the folder the last export went to: the next one starts there
+    lenses: dict[str, str] = field(default_factory=dict)  # each profile's role lens (issue 21, 9)
+    asked_first_run: bool = False  # the first run's question (institution, name): asked once
+
+    def lens(self, profile: str) -> str | None:
+        """The role lens of `profile`: a university's lens does not follow the officer to a hospital."""
+        if profile in self.lenses:
+            return self.lenses[profile] or None
+        return None if self.lenses else self.role  # an older file: its one lens, until one is chosen
+
+    def set_lens(self, profile: str, role: str | None) -> None:
+        if not self.lenses and self.role:
+            self.lenses = {}  # from now on per profile; the old single lens is left for the others
+        self.lenses[profile] = role or ""
+
+
+@dataclass
+class ListPlace:
+    """Where an officer was in a checklist: the item, the filter, the scroll (kept for the session)."""
+
+    item_id: str | None
+    filter: str
+    scroll_y: float
 
 
 @dataclass
@@ -47,12 +69,18 @@ def load_ui_state(path: Path) -> LoadedState:
     theme = data.get("theme")
     role = data.get("role")
     export_dir = data.get("export_dir")
+    lenses = data.get("lenses")
+    asked = data.get("asked_first_run")
     return LoadedState(
         UiState(
             last_place=data.get("last_place"),
             theme=theme if isinstance(theme, str) else None,
             role=role if isinstance(role, str) else None,
             export_dir=export_dir if isinstance(export_dir, str) else None,
+            asked_first_run=asked is True,
+            lenses={k: v for k, v in lenses.items() if isinstance(k, str) and isinstance(v, str)}
+            if isinstance(lenses, dict)
+            else {},
         )
     )
 

@@ -34,9 +34,9 @@ class GotoDialog(Dialog):
         try:
             place: Place = read_place(self.policy, event.value)
         except UnknownMeasure as exc:
-            self.query_one("#goto-error", Static).update(Content(str(exc)))
+            self.show_error(str(exc))
             return
         self.dismiss(place)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#goto-error", Static).update("")
+        self.show_error("")

@@ -10,8 +10,10 @@ from textual.widgets import Input, Label, Static
 
 from tui.core.content.ids import NAME_RULE, name_problem
 from tui.core.store.model import MAX_FIELD_CHARS, MAX_PROFILE_NAME
-from tui.dialogs.base import Dialog
+from tui.dialogs.base import Dialog, form_row
 from tui.widgets.literal import as_saved, editable
+
+LABEL_WIDTH = len("Institution") + 2
 
 
 @dataclass(frozen=True)
@@ -33,26 +35,46 @@ class ProfileDialog(Dialog):
         name, institution, department = self.values
         with Vertical(classes="dialog"):
             yield Label("Edit profile" if self.editing else "New profile", classes="dialog-title")
-            yield Input(
-                value=editable(name),
-                placeholder="Profile name: lower-case letters, digits, hyphens (pku-hospital)",
-                id="profile-name",
-                max_length=MAX_PROFILE_NAME,
-                disabled=self.editing,
+            yield form_row(
+                "Name",
+                Input(
+                    value=editable(name),
+                    placeholder="pku-hospital",
+                    id="profile-name",
+                    max_length=MAX_PROFILE_NAME,
+                    disabled=self.editing,
+                    compact=True,
+                ),
+                label_width=LABEL_WIDTH,
             )
-            yield Input(
-                value=editable(institution),
-                placeholder="Institution, e.g. Peking University",
-                id="profile-institution",
-                max_length=MAX_FIELD_CHARS,
+            yield form_row(
+                "Institution",
+                Input(
+                    value=editable(institution),
+                    placeholder="e.g. Peking University",
+                    id="profile-institution",
+                    max_length=MAX_FIELD_CHARS,
+                    compact=True,
+                ),
+                label_width=LABEL_WIDTH,
             )
-            yield Input(
-                value=editable(department),
-                placeholder="Department (optional)",
-                id="profile-department",
-                max_length=MAX_FIELD_CHARS,
+            yield form_row(
+                "Department",
+                Input(
+                    value=editable(department),
+                    placeholder="optional",
+                    id="profile-department",
+                    max_length=MAX_FIELD_CHARS,
+                    compact=True,
+                ),
+                label_width=LABEL_WIDTH,
             )
             yield Static("", classes="dialog-error", markup=False)
+            yield Label(
+                ("" if self.editing else "The name is a short id: lower-case letters, digits, hyphens. ")
+                + "The institution is the name reports show.",
+                classes="dialog-hint",
+            )
             yield Label("enter saves · tab moves · escape cancels", classes="dialog-hint")
 
     def on_mount(self) -> None:

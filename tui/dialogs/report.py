@@ -16,6 +16,7 @@ from tui.dialogs.base import Dialog
 from tui.dialogs.export_path import FORMATS_HINT, check_target
 from tui.widgets.export_where import ExportWhere, hint, shown_for
 from tui.widgets.literal import literal
+from tui.widgets.tick_list import TickList
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class ReportDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="report-box"):
             yield Label("Export a report across one or more roles", classes="dialog-title")
-            yield SelectionList[str](
+            yield TickList(
                 *(Selection(literal(f"{title} ({role})"), role, role in self.chosen) for role, title in self.roles),
                 id="report-roles",
             )

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 NEW = "\x00new"
 EDIT = "\x00edit"
+NAME = "\x00name"
 
 
 def choose_profile(app: Bj30Base, on_done: Callable[[], None]) -> None:
@@ -24,12 +25,17 @@ def choose_profile(app: Bj30Base, on_done: Callable[[], None]) -> None:
     current = workbench.profile_name
 
     choices = [(p.name, f"{p.name} · {p.label()}") for p in profiles]
+    choices += [(NAME, f"Your name (the history records {app.recorder_words().removeprefix('you: ') or 'the database user'})…")]
     choices += [(EDIT, f"Edit the institution of {current}…"), (NEW, "New profile…")]
 
     def chosen(value: str | None) -> None:
         if value is None:
             return
-        if value == NEW:
+        if value == NAME:
+            from tui.flows.first_run import set_name
+
+            set_name(app)
+        elif value == NEW:
             app.push_screen(ProfileDialog(), created)
         elif value == EDIT:
             p = app.attempt(workbench.check_profile)
@@ -77,4 +83,4 @@ def choose_role_lens(app: Bj30Base, on_done: Callable[[], None]) -> None:
         app.notify(f"Role lens: {value}" if value else "Role lens off")
         on_done()
 
-    app.push_screen(ChoiceDialog("Role lens: mark the provisions that concern…", choices, app.ui_state.role or ""), chosen)
+    app.push_screen(ChoiceDialog("Role lens: mark the provisions that concern…", choices, app.role_lens or ""), chosen)

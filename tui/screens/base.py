@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from tui.core.content.places import Place
     from tui.core.content.policy import Policy
     from tui.core.search.index import SearchIndex
-    from tui.core.ui_state import UiState
+    from tui.core.ui_state import ListPlace, UiState
     from tui.core.workbench import Workbench
+    from tui.store_jobs import StoreJobs
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,6 +33,24 @@ class Bj30Base(App[None]):
     policy: Policy
     ui_state: UiState
     last_role: str | None
+    store_jobs: StoreJobs  # store work off the event loop (tui/store_jobs.py)
+    checklist_places: dict[str, ListPlace]  # where the officer was in each role's checklist
+    ask_first_run: bool
+
+    @property
+    def role_lens(self) -> str | None:
+        """The role lens of the profile in use."""
+        raise NotImplementedError
+
+    def recorder_words(self) -> str:
+        """`you: NAME`: whose name the history records (the login name said as such)."""
+        raise NotImplementedError
+
+    def refresh_headers(self) -> None:
+        raise NotImplementedError
+
+    def save_state(self) -> None:
+        raise NotImplementedError
 
     @property
     def workbench(self) -> Workbench:
@@ -104,6 +123,14 @@ class Bj30Screen(Screen[R]):
     """A full screen of bj30, dismissing with an R. `help_title` names it in the help dialog."""
 
     help_title = ""
+    # True while the screen reads what it shows for the first time (in the store thread): keys typed
+    # meanwhile wait (tui/key_order.py), so that `l enter` typed at once opens the first checklist
+    # rather than pressing enter on a list not yet filled.
+    loading = False
+
+    @property
+    def holds_keys(self) -> bool:
+        return self.loading
 
     @property
     def bj30(self) -> Bj30Base:

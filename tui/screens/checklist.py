@@ -1,28 +1,35 @@
-"""One role's checklist: items grouped by part and measure, ticked, annotated, filtered."""
+"""One role's checklist: items grouped by part and measure, ticked, annotated, filtered.
+
+The store is read and written in the app's store thread (tui/store_jobs.py), never on the event
+loop: the checklist, its evidence and its history are read at once when it opens (and when others
+change it), so a cursor move reads nothing; a change shows once the store has it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.errors import Bj30Error
-from tui.core.export.rows import item_facts
-from tui.core.progress.changes import sentence
 from tui.core.progress.evidence import Evidence
 from tui.core.progress.state import ChecklistState, ItemState
-from tui.core.progress.status import FILTERS, STATUS_WORD, is_overdue
-from tui.core.store.model import Conflict, HistoryEntry, ItemProgress, summarise
-from tui.core.text.localtime import format_stamp, local_date, today
-from tui.dialogs.note import NoteDialog, NoteEdit
-from tui.dialogs.reason import ReasonDialog
+from tui.core.progress.status import FILTERS
+from tui.core.store.model import HistoryEntry, ItemProgress, RemoteChange, summarise
+from tui.core.text.localtime import today
+from tui.core.text.safe_text import visible
+from tui.core.ui_state import ListPlace
+from tui.core.workbench import Workbench
+from tui.core.workbench.evidence import records
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
+from tui.widgets.item_detail import ItemDetail
 from tui.widgets.keys_line import KeysLine
 from tui.widgets.literal import literal
 from tui.widgets.progress_text import bar_width, item_line, progress_line
@@ -34,12 +41,33 @@ POLL_SECONDS = 0.5
 # At most this many lines for others' changes at once; the rest are counted.
 NOTICE_LINES = 3
 FILTER_NAMES = tuple(FILTERS)
+# A save still under way after this long says so in the progress line.
+SAVING_SHOWN_AFTER_S = 0.15
 # From this width the rows show each item's owner and due date in columns.
 WIDE_ENOUGH_FOR_COLUMNS = 110
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What the store thread read for the screen: the state, and each item's evidence and history."""
+
+    state: ChecklistState
+    evidence: dict[str, list[Evidence]]
+    history: dict[str, list[HistoryEntry]]
+
+
+def load(workbench: Workbench, role: str) -> Loaded:
+    """In the store thread: everything the screen shows of a role (opening the store if need be)."""
+    state = workbench.state(role)
+    evidence, history = records(workbench, role)
+    return Loaded(state, evidence, history)
+
+
 class ItemList(VimOptionList):
-    """The checklist's items; enter (in the footer as Open) opens the item's measure."""
+    """The checklist's items; enter (in the footer as Open) or a double click opens the item's
+    measure, a click selects it."""
+
+    click_opens = False
 
     BINDINGS = [
         Binding("enter", "select", "Open", tooltip="Open the item's measure in the reader, quote marked", id="checklist.open")
@@ -60,14 +88,6 @@ class ChecklistScreen(Bj30Screen[None]):
         scrollbar-size-vertical: 1;
         text-wrap: nowrap;
         text-overflow: ellipsis;
-    }
-
-    #item-detail {
-        height: 40%;
-        min-height: 9;
-        border-top: hkey $panel;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
     }
     """
 
@@ -103,36 +123,62 @@ class ChecklistScreen(Bj30Screen[None]):
         super().__init__()
         self.role = role
         self.state: ChecklistState | None = None
+        self.evidence: dict[str, list[Evidence]] = {}
+        self.history: dict[str, list[HistoryEntry]] = {}
         self._select = select  # an item to show first (opened from a search hit)
+        self._restore_scroll: float | None = None  # where the list was when the officer last left it
         self._columns = False
         self._id_width = 0
+        self.saving: dict[str, str] = {}  # item id -> what is being saved, until the store has it
+        self._polling = False
 
     def compose(self) -> ComposeResult:
         yield HeaderLine(f"Checklist {self.role}")
         yield Static("", id="checklist-title", markup=False)
         yield Static("", id="checklist-progress", markup=False)
         yield ItemList(id="items", markup=False)
-        with VerticalScroll(id="item-detail"):
-            yield Static("", id="item-detail-text", markup=False)
+        yield ItemDetail(id="item-detail")
         yield KeysLine()
 
     def on_mount(self) -> None:
-        self.bj30.last_role = self.role  # the list is filled by on_screen_resume, which follows
+        app = self.bj30
+        app.last_role = self.role  # the list is filled by on_screen_resume, which follows
+        place = app.checklist_places.get(self.role)
+        if place is not None:  # back where the officer was: the item, the filter, the scroll (issue 21, 6)
+            self._select = self._select or place.item_id
+            self.filter = place.filter if place.filter in FILTERS else "all"
+            self._restore_scroll = place.scroll_y
+        self.query_one(ItemDetail).say("Reading the checklist…")
         self.query_one("#items", OptionList).focus()
-        # Another officer, another bj30 in another terminal, or `bj30 mark` may tick items
-        # too: show them, and say who.
-        self.bj30.workbench.changes_elsewhere()
+        self.watch(self.query_one("#items", OptionList), "scroll_y", self._remember_place, init=False)
         self.set_interval(POLL_SECONDS, self.poll)
 
     def poll(self) -> None:
-        if not self.is_current:
+        """Others' changes (another officer, another bj30, `bj30 mark`), looked for in the store thread."""
+        if not self.is_current or self._polling or self.state is None or self.bj30.store_jobs.busy:
             return
-        changes = self.bj30.workbench.changes_elsewhere()
-        if changes is None:
-            return
-        self.reload(quiet=True)
-        for line in summarise([c for c in changes if c.role == self.role], NOTICE_LINES):
-            self.bj30.notify(line, timeout=6)
+        self._polling = True
+        workbench, role = self.bj30.workbench, self.role
+
+        def job() -> tuple[list[RemoteChange] | None, Loaded | None]:
+            changes = workbench.changes_elsewhere()
+            return changes, (load(workbench, role) if changes is not None else None)
+
+        def done(result: tuple[list[RemoteChange] | None, Loaded | None]) -> None:
+            self._polling = False
+            changes, loaded = result
+            if loaded is None or changes is None or not self.is_attached:
+                return
+            self._loaded(loaded, self.current_id)
+            for line in summarise([c for c in changes if c.role == self.role], NOTICE_LINES):
+                self.bj30.notify(line, timeout=6)
+
+        def failed(exc: Bj30Error) -> None:
+            self._polling = False  # said already by the workbench (the store went away): keep what is shown
+            if self.is_attached and self.state is not None:
+                self._header()
+
+        self.bj30.store_jobs.run(job, done, failed)
 
     def on_screen_resume(self) -> None:
         self._columns = self.size.width >= WIDE_ENOUGH_FOR_COLUMNS
@@ -149,32 +195,49 @@ class ChecklistScreen(Bj30Screen[None]):
 
     # Building the view ----------------------------------------------------------------
 
-    def reload(self, keep: str | None = None, quiet: bool = False) -> None:
-        """Read the checklist's state again; `quiet`: a failure was said already (the store
-        went away: the workbench warned), so keep what is shown and mark it read-only."""
-        workbench = self.bj30.workbench
-        if quiet:
-            try:
-                state = workbench.state(self.role)
-            except Bj30Error:
-                if self.state is not None:
-                    self._header()
-                return
-        else:
-            loaded = self.bj30.attempt(lambda: workbench.state(self.role))
-            if loaded is None:
-                return
-            state = loaded
-        self.state = state
-        self._id_width = max((len(i.item.id) for i in state.items), default=0)  # once, not per row
+    def reload(self, keep: str | None = None) -> None:
+        """Read the checklist again, in the store thread; shown when read."""
+        workbench, role = self.bj30.workbench, self.role
+        first = self.loading = self.state is None
+
+        def job() -> Loaded:
+            loaded = load(workbench, role)
+            if first:
+                workbench.changes_elsewhere()  # from now on, what others change is noticed
+            return loaded
+
+        def failed(exc: Bj30Error) -> None:
+            self.loading = False
+            self.bj30.notify(str(exc), severity="error", timeout=8)
+            if self.is_attached and self.state is None:
+                self.query_one(ItemDetail).say(f"The checklist cannot be read: {visible(str(exc))}")
+
+        self.bj30.store_jobs.run(job, lambda loaded: self._loaded(loaded, keep), failed)
+
+    def _loaded(self, loaded: Loaded, keep: str | None) -> None:
+        self.loading = False
+        if not self.is_attached:
+            return  # closed meanwhile
+        self.state, self.evidence, self.history = loaded.state, loaded.evidence, loaded.history
+        self._id_width = max((cell_len(visible(i.item.id, one_line=True)) for i in self.state.items), default=0)
         keep, self._select = keep or self._select or self.current_id, None
         self._fill(keep)
         self._header()
+        if self._restore_scroll is not None:
+            listing, y = self.query_one("#items", OptionList), self._restore_scroll
+            self._restore_scroll = None
+
+            def restore() -> None:
+                listing.scroll_to(y=y, animate=False, immediate=True)
+                listing.scroll_to_highlight()  # the item stays in view whatever the height now
+
+            self.call_after_refresh(restore)
 
     def show_item(self, item_id: str) -> None:
         """Highlight an item, showing every item if the filter hides it."""
         shown = self.state.state_of(item_id) if self.state is not None else None
         if shown is None:
+            self._select = item_id  # once the checklist has been read
             return
         if shown.status not in FILTERS[self.filter]:
             self.filter = "all"
@@ -185,17 +248,19 @@ class ChecklistScreen(Bj30Screen[None]):
         if self.state is not None:
             self._fill(self.current_id)
             self._header()
+            self._remember_place()
 
     def _header(self) -> None:
         assert self.state is not None
         c = self.state.checklist
-        workbench = self.bj30.workbench
         extra = []
+        if self.saving:
+            extra.append("saving " + ", ".join(self.saving) + "…")
         if self.state.needing_review:
             extra.append(f"{len(self.state.needing_review)} to review")
         if self.state.orphans:
             extra.append(f"{len(self.state.orphans)} kept from retired items")
-        if workbench.read_only:
+        if self.bj30.workbench.read_only:
             extra.append("READ-ONLY")
         counts = self.state.counts
         self.query_one(HeaderLine).show_where(f"Checklist {c.role} · {counts.done}/{counts.applicable} done ({counts.percent}%)")
@@ -204,7 +269,7 @@ class ChecklistScreen(Bj30Screen[None]):
             Content.assemble(
                 progress_line(self.state.counts, bar_width(self.app.size.width, 16)),
                 Content(f" · filter: {self.filter}").stylize("dim"),
-                Content("".join(f" · {e}" for e in extra)).stylize("$warning"),
+                literal("".join(f" · {e}" for e in extra)).stylize("$warning"),
             )
         )
 
@@ -231,12 +296,7 @@ class ChecklistScreen(Bj30Screen[None]):
         else:
             first = next((i for i, o in enumerate(options) if not o.disabled), None)
             listing.highlighted = first
-        if not any(not o.disabled for o in options):
-            self.query_one("#item-detail-text", Static).update(
-                Content(f"No items match the filter '{self.filter}'. Press f to change it.")
-            )
-        else:
-            self._detail()
+        self._detail()
 
     def _row(self, s: ItemState) -> Content:
         """An item's row: with owner and due-date columns when the screen is wide enough."""
@@ -254,44 +314,63 @@ class ChecklistScreen(Bj30Screen[None]):
         return self.state.state_of(item_id) if self.state and item_id else None
 
     def _detail(self) -> None:
+        """The detail pane for the highlighted item: from what was read with the checklist."""
         s = self.current
-        target = self.query_one("#item-detail-text", Static)
-        if s is None:
-            target.update("")
-            return
-        workbench = self.bj30.workbench
-        found = self.bj30.attempt(
-            lambda: (workbench.item_evidence(self.role, s.item.id), workbench.history(self.role, s.item.id))
-        )
-        evidence, history = found if found is not None else ([], [])
-        target.update(Content("\n").join(detail_lines(s, evidence, history)))
-        self.query_one("#item-detail", VerticalScroll).scroll_home(animate=False)
+        pane = self.query_one(ItemDetail)
+        if s is not None:
+            pane.show(s, self.evidence.get(s.item.id, []), self.history.get(s.item.id, []))
+        elif self.state is not None and self.query_one("#items", OptionList).highlighted is None:
+            pane.say(f"No items match the filter '{self.filter}'. Press f to change it.")
+        else:
+            pane.say("")
+
+    def _remember_place(self) -> None:
+        if self.state is not None and self.is_attached:
+            listing = self.query_one("#items", OptionList)
+            self.bj30.checklist_places[self.role] = ListPlace(self.current_id, self.filter, listing.scroll_y)
 
     @on(OptionList.OptionHighlighted, "#items")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._detail()
+        self._remember_place()
 
-    # Changes --------------------------------------------------------------------------
+    def save(self, s: ItemState, what: str, **changes: str) -> None:
+        """Commit a change to an item in the store thread; the row shows it once the store has it."""
+        workbench, role, item = self.bj30.workbench, self.role, s.item
+        self.saving[item.id] = what
 
-    def _apply(self, *, status: str | None = None, note: str | None = None) -> bool:
-        s = self.current
-        if s is None:
-            return False
-        new = self.bj30.attempt(lambda: self.bj30.workbench.update(self.role, s.item, status=status, note=note))
-        if new is None:
-            if self.bj30.workbench.read_only:
-                self._header()  # it may have just become so (the team store went away): say it now
-            return False
-        self._changed(new)
-        return True
+        def still_saving() -> None:
+            if item.id in self.saving and self.is_attached and self.state is not None:
+                self._header()  # "saving uni-033…": only a save that takes a while says so (a frame less)
 
-    def _changed(self, progress: ItemProgress) -> None:
+        self.set_timer(SAVING_SHOWN_AFTER_S, still_saving)
+
+        def job() -> tuple[ItemProgress, list[HistoryEntry]]:
+            return workbench.update(role, item, **changes), workbench.history(role, item.id)  # type: ignore[arg-type]
+
+        def done(result: tuple[ItemProgress, list[HistoryEntry]]) -> None:
+            self.saving.pop(item.id, None)
+            progress, self.history[item.id] = result
+            if self.is_attached and self.state is not None:
+                self.changed(progress)
+
+        def failed(exc: Bj30Error) -> None:
+            self.saving.pop(item.id, None)
+            self.bj30.notify(str(exc), severity="error", timeout=8)
+            if self.is_attached and self.state is not None:
+                self._header()  # it may have just become read-only (the team store went away): say it now
+
+        self.bj30.store_jobs.run(job, done, failed)
+
+    def changed(self, progress: ItemProgress, history: list[HistoryEntry] | None = None) -> None:
         """Show one item's new progress: its row (or its going, when the filter now hides it), the
         header and the detail, at a cost that does not grow with the checklist (a tick in a
         10,000-item checklist costs what it does in a small one)."""
         assert self.state is not None
+        if history is not None:
+            self.history[progress.item_id] = history
         shown = self.state.update(progress)
-        listing = self.query_one("#items", VimOptionList)
+        listing = self.query_one("#items", ItemList)
         if shown is None:
             self._fill(progress.item_id)
         elif shown.status in FILTERS[self.filter]:
@@ -305,119 +384,47 @@ class ChecklistScreen(Bj30Screen[None]):
             if before is not None and before.disabled and (after is None or after.disabled):
                 gone.append(before.id or "")  # its measure's heading, which heads nothing now
             listing.remove_options(gone)
-            if listing.highlighted is None:
-                self.query_one("#item-detail-text", Static).update(
-                    Content(f"No items match the filter '{self.filter}'. Press f to change it.")
-                )
-            else:
-                self._detail()
+            self._detail()
         self._header()
+        self.bj30.refresh_headers()  # whose name the change was recorded under (it may have been set meanwhile)
+
+    def records_changed(self, item_id: str, evidence: list[Evidence], history: list[HistoryEntry]) -> None:  # v, V
+        self.evidence[item_id], self.history[item_id] = evidence, history
+        self._detail()
 
     def action_toggle_done(self) -> None:
         s = self.current
         if s is not None:
-            self._apply(status="todo" if s.status == "done" else "done")
+            status = "todo" if s.status == "done" else "done"
+            self.save(s, status, status=status)
 
     def action_set(self, status: str) -> None:
-        self._apply(status=status)
+        if self.current is not None:
+            self.save(self.current, status, status=status)
 
     def action_not_applicable(self) -> None:
-        s = self.current
-        if s is None:
-            return
+        from tui.flows.item_edits import not_applicable
 
-        def reason_given(reason: str | None) -> None:
-            if reason is not None:
-                self._apply(status="na", note=reason)
-
-        self.app.push_screen(ReasonDialog(s.item.id, s.progress.note), reason_given)
+        if self.current is not None:
+            not_applicable(self, self.current)
 
     def action_edit_note(self) -> None:
-        s = self.current
-        if s is None:
-            return
-        p = s.progress
-        item = s.item
+        from tui.flows.item_edits import edit_note
 
-        saved: list[ItemProgress] = []
-
-        def save(edit: NoteEdit, base: NoteEdit) -> None:
-            # Refused (Conflict) if another officer changed a field since `base` was read: the
-            # dialog stays open with the typed text and shows theirs.
-            try:
-                saved.append(
-                    self.bj30.workbench.update(
-                        self.role,
-                        item,
-                        note=edit.note,
-                        owner=edit.owner,
-                        due=edit.due,
-                        expect={"note": base.note, "owner": base.owner, "due": base.due},
-                    )
-                )
-            except Conflict:
-                self.reload(keep=item.id, quiet=True)
-                raise
-
-        def edited(edit: NoteEdit | None) -> None:
-            if edit is not None and saved and self.state is not None:
-                self._changed(saved[-1])
-
-        self.app.push_screen(NoteDialog(item.id, p.note, p.owner, p.due, save=save), edited)
+        if self.current is not None:
+            edit_note(self, self.current)
 
     def action_add_evidence(self) -> None:
-        from tui.dialogs.evidence import EvidenceDialog
+        from tui.flows.item_edits import add_evidence
 
-        s = self.current
-        if s is None:
-            return
-        workbench = self.bj30.workbench
-
-        def attach(target: str, note: str, kind: str | None) -> Evidence:
-            e, _ = workbench.add_evidence(self.role, s.item, target, note=note, kind=kind)
-            return e
-
-        def attached(e: Evidence | None) -> None:
-            if e is not None:
-                self.bj30.notify(f"{s.item.id}: attached {e.label}")
-                self._detail()
-
-        self.app.push_screen(EvidenceDialog(s.item.id, attach, s.item.evidence), attached)
+        if self.current is not None:
+            add_evidence(self, self.current)
 
     def action_remove_evidence(self) -> None:
-        from tui.dialogs.choice import ChoiceDialog
-        from tui.dialogs.confirm import ConfirmDialog
+        from tui.flows.item_edits import remove_evidence
 
-        s = self.current
-        if s is None:
-            return
-        workbench = self.bj30.workbench
-        attached = self.bj30.attempt(lambda: workbench.item_evidence(self.role, s.item.id))
-        if attached is None:
-            return
-        if not attached:
-            self.bj30.notify(f"{s.item.id} has no evidence to remove; v attaches some.")
-            return
-
-        def remove(number: int) -> None:
-            if self.bj30.attempt(lambda: workbench.remove_evidence(self.role, s.item, number)) is not None:
-                self.bj30.notify(f"{s.item.id}: removed evidence {number} (the history keeps it)")
-                self._detail()
-
-        def chosen(value: str | None) -> None:
-            if value is not None:
-                number = int(value)
-                self.app.push_screen(
-                    ConfirmDialog(f"Remove evidence {number} of {s.item.id}: {attached[number - 1].label}?"),
-                    lambda yes: remove(number) if yes else None,
-                )
-
-        self.app.push_screen(
-            ChoiceDialog(
-                f"Remove which evidence of {s.item.id}?", [(str(n), f"{n}. {e.label}") for n, e in enumerate(attached, start=1)]
-            ),
-            chosen,
-        )
+        if self.current is not None:
+            remove_evidence(self, self.current)
 
     def action_cycle_filter(self) -> None:
         self.filter = FILTER_NAMES[(FILTER_NAMES.index(self.filter) + 1) % len(FILTER_NAMES)]
@@ -427,6 +434,7 @@ class ChecklistScreen(Bj30Screen[None]):
         s = self.current
         if s is None:
             return
+        self._remember_place()
         measure = s.item.measure
         span = self.bj30.workbench.quote_span(s.item, measure)
         self.bj30.open_place(measure, [span] if span else None)
@@ -439,59 +447,3 @@ class ChecklistScreen(Bj30Screen[None]):
     def action_back(self) -> None:
         self.bj30.last_role = None
         self.dismiss(None)
-
-
-def detail_lines(
-    s: ItemState, evidence: list[Evidence] | None = None, history: list[HistoryEntry] | None = None
-) -> list[Content]:
-    """The detail pane: what the officer recorded (status, owner, due, note) first, then the
-    statement (the row shows its start) and its grounds (quote, guidance, facts): an N/A reason
-    or a note's last line is never below the fold, at 80x24 either."""
-    it, p = s.item, s.progress
-    cited = ", ".join(str(n) for n in it.measures)
-    lines: list[Content] = [
-        Content.assemble(
-            Content(it.id).stylize("bold"),
-            Content(f" · measure {cited}" + (f" · {it.category}" if it.category else "")).stylize("dim"),
-        ),
-    ]
-    state = [Content(f"Status: {STATUS_WORD[p.status]}").stylize("bold")]
-    if p.completed and p.status == "done":
-        state.append(Content(f"completed {local_date(p.completed)}"))
-    state.append(literal(f"owner {p.owner}") if p.owner else Content("no owner").stylize("dim"))
-    if p.due:
-        late = p.status in ("todo", "doing") and is_overdue(p.due, today())
-        state.append(Content(f"due {p.due}" + (" (overdue)" if late else "")).stylize("bold $error" if late else ""))
-    else:
-        state.append(Content("no due date").stylize("dim"))
-    lines.append(Content(" · ").join(state))
-    if p.note:
-        label = "Reason (N/A): " if p.status == "na" else "Note: "
-        lines.append(Content.assemble(Content(label).stylize("bold"), literal(p.note)))
-    for n, e in enumerate(evidence or [], start=1):
-        facts = f" ({e.facts()})" if e.kind == "file" else ""
-        lines.append(
-            Content.assemble(
-                Content("Evidence " if n == 1 else "         ").stylize("bold"),
-                literal(f"{n}. {e.label}{facts}" + (f" · {e.note}" if e.note else "")),
-            )
-        )
-    if s.needs_review:
-        lines.append(
-            Content(
-                "Review: the quote or the measure's text changed since this item was marked; "
-                "check the mark still holds, then mark it again."
-            ).stylize("$warning")
-        )
-    lines.append(literal(it.text))
-    lines.append(literal(f"“{it.quote}”").stylize("italic dim"))
-    if it.guidance:
-        lines.append(literal("Guidance: " + it.guidance).stylize("dim"))
-    lines += [literal(f"{label}: {value}").stylize("dim") for label, value in item_facts(it)]
-    if history:
-        lines.append(Content("History").stylize("bold"))
-        lines += [
-            literal(f"  {format_stamp(h.at, with_offset=False)}  {sentence(h.field, h.old, h.new, h.item_id, h.by)}")
-            for h in reversed(history)
-        ]  # newest first
-    return lines

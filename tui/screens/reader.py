@@ -138,7 +138,7 @@ class ReaderScreen(Bj30Screen[None]):
 
     def _lens(self, place: Place) -> Lens | None:
         """The role lens for a measure: the role's provisions in it, and the items citing it."""
-        role = self.bj30.ui_state.role
+        role = self.bj30.role_lens
         if not role or not isinstance(place, int) or self.bj30.signing_in:
             return None  # (signing in: the store opens as the tab's user, once signed in)
         from tui.core.content.coverage import provisions_of

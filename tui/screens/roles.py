@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.errors import Bj30Error
+from tui.core.progress.profile import Profile
 from tui.core.progress.state import ChecklistState
 from tui.screens.base import Bj30Screen
 from tui.widgets.header_line import HeaderLine
@@ -29,6 +31,10 @@ def role_prompt(state: ChecklistState, bar: int = 20) -> Content:
         progress_line(state.counts, bar),
         Content(review).stylize("$warning"),
     )
+
+
+class RoleList(VimOptionList):
+    click_opens = False  # as in a checklist: a click selects (P, r, x act on it), a double click or enter opens
 
 
 class RolesScreen(Bj30Screen[None]):
@@ -73,7 +79,7 @@ class RolesScreen(Bj30Screen[None]):
     def compose(self) -> ComposeResult:
         yield HeaderLine("Checklists")
         yield Static("", id="checklists-header", markup=False)
-        yield VimOptionList(id="roles", markup=False)
+        yield RoleList(id="roles", markup=False)
         yield KeysLine()
 
     def on_mount(self) -> None:
@@ -88,14 +94,24 @@ class RolesScreen(Bj30Screen[None]):
             self._show_roles(self._states)  # the bars' width follows the terminal's
 
     def refresh_roles(self) -> None:
-        app = self.bj30
-        workbench = app.workbench
-        loaded = app.attempt(lambda: (workbench.states(), workbench.check_profile()))
-        if loaded is None:
+        """Every checklist's progress, read in the store thread (opening a team store may take a while)."""
+        workbench = self.bj30.workbench
+        self.loading = self._states is None
+
+        def failed(exc: Bj30Error) -> None:
+            self.loading = False
+            self.bj30.notify(str(exc), severity="error", timeout=8)
+
+        self.bj30.store_jobs.run(lambda: (workbench.states(), workbench.check_profile()), self._roles_read, failed)
+
+    def _roles_read(self, loaded: tuple[list[ChecklistState], Profile]) -> None:
+        self.loading = False
+        if not self.is_attached:
             return
+        app = self.bj30
         states, profile = loaded
         who = profile.institution or "no institution yet: P sets it"
-        lens = app.ui_state.role or "none"
+        lens = app.role_lens or "none"
         # "Checklists" itself is in the header line above.
         self.query_one("#checklists-header", Static).update(
             Content.assemble(literal(f"Profile {profile.name} ({who})"), literal(f" · lens: {lens}").stylize("dim"))

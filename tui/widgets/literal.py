@@ -13,15 +13,24 @@ visible form (`editable`) and, when the field comes back unchanged, keeps the or
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from tui.core.text.fit import fit_cells
 from tui.core.text.safe_text import visible
 
 
 def literal(text: str) -> Content:
     """`text` as Content: no markup, control characters shown as escapes."""
     return Content(visible(text))
+
+
+def column(text: str, width: int) -> Content:
+    """User text as a table's column: literal, on one line, exactly `width` terminal cells (cut
+    with "…", padded with spaces), so that the next column starts in the same cell on every row
+    whatever the text holds: Chinese takes two cells a character (issue 21, 4)."""
+    return Content(fit_cells(visible(text, one_line=True), width, cell_len))
 
 
 def highlighted(matcher: Matcher, text: str) -> Content:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from tui.core.progress.status import STATUS_BOX, is_overdue
-from tui.widgets.literal import literal
+from tui.widgets.literal import column, literal
 
 if TYPE_CHECKING:
     from tui.core.progress.state import Counts, ItemState  # noqa: F401
@@ -39,11 +39,6 @@ OWNER_COLUMN = 16
 DUE_COLUMN = 10
 
 
-def _fit(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
-
-
 def item_line(s: ItemState, *, columns: bool = False, id_width: int = 0, today: dt.date | None = None) -> Content:
     """One item as a line: status box, id, review flag, statement (dim when N/A). Checklist and lens.
 
@@ -51,15 +46,15 @@ def item_line(s: ItemState, *, columns: bool = False, id_width: int = 0, today: 
     and the statement; an overdue date of an open item shows in the error colour.
     """
     flag = Content(" review").stylize("bold $warning") if s.needs_review else Content("")
-    parts: list[Content | str] = [status_box(s.status), " ", Content(s.item.id.ljust(id_width)).stylize("bold")]
+    parts: list[Content | str] = [status_box(s.status), " ", column(s.item.id, id_width).stylize("bold")]
     if columns:
         p = s.progress
         late = today is not None and s.status in ("todo", "doing") and is_overdue(p.due, today)
         parts += [
             "  ",
-            literal(_fit(p.owner, OWNER_COLUMN)).stylize("$text-muted"),
+            column(p.owner, OWNER_COLUMN).stylize("$text-muted"),
             " ",
-            Content(_fit(p.due, DUE_COLUMN)).stylize("bold $error" if late else "$text-muted"),
+            column(p.due, DUE_COLUMN).stylize("bold $error" if late else "$text-muted"),
         ]
     parts += [flag, "  ", literal(s.item.text).stylize("dim" if s.status == "na" else "")]
     return Content.assemble(*parts)

@@ -1,9 +1,10 @@
-"""An OptionList that also moves with j and k, as the contents tree does."""
+"""An OptionList that also moves with j and k, as the contents tree does; a click can select without opening."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import ClassVar, cast
 
+from textual import events
 from textual.binding import Binding
 from textual.css.styles import RulesMap
 from textual.visual import VisualType
@@ -15,6 +16,22 @@ class VimOptionList(OptionList):
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
     ]
+
+    # True: a click opens the option, as Textual's OptionList does (a dialog's choice). False: a
+    # click highlights it, a double click (or enter) opens it: a checklist's item is clicked to be
+    # ticked or noted, and opening it left the checklist for the reader (issue 21, 5).
+    click_opens: ClassVar[bool] = True
+
+    async def _on_click(self, event: events.Click) -> None:
+        if self.click_opens:
+            return  # OptionList's own handler follows
+        event.prevent_default()  # ... and here it does not
+        clicked = event.style.meta.get("option")
+        if not isinstance(clicked, int) or not 0 <= clicked < self.option_count or self.get_option_at_index(clicked).disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
 
     def replace_prompt(self, option_id: str, prompt: VisualType) -> None:
         """Replace one option's prompt at a cost that does not grow with the list.

@@ -6,7 +6,9 @@ the rules (rules.py), the backends, copies and imports. Core: no Textual.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
@@ -161,8 +163,22 @@ def check_due(due: str) -> str:
         try:
             return dt.date.fromisoformat(due).isoformat()
         except ValueError:
-            raise StoreError(f"due date {due[:40]!r} is not a date like 2026-12-31") from None
+            raise StoreError(f"due date {due[:40]!r} {date_problem(due)}") from None
     return due
+
+
+def date_problem(text: str) -> str:
+    """Why `text` is not a date, to follow it: a day that does not exist (2027-02-30) said as such,
+    else the form wanted ("is not a date like 2026-12-31")."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        if not 1 <= month <= 12:
+            return f"is not a date: there is no month {month} (months are 01-12)"
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            return f"is a day that does not exist: {calendar.month_name[month]} {year} has {last} days"
+    return "is not a date like 2026-12-31"
 
 
 # Times -----------------------------------------------------------------------------------

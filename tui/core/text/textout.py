@@ -11,8 +11,9 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 from typing import TextIO
+
+import wcwidth
 
 from tui.core.text.safe_text import visible
 
@@ -35,7 +36,9 @@ def wrap(paragraph: str, width: int | None, indent: str = "") -> str:
     paragraph = visible(paragraph)
     if width is None:
         return indent + paragraph
-    return textwrap.fill(paragraph, width=width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+    # Measured in terminal cells: a line of Chinese is twice as wide as its characters (issue 21, 4).
+    lines = wcwidth.wrap(paragraph, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+    return "\n".join(lines)
 
 
 def bold(text: str, stream: TextIO) -> str:

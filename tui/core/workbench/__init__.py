@@ -1,11 +1,10 @@
 """The compliance workbench the UI drives: catalog, store and profile, opened on first need.
 
 Core (no Textual): the app and the CLI each hold one Workbench and reach the store only through
-it (every command too, `bj30 store` included). Beside it: profiles.py (create, rename, archive,
-delete), evidence.py, search.py (one answer over the groups), stores.py (info, copy, grant). Warnings (a damaged store
-moved aside, a broken user checklist) go through one channel, `warn()`: the app sets
-`on_warning` to show each as a notification; the CLI takes them at the end and prints them on
-stderr. Tests drive it directly against a temporary store.
+it (every command too, `bj30 store` included). Beside it: profiles.py (create, rename, archive, delete),
+evidence.py, search.py (one answer over the groups), stores.py (info, copy, grant). Warnings (a damaged
+store moved aside, a broken user checklist) go through one channel, `warn()`: the app sets `on_warning`
+to show each as a notification; the CLI prints them on stderr at the end. Tests drive it directly.
 """
 
 from __future__ import annotations
@@ -14,10 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.core.config import KEYS as CONFIG_KEYS
-from tui.core.config import Config, ConfigError, check_person, load_config, save_config, store_choice, who
+from tui.core.config import Config, ConfigError, check_person, fresh_config, load_config, save_config, store_choice, who
 from tui.core.content.checklist import Checklist, ChecklistItem, quote_span
 from tui.core.content.checklist_loader import Catalog, load_catalog
 from tui.core.content.policy import Policy
@@ -31,6 +30,7 @@ from tui.core.store.api import ProgressStore
 from tui.core.store.copy import CopyReport
 from tui.core.store.importer import ImportReport, import_progress
 from tui.core.store.location import StoreLocation, open_store, parse_location, team_driver_missing
+from tui.core.store.locked import LockedStore
 from tui.core.store.model import DEFAULT_PROFILE, HistoryEntry, ItemProgress, Profile, RemoteChange
 from tui.core.text.localtime import today
 from tui.core.workbench import profiles, search, stores
@@ -156,7 +156,7 @@ class Workbench:
             opened = open_store(self.location)
             for warning in opened.warnings:
                 self.warn(warning)
-            self._store = opened.store
+            self._store = cast(ProgressStore, LockedStore(opened.store))  # used from two threads: one call at a time
             self._read_only_reason = opened.store.read_only_reason
             if self.location.is_team and self.by:
                 self.warn(
@@ -178,12 +178,12 @@ class Workbench:
 
     @property
     def config(self) -> Config:
-        """The user's settings (name, profile chosen last); none when there is no config path (tests)."""
-        if self._config is None:
-            self._config = load_config(self.config_path) if self.config_path is not None else Config()
-            if self._config.warning:
-                self.warn(self._config.warning)
-        return self._config
+        """The user's settings, read again once the file changed (`bj30 config set name` counts from the next change)."""
+        fresh = fresh_config(self._config, self.config_path)
+        if fresh is not self._config and fresh.warning:
+            self.warn(fresh.warning)
+        self._config = fresh
+        return fresh
 
     def set_config(self, key: str, value: str) -> str:
         """Set (or, with "", clear) a setting and save it; returns the value as kept."""

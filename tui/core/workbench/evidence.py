@@ -11,6 +11,7 @@ from tui.core.progress.actions import in_app_order
 from tui.core.progress.evidence import Check, Evidence
 from tui.core.progress.evidence import check as check_file
 from tui.core.progress.evidence import make as make_evidence
+from tui.core.progress.item import HistoryEntry
 
 if TYPE_CHECKING:
     from tui.core.workbench import Workbench
@@ -31,6 +32,19 @@ def evidence_by_item(wb: Workbench, role: str, item_id: str | None = None) -> di
         found.setdefault(iid, []).append(e)
     order = {s.item.id: i for i, s in enumerate(in_app_order(state))}
     return dict(sorted(found.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+
+
+def records(wb: Workbench, role: str) -> tuple[dict[str, list[Evidence]], dict[str, list[HistoryEntry]]]:
+    """Every item's evidence and history in a role (those with any), read at once: what the app's
+    detail pane shows as the cursor moves, without reading the store per move."""
+    role = wb.checklist(role).role
+    evidence: dict[str, list[Evidence]] = {}
+    for _, item_id, e in wb.store.evidence(wb.profile_name, role):
+        evidence.setdefault(item_id, []).append(e)
+    history: dict[str, list[HistoryEntry]] = {}
+    for h in wb.store.history(wb.profile_name, role):
+        history.setdefault(h.item_id, []).append(h)
+    return evidence, history
 
 
 def add_evidence(wb: Workbench, role: str, item: ChecklistItem, target: str, note: str, kind: str | None) -> tuple[Evidence, int]:
