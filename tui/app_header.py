@@ -38,17 +38,15 @@ class HeaderApp(App[ReturnType]):
     who_words: str
     ask_first_run: bool
 
-    def save_state(self) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # Bj30App's and ServedApp's: declared for the type checker only, never shadowing them
 
-    def attempt(self, action: Any) -> Any:
-        raise NotImplementedError
+        def save_state(self) -> None: ...
 
-    def served_words(self, recorded: str) -> str:
-        raise NotImplementedError
+        def attempt(self, action: Any) -> Any: ...
 
-    def team_user_expected(self, config: Config) -> str:
-        raise NotImplementedError
+        def served_words(self, recorded: str) -> str: ...
+
+        def team_user_expected(self, config: Config) -> str: ...
 
     @property
     def profile_name(self) -> str:
