@@ -56,7 +56,7 @@ def test_what_the_server_says_is_read_from_the_environment() -> None:
 @pytest.mark.parametrize(
     "served_as, words",
     [
-        (None, ""),  # a terminal with no name set: nothing, as before
+        (None, "you: officer (login name)"),  # a terminal with no name set: the login name, said as such
         (Served(), "changes recorded as officer"),  # served to anyone: as the server's user (LOGNAME)
         (Served(user="Wang Li"), "you: Wang Li"),  # named by the proxy
     ],
@@ -65,12 +65,12 @@ async def test_the_header_says_whose_name_changes_go_under(tmp_path: Path, serve
     app = served_app(tmp_path, served_as)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.who_words == words
+        assert app.recorder_words() == words
         assert app.header_right().endswith(words)
         screen = await open_checklist(app, pilot, "soe")  # the store is open now: the same words
         await pilot.press("space")
         await pilot.pause()
-        assert app.who_words == words
+        assert app.recorder_words() == words and app.header_right().endswith(words)
         assert screen.is_current
     store = Store.open(tmp_path / "progress.sqlite3").store
     [entry] = [h for h in store.history("default", "soe") if h.field == "status"]
@@ -210,7 +210,7 @@ async def test_signing_in_to_a_team_store(tmp_path: Path) -> None:
                 await pilot.pause(0.05)
                 if not app.signing_in:
                     break
-            assert isinstance(app.screen, ReaderScreen) and app.who_words == f"you: {officer}"
+            assert isinstance(app.screen, ReaderScreen) and app.recorder_words() == f"you: {officer}"
             await open_checklist(app, pilot, "soe")
             await pilot.press("space")
             await pilot.pause()

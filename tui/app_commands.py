@@ -42,8 +42,14 @@ class SystemCommandsApp(App[ReturnType]):
 
     def take_screenshot(self) -> None:
         if self.is_web:
-            # In a browser (bj30 serve) Textual hands the file to the browser, which downloads it.
-            self.deliver_screenshot()
+            # In a browser (bj30 serve) the file goes to the browser as a download (Textual's own
+            # deliver_screenshot would have the browser open it in a new tab instead).
+            import datetime as dt
+
+            from tui.flows.export import deliver
+
+            name = f"bj30-screenshot-{dt.datetime.now():%Y-%m-%d-%H%M%S}.svg"
+            deliver(self, name, self.export_screenshot().encode("utf-8"), "image/svg+xml", what="Screenshot")  # type: ignore[arg-type]
         else:
             self.save_screenshot_here()
 
